@@ -1,0 +1,82 @@
+/**
+ * The composition root: builds the store, the live config and the HTTP server once, for
+ * `tally serve` and for the tests, so both run exactly the same wiring.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TallyConfig } from './config.js';
+import { TallyError } from './domain/errors.js';
+import { SETTING_DEFINITIONS, SETTING_NAMES } from './domain/settings.js';
+import { newSecretKey, newUniquehash } from './domain/tokens.js';
+import { CONFIG_POLL_MS, LiveConfig } from './http/live-config.js';
+import { createApiServer } from './http/server.js';
+import type { Logger } from './logging.js';
+import { openStore } from './store/open-store.js';
+import type { InitializeReport, Store } from './store/store.js';
+
+export const DEFAULT_SYSTEM_CURRENCY = 'USD';
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Creates or completes the database: the system currency, every setting of spec section 7
+ * (with a fresh random key) and the admin account, each only where it is missing.
+ * `currency` must agree with an existing system currency, which never changes.
+ */
+export async function initializeDatabase(store: Store, currency?: string): Promise<InitializeReport> {
+  const existing = await store.systemCurrency();
+  if (existing !== undefined && currency !== undefined && currency !== existing) {
+    throw new TallyError('conflict', `the system currency is ${existing} and cannot be changed to ${currency}`);
+  }
+  const initialSettings = new Map<string, string>(
+    SETTING_NAMES.map((name) => [name, name === 'api_secret_key' ? newSecretKey() : SETTING_DEFINITIONS[name].initial]),
+  );
+  return store.initialize({
+    systemCurrency: currency ?? DEFAULT_SYSTEM_CURRENCY,
+    initialSettings,
+    adminUniquehash: newUniquehash(),
+  });
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the database (initialising an empty one), and starts listening. */
+export async function startServer(config: TallyConfig, logger: Logger): Promise<RunningServer> {
+  const store = await openStore(config.db, { mustExist: false });
+  try {
+    await initializeDatabase(store);
+    const liveConfig = await LiveConfig.load(store);
+    liveConfig.start(CONFIG_POLL_MS, (error) => logger.warn({ err: error }, 'could not refresh settings; keeping the last ones'));
+    const server = createApiServer({ store, liveConfig, logger });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return {
+      server,
+      url: `http://${host}:${address.port}`,
+      async close() {
+        liveConfig.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // A client that keeps a busy connection open does not hold the shutdown forever.
+          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+        });
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

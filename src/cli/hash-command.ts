@@ -1,0 +1,56 @@
+/**
+ * `tally hash URI`: Kolmisoft's "Generate hash" tool. The hash alone goes to standard output
+ * (so `H=$(tally hash ...)` works); the values it concatenated go to standard error; the key
+ * goes nowhere.
+ */
+import type { Command } from 'commander';
+import { TallyError } from '../domain/errors.js';
+import { computeHash, hashMatches, HASH_RECIPES } from '../domain/hash.js';
+import { parseUrlEncoded } from '../http/body/url-encoded.js';
+import { withDbOption, withStore, type DbOption } from './context.js';
+
+const DEFAULT_METHOD = 'user_balance_get';
+
+export function registerHash(program: Command): void {
+  withDbOption(
+    program
+      .command('hash')
+      .description('print the hash a request needs, like Kolmisoft\'s "Generate hash" tool')
+      .argument('<uri>', 'request URI, e.g. "/billing/api/user_balance_get?username=alice&currency=EUR", or just its query')
+      .option('--secret <key>', 'use this key instead of the configured api_secret_key'),
+  ).action(async (uri: string, options: DbOption & { secret?: string }) => {
+    const { method, query } = splitUri(uri);
+    const recipe = HASH_RECIPES.get(method);
+    if (recipe === undefined) throw new TallyError('invalid_value', `${method} is not an API method with a hash`);
+    const params = new Map<string, string>();
+    if (!parseUrlEncoded(query, params)) throw new TallyError('invalid_value', 'the URI has a broken percent escape');
+
+    const secret = options.secret ?? (await withStore(options, async (store) => (await store.readSettings()).get('api_secret_key') ?? ''));
+    if (secret === '') throw new TallyError('invalid_value', 'the API secret key is empty: set one with "tally settings set api_secret_key KEY"');
+
+    const values = recipe.hashedValues(params);
+    process.stdout.write(computeHash(values, secret) + '\n');
+    const described = values.length === 0 ? 'no parameter values' : values.map((value) => JSON.stringify(value)).join(' + ');
+    process.stderr.write(`${method}: SHA1 of ${described} + the secret key\n`);
+    const given = params.get('hash');
+    if (given !== undefined) {
+      process.stderr.write(`the hash in the URI ${hashMatches(given, values, secret) ? 'matches' : 'does NOT match'}\n`);
+    }
+  });
+}
+
+/** The API method named by the URI's path (user_balance_get without one) and its query. */
+function splitUri(uri: string): { method: string; query: string } {
+  const withoutOrigin = uri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const withoutFragment = withoutOrigin.split('#', 1)[0]!;
+  const queryStart = withoutFragment.indexOf('?');
+  if (!withoutFragment.startsWith('/')) {
+    return { method: DEFAULT_METHOD, query: queryStart === 0 ? withoutFragment.slice(1) : withoutFragment };
+  }
+  const path = queryStart === -1 ? withoutFragment : withoutFragment.slice(0, queryStart);
+  const query = queryStart === -1 ? '' : withoutFragment.slice(queryStart + 1);
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const apiIndex = segments.lastIndexOf('api');
+  const method = (apiIndex !== -1 ? segments[apiIndex + 1] : segments.at(-1)) ?? DEFAULT_METHOD;
+  return { method, query };
+}

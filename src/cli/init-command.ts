@@ -1,0 +1,43 @@
+/** `tally init`: create or migrate the database. */
+import type { Command } from 'commander';
+import { initializeDatabase } from '../app.js';
+import { checkNewCurrencyCode } from '../domain/currency.js';
+import { TallyError } from '../domain/errors.js';
+import { openStore } from '../store/open-store.js';
+import { cliConfig, displayLocation, print, withDbOption, type DbOption } from './context.js';
+
+export function registerInit(program: Command): void {
+  withDbOption(
+    program
+      .command('init')
+      .description('create the database, or bring an existing one up to date (changes nothing that exists)')
+      .option('--currency <code>', 'system currency of a new database (default: USD)'),
+  ).action(async (options: DbOption & { currency?: string }) => {
+    const currency = options.currency === undefined ? undefined : currencyCode(options.currency);
+    const config = cliConfig({ db: options.db });
+    const store = await openStore(config.db, { mustExist: false });
+    try {
+      const report = await initializeDatabase(store, currency);
+      const where = displayLocation(config.db);
+      if (report.created) {
+        print(
+          `Created the database ${where} with system currency ${report.systemCurrency}.`,
+          'The API is on, GET is refused and hashes are checked with a new random secret key.',
+          'Show the key with: tally settings get api_secret_key',
+        );
+      } else {
+        print(`The database ${where} is up to date (system currency ${report.systemCurrency}).`);
+        if (report.addedSettings.length > 0) print(`Added missing settings: ${report.addedSettings.join(', ')}.`);
+        if (report.addedAdmin) print('Added the admin account "admin".');
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+function currencyCode(text: string): string {
+  const checked = checkNewCurrencyCode(text);
+  if (!checked.ok) throw new TallyError('invalid_value', `--currency: ${checked.reason}`);
+  return checked.code;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** The `tally` executable: a table of named commands sharing the server's config and store. */
+import { Command, CommanderError } from 'commander';
+import { registerCurrency } from './currency-command.js';
+import { registerHash } from './hash-command.js';
+import { registerInit } from './init-command.js';
+import { registerServe } from './serve-command.js';
+import { registerSettings } from './settings-command.js';
+import { registerUser } from './user-command.js';
+
+const program = new Command('tally')
+  .description('A balance API server that speaks Kolmisoft M4\'s user_balance_get.')
+  .showSuggestionAfterError(true)
+  .exitOverride();
+
+for (const register of [registerInit, registerServe, registerSettings, registerCurrency, registerUser, registerHash]) {
+  register(program);
+}
+program.commands.forEach(function configure(command: Command): void {
+  command.exitOverride();
+  command.commands.forEach(configure);
+});
+
+// Writing into a closed pipe (`tally user list | head`) is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has already written its one-line message (or the help text).
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tally: ${message.split('\n', 1)[0]}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,60 @@
+/** `tally settings list|get|set`: the settings of spec section 7. */
+import type { Command } from 'commander';
+import { TallyError } from '../domain/errors.js';
+import {
+  displaySettingValue,
+  isSettingName,
+  normalizeSettingValue,
+  SETTING_DEFINITIONS,
+  SETTING_NAMES,
+  type SettingName,
+} from '../domain/settings.js';
+import { print, table, withDbOption, withStore, type DbOption } from './context.js';
+
+export function registerSettings(program: Command): void {
+  const settings = program.command('settings').description('show and change the API settings');
+
+  withDbOption(settings.command('list').description('list every setting (the secret key is not shown)')).action(
+    async (options: DbOption) =>
+      withStore(options, async (store) => {
+        const stored = await store.readSettings();
+        const rows = SETTING_NAMES.map((name) => {
+          const value = stored.get(name);
+          return [name, value === undefined ? '(missing: run tally init)' : listedValue(name, value), SETTING_DEFINITIONS[name].description];
+        });
+        print(...table([['NAME', 'VALUE', 'MEANING'], ...rows]));
+      }),
+  );
+
+  withDbOption(settings.command('get').description('print one setting').argument('<name>')).action(
+    async (name: string, options: DbOption) =>
+      withStore(options, async (store) => {
+        const setting = settingName(name);
+        const value = (await store.readSettings()).get(setting);
+        if (value === undefined) throw new TallyError('not_initialized', `${setting} is missing: run "tally init"`);
+        print(displaySettingValue(setting, value));
+      }),
+  );
+
+  withDbOption(settings.command('set').description('change one setting').argument('<name>').argument('<value>')).action(
+    async (name: string, value: string, options: DbOption) =>
+      withStore(options, async (store) => {
+        const setting = settingName(name);
+        const normalized = normalizeSettingValue(setting, value);
+        if (!normalized.ok) throw new TallyError('invalid_value', normalized.reason);
+        await store.writeSetting(setting, normalized.stored);
+        print(`${setting} = ${listedValue(setting, normalized.stored)}`);
+      }),
+  );
+}
+
+function settingName(name: string): SettingName {
+  if (!isSettingName(name)) throw new TallyError('invalid_value', `no setting "${name}"; the settings are: ${SETTING_NAMES.join(', ')}`);
+  return name;
+}
+
+/** The secret key is printed only when asked for by name. */
+function listedValue(name: SettingName, stored: string): string {
+  if (name !== 'api_secret_key') return displaySettingValue(name, stored);
+  return stored === '' ? '(empty: hash checks answer "API must have Secret Key")' : `(set, ${stored.length} characters; tally settings get ${name})`;
+}

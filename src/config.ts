@@ -1,0 +1,62 @@
+/**
+ * Process configuration: the only module that reads the environment. Parsed once, validated,
+ * frozen; a bad value fails at start with a message naming the variable or flag.
+ */
+import { TallyError } from './domain/errors.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface TallyConfig {
+  /** SQLite file path (the embedded default). */
+  readonly db: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULT_DB = './data/tally.db';
+
+/** Command-line values, which win over the environment. */
+export interface ConfigOverrides {
+  readonly db?: string | undefined;
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): TallyConfig {
+  const db = pick(overrides.db, '--db', env.TALLY_DB, 'TALLY_DB');
+  const port = pick(overrides.port, '--port', env.TALLY_PORT, 'TALLY_PORT');
+  const host = pick(overrides.host, '--host', env.TALLY_HOST, 'TALLY_HOST');
+  const logLevel = pick(undefined, '', env.TALLY_LOG_LEVEL, 'TALLY_LOG_LEVEL');
+  return Object.freeze({
+    db: db ? nonEmpty(db.value, db.source) : DEFAULT_DB,
+    port: port ? parsePort(port.value, port.source) : 8080,
+    host: host ? nonEmpty(host.value, host.source) : '127.0.0.1',
+    logLevel: logLevel ? parseLogLevel(logLevel.value, logLevel.source) : 'info',
+  });
+}
+
+function pick(flag: string | undefined, flagName: string, variable: string | undefined, variableName: string) {
+  if (flag !== undefined) return { value: flag, source: flagName };
+  if (variable !== undefined) return { value: variable, source: variableName };
+  return undefined;
+}
+
+function nonEmpty(value: string, source: string): string {
+  if (value.trim() === '') throw new TallyError('invalid_value', `${source} must not be empty`);
+  return value;
+}
+
+function parsePort(value: string, source: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new TallyError('invalid_value', `${source} must be a port number from 0 to 65535, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseLogLevel(value: string, source: string): LogLevel {
+  const level = LOG_LEVELS.find((candidate) => candidate === value);
+  if (level === undefined) throw new TallyError('invalid_value', `${source} must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}

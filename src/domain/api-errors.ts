@@ -1,0 +1,40 @@
+/**
+ * The closed catalogue of API error answers. Every error text of the spec lives here and
+ * nowhere else; the HTTP layer renders them, tests look them up by key.
+ */
+
+export interface ApiError {
+  /** Stable name, also the `outcome` in request logs. */
+  readonly key: string;
+  /** The document's root element: Kolmisoft answers some errors in `<status>`, some in `<page>`. */
+  readonly root: 'status' | 'page';
+  readonly text: string;
+  /** API-level errors are HTTP 200 (clients read the body); transport faults are honest. */
+  readonly httpStatus: number;
+}
+
+function apiError(key: string, root: ApiError['root'], text: string, httpStatus = 200): ApiError {
+  return Object.freeze({ key, root, text, httpStatus });
+}
+
+export const API_ERRORS = Object.freeze({
+  // Transport faults (spec section 1), checked before anything else.
+  noSuchApi: apiError('no_such_api', 'status', 'There is no such API', 404),
+  methodNotAllowed: apiError('method_not_allowed', 'status', 'Method not allowed', 405),
+  malformedRequest: apiError('malformed_request', 'status', 'Malformed request', 400),
+  bodyTooLarge: apiError('body_too_large', 'status', 'Request too large', 413),
+  headersTooLarge: apiError('headers_too_large', 'status', 'Request too large', 431),
+  unsupportedContentType: apiError('unsupported_content_type', 'status', 'Unsupported content type', 415),
+  // Access checks (spec section 3, steps 1-3).
+  apiDisabled: apiError('api_disabled', 'status', 'API Requests are disabled'),
+  getDisabled: apiError('get_disabled', 'status', 'GET Requests are disabled'),
+  secretKeyMissing: apiError('secret_key_missing', 'status', 'API must have Secret Key'),
+  incorrectHash: apiError('incorrect_hash', 'status', 'Incorrect hash'),
+  // Method answers (spec section 3, steps 4-5).
+  featureDisabled: apiError('feature_disabled', 'page', 'Feature disabled'),
+  userNotFound: apiError('user_not_found', 'page', 'User was not found'),
+  // Not Kolmisoft's: a fault of ours (a database that cannot be reached, a bug), never a stack trace.
+  internalError: apiError('internal_error', 'status', 'Internal error', 500),
+});
+
+export type ApiErrorKey = keyof typeof API_ERRORS;

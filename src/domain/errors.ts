@@ -1,0 +1,21 @@
+/**
+ * A refusal the operator can act on: an unknown user, a duplicate name, a bad value. Its
+ * message is one plain line, shown as is by the CLI; anything else thrown is a bug.
+ */
+export class TallyError extends Error {
+  constructor(
+    readonly code: TallyErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TallyError';
+  }
+}
+
+export type TallyErrorCode =
+  | 'invalid_value'
+  | 'not_found'
+  | 'already_exists'
+  | 'not_initialized'
+  | 'conflict'
+  | 'schema_too_new';

@@ -1,0 +1,57 @@
+/**
+ * Kolmisoft's request hash (spec section 2): SHA1 in hex of the recipe's parameter values,
+ * each only when present and non-empty, then the API secret key. No separators.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export type Params = ReadonlyMap<string, string>;
+
+/** One API method's hash recipe: the hashed parameters in order, with any normalisation. */
+export interface HashRecipe {
+  readonly method: string;
+  /** The values that go into the hash, in order, each already present and non-empty. */
+  hashedValues(params: Params): string[];
+}
+
+function recipe(method: string, names: readonly string[]): HashRecipe {
+  return {
+    method,
+    hashedValues(params) {
+      const values: string[] = [];
+      for (const name of names) {
+        const value = params.get(name);
+        if (value !== undefined && value !== '') values.push(value);
+      }
+      return values;
+    },
+  };
+}
+
+export const USER_BALANCE_GET_RECIPE = recipe('user_balance_get', ['username', 'currency']);
+
+/** Recipes by the API names that use them, old names included. */
+export const HASH_RECIPES: ReadonlyMap<string, HashRecipe> = new Map([
+  ['user_balance_get', USER_BALANCE_GET_RECIPE],
+  ['balance', USER_BALANCE_GET_RECIPE],
+]);
+
+/** The hex SHA1 of the values followed by the secret key. */
+export function computeHash(values: readonly string[], secretKey: string): string {
+  const sha1 = createHash('sha1');
+  for (const value of values) sha1.update(value, 'utf8');
+  sha1.update(secretKey, 'utf8');
+  return sha1.digest('hex');
+}
+
+const HASH_SYNTAX = /^[0-9a-fA-F]{40}$/;
+
+/**
+ * True when `given` is the hash of `values` with `secretKey`. Either letter case is accepted;
+ * anything but 40 hex digits is simply wrong. The comparison takes the same time wherever the
+ * first difference is.
+ */
+export function hashMatches(given: string | undefined, values: readonly string[], secretKey: string): boolean {
+  const expected = Buffer.from(computeHash(values, secretKey), 'latin1');
+  if (given === undefined || !HASH_SYNTAX.test(given)) return false;
+  return timingSafeEqual(Buffer.from(given.toLowerCase(), 'latin1'), expected);
+}

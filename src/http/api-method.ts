@@ -1,0 +1,47 @@
+/** What an API method is to the server: a name, a handler, and the reply it gives. */
+import type { ApiConfig } from '../domain/api-config.js';
+import type { ApiError } from '../domain/api-errors.js';
+import type { HttpMethod } from '../domain/access.js';
+import type { Params } from '../domain/hash.js';
+import type { Store } from '../store/store.js';
+import { errorDocument } from './xml.js';
+
+export interface ApiRequest {
+  readonly method: HttpMethod;
+  /** Query string and body merged; the body wins. */
+  readonly params: Params;
+  /** The path segment after the method's name (`/billing/api/NAME/ARGUMENT`), or ''. */
+  readonly pathArgument: string;
+}
+
+export interface ApiContext {
+  /** The settings and currencies as of this request (refreshed in the background). */
+  readonly config: ApiConfig;
+  readonly store: Store;
+}
+
+export interface Reply {
+  readonly status: number;
+  /** XML documents follow `xml_api_extension` for their Content-Type. */
+  readonly type: 'xml' | 'text';
+  readonly body: string;
+  /** Short name of what happened, for the request log. */
+  readonly outcome: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ApiMethod {
+  /** The names it answers under `/billing/api/`, the current one first. */
+  readonly names: readonly string[];
+  /** True when the method reads a path segment after its name. */
+  readonly takesPathArgument: boolean;
+  handle(request: ApiRequest, context: ApiContext): Promise<Reply>;
+}
+
+export function errorReply(error: ApiError, headers?: Readonly<Record<string, string>>): Reply {
+  return { status: error.httpStatus, type: 'xml', body: errorDocument(error), outcome: error.key, ...(headers && { headers }) };
+}
+
+export function xmlReply(body: string, outcome: string): Reply {
+  return { status: 200, type: 'xml', body, outcome };
+}

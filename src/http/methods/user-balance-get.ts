@@ -1,0 +1,33 @@
+/** user_balance_get (old name: balance), spec section 3, checks in the spec's order. */
+import { checkApiEnabled, checkHash } from '../../domain/access.js';
+import { API_ERRORS } from '../../domain/api-errors.js';
+import { answerBalance, type BalanceAnswer } from '../../domain/balance.js';
+import { USER_BALANCE_GET_RECIPE } from '../../domain/hash.js';
+import { MAX_USERNAME_LENGTH, usernameKey } from '../../domain/usernames.js';
+import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
+import { xmlDocument, type XmlElement } from '../xml.js';
+
+export const userBalanceGet: ApiMethod = {
+  names: ['user_balance_get', 'balance'],
+  takesPathArgument: false,
+  async handle({ method, params }, { config, store }) {
+    const { settings } = config;
+    const denied = checkApiEnabled(settings, method) ?? checkHash(settings, params, USER_BALANCE_GET_RECIPE);
+    if (denied) return errorReply(denied);
+    if (!settings.balanceGetEnabled) return errorReply(API_ERRORS.featureDisabled);
+
+    const username = params.get('username');
+    // A name longer than any stored one (two UTF-16 units per character at most) cannot match.
+    const user =
+      username && username.length <= MAX_USERNAME_LENGTH * 2 ? await store.findBalanceView(usernameKey(username)) : undefined;
+    if (user === undefined) return errorReply(API_ERRORS.userNotFound);
+
+    return xmlReply(balanceDocument(answerBalance(user, params, config.currencies, settings.numberDigits)), 'balance');
+  },
+};
+
+function balanceDocument(answer: BalanceAnswer): string {
+  const children: XmlElement[] = [['balance', answer.balance]];
+  if (answer.currency !== undefined) children.push(['currency', answer.currency]);
+  return xmlDocument('page', children);
+}

@@ -1,0 +1,30 @@
+/** Maps a request path to an API method: `/billing/api/NAME`, or `/billing/api/NAME/ARGUMENT`. */
+import type { ApiMethod } from './api-method.js';
+import { userBalanceGet } from './methods/user-balance-get.js';
+
+export const API_PREFIX = '/billing/api/';
+
+const API_METHODS: readonly ApiMethod[] = [userBalanceGet];
+
+const METHODS_BY_NAME: ReadonlyMap<string, ApiMethod> = new Map(
+  API_METHODS.flatMap((method) => method.names.map((name) => [name, method] as const)),
+);
+
+export interface Route {
+  readonly method: ApiMethod;
+  /** The name as requested (current or old), for the request log. */
+  readonly name: string;
+  readonly argument: string;
+}
+
+/** The route for a path, or undefined for an unknown API (answered 404). A trailing slash is ignored. */
+export function resolveRoute(path: string): Route | undefined {
+  if (!path.startsWith(API_PREFIX)) return undefined;
+  const rest = path.endsWith('/') ? path.slice(API_PREFIX.length, -1) : path.slice(API_PREFIX.length);
+  const slash = rest.indexOf('/');
+  const name = slash === -1 ? rest : rest.slice(0, slash);
+  const argument = slash === -1 ? '' : rest.slice(slash + 1);
+  const method = METHODS_BY_NAME.get(name);
+  if (method === undefined || (argument !== '' && !method.takesPathArgument)) return undefined;
+  return { method, name, argument };
+}
