@@ -1,0 +1,96 @@
+/** Shared test fixtures: temporary databases, the real CLI binary, a real server. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { startServer, type RunningServer } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+/** The built `tally` executable, as package.json's `bin` names it. */
+export const TALLY_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+
+export interface TempDir {
+  readonly dir: string;
+  /** A database path inside the directory (not created). */
+  readonly db: string;
+  remove(): Promise<void>;
+}
+
+export async function tempDir(): Promise<TempDir> {
+  const dir = await mkdtemp(join(tmpdir(), 'tally-test-'));
+  return { dir, db: join(dir, 'tally.db'), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `tally` executable. The environment is cleaned of TALLY_* unless given. */
+export function runTally(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TALLY_')) env[name] = value;
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [TALLY_BIN, ...args], { env: { ...env, ...options.env }, cwd: options.cwd }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Runs `tally` and fails the test unless it exits 0; returns standard output. */
+export async function tally(...args: string[]): Promise<string> {
+  const result = await runTally(args);
+  if (result.code !== 0) throw new Error(`tally ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** A real server on an ephemeral loopback port, on the given database file. */
+export async function startTestServer(db: string): Promise<RunningServer> {
+  const config = loadConfig({ db, port: '0', host: '127.0.0.1' }, {});
+  return startServer(config, pino({ level: 'silent' }));
+}
+
+/** Sends raw bytes and returns everything the server answers before it closes or goes quiet. */
+export function rawRequest(port: number, bytes: Buffer | string, quietMs = 300): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let timer = setTimeout(() => socket.destroy(), quietMs);
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      clearTimeout(timer);
+      timer = setTimeout(() => socket.destroy(), quietMs);
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolvePromise(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+/** The XML document the spec gives for an error, byte for byte. */
+export function errorXml(root: 'status' | 'page', text: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}>\n  <error>${text}</error>\n</${root}>\n`;
+}
+
+/** The XML document of a balance answer, byte for byte. */
+export function balanceXml(balance: string, currency?: string): string {
+  const currencyLine = currency === undefined ? '' : `  <currency>${currency}</currency>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<page>\n  <balance>${balance}</balance>\n${currencyLine}</page>\n`;
+}
+
+/** Waits until `check` passes or `ms` elapse. */
+export async function eventually(check: () => Promise<boolean>, ms = 2000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
