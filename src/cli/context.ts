@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides, type TallyConfig } from '../config.js';
 import { describeDecimalProblem, BALANCE_SCALE, parseMoney } from '../domain/money.js';
 import { TallyError } from '../domain/errors.js';
+import { MAX_COMMENT_LENGTH } from '../domain/ledger.js';
 import { parseSwitch } from '../domain/settings.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -67,6 +68,14 @@ export function moneyArgument(what: string, text: string): bigint {
     throw new TallyError('invalid_value', `${what} "${text}" ${describeDecimalProblem(parsed.problem, BALANCE_SCALE)}`);
   }
   return parsed.value;
+}
+
+/** A ledger comment: short, printable, one line. */
+export function commentArgument(comment: string): string {
+  if ([...comment].length > MAX_COMMENT_LENGTH || /[\u0000-\u001f\u007f]/.test(comment)) {
+    throw new TallyError('invalid_value', `--comment must be at most ${MAX_COMMENT_LENGTH} printable characters`);
+  }
+  return comment;
 }
 
 /** Parses on/off style flags. */

@@ -47,10 +47,32 @@ export function registerCurrency(program: Command): void {
       ...(options.active !== undefined && { active: switchArgument('--active', options.active) }),
     };
     await withStore(options, async (store) => {
-      const saved = await store.saveCurrency(change);
+      const saved = await store.saveCurrency(change, 'cli');
       print(`${saved.code} rate ${formatRate(saved.rate)}, ${saved.active ? 'active' : 'inactive'}, name "${saved.name}"`);
     });
   });
+
+  registerHistory(currency);
+}
+
+function registerHistory(currency: Command): void {
+  withDbOption(currency.command('history').description("a currency's rate changes, oldest first").argument('<code>')).action(
+    async (code: string, options: DbOption) =>
+      withStore(options, async (store) => {
+        const checked = checkNewCurrencyCode(code);
+        if (!checked.ok) throw new TallyError('invalid_value', checked.reason);
+        if (!(await store.listCurrencies()).some((c) => c.code === checked.code)) {
+          throw new TallyError('not_found', `no currency ${checked.code}`);
+        }
+        const rows = (await store.rateHistory(checked.code)).map((change) => [
+          change.createdAt,
+          change.oldRate === undefined ? '(added)' : formatRate(change.oldRate),
+          formatRate(change.newRate),
+          change.source,
+        ]);
+        print(...table([['TIME', 'OLD RATE', 'NEW RATE', 'SOURCE'], ...rows]));
+      }),
+  );
 }
 
 function rateArgument(text: string) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /** The `tally` executable: a table of named commands sharing the server's config and store. */
 import { Command, CommanderError } from 'commander';
+import { registerBalance } from './balance-command.js';
 import { registerCurrency } from './currency-command.js';
 import { registerHash } from './hash-command.js';
+import { registerImportExport } from './import-export-command.js';
 import { registerInit } from './init-command.js';
 import { registerServe } from './serve-command.js';
 import { registerSettings } from './settings-command.js';
@@ -13,7 +15,16 @@ const program = new Command('tally')
   .showSuggestionAfterError(true)
   .exitOverride();
 
-for (const register of [registerInit, registerServe, registerSettings, registerCurrency, registerUser, registerHash]) {
+for (const register of [
+  registerInit,
+  registerServe,
+  registerSettings,
+  registerCurrency,
+  registerUser,
+  registerBalance,
+  registerImportExport,
+  registerHash,
+]) {
   register(program);
 }
 program.commands.forEach(function configure(command: Command): void {

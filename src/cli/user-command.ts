@@ -6,7 +6,7 @@ import { formatMoney } from '../domain/money.js';
 import { newUniquehash } from '../domain/tokens.js';
 import { usernameKey, usernameProblem } from '../domain/usernames.js';
 import type { UserRecord } from '../store/store.js';
-import { moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 interface UserOptions extends DbOption {
   readonly currency?: string;
@@ -46,14 +46,16 @@ export function registerUser(program: Command): void {
       .description("change a user's currency or balance")
       .argument('<username>')
       .option('--currency <code>', "the user's own currency")
-      .option('--balance <amount>', 'new balance in the system currency'),
-  ).action(async (username: string, options: UserOptions) => {
+      .option('--balance <amount>', 'new balance in the system currency (the difference becomes a ledger entry)')
+      .option('--comment <text>', 'ledger comment for a balance change'),
+  ).action(async (username: string, options: UserOptions & { comment?: string }) => {
     if (options.currency === undefined && options.balance === undefined) {
       throw new TallyError('invalid_value', 'nothing to change: give --currency or --balance');
     }
     const change = {
       ...(options.currency !== undefined && { currency: currencyArgument(options.currency) }),
       ...(options.balance !== undefined && { balance: moneyArgument('--balance', options.balance) }),
+      ...(options.comment !== undefined && { comment: commentArgument(options.comment) }),
     };
     await withStore(options, async (store) => printUser(await store.updateUser(usernameKey(username), change)));
   });
@@ -61,7 +63,7 @@ export function registerUser(program: Command): void {
   withDbOption(user.command('show').description('show one user').argument('<username>')).action(
     async (username: string, options: DbOption) =>
       withStore(options, async (store) => {
-        const found = await store.findUser(usernameKey(username));
+        const found = await store.findUser({ usernameKey: usernameKey(username) });
         if (found === undefined) throw new TallyError('not_found', `no user named ${username}`);
         printUser(found);
       }),

@@ -6,15 +6,21 @@
 export interface ApiError {
   /** Stable name, also the `outcome` in request logs. */
   readonly key: string;
-  /** The document's root element: Kolmisoft answers some errors in `<status>`, some in `<page>`. */
-  readonly root: 'status' | 'page';
+  /**
+   * The elements around `<error>`, outermost first: Kolmisoft answers some errors in
+   * `<status>`, some in `<page>`, and exchange_rate_update in `<page><status>`.
+   */
+  readonly envelope: readonly ['status'] | readonly ['page'] | readonly ['page', 'status'];
   readonly text: string;
   /** API-level errors are HTTP 200 (clients read the body); transport faults are honest. */
   readonly httpStatus: number;
 }
 
-function apiError(key: string, root: ApiError['root'], text: string, httpStatus = 200): ApiError {
-  return Object.freeze({ key, root, text, httpStatus });
+type Envelope = 'status' | 'page' | 'page/status';
+
+function apiError(key: string, envelope: Envelope, text: string, httpStatus = 200): ApiError {
+  const elements = envelope === 'page/status' ? (['page', 'status'] as const) : ([envelope] as const);
+  return Object.freeze({ key, envelope: elements, text, httpStatus });
 }
 
 export const API_ERRORS = Object.freeze({
@@ -33,6 +39,12 @@ export const API_ERRORS = Object.freeze({
   // Method answers (spec section 3, steps 4-5).
   featureDisabled: apiError('feature_disabled', 'page', 'Feature disabled'),
   userNotFound: apiError('user_not_found', 'page', 'User was not found'),
+  // The write methods (spec section 10).
+  badLogin: apiError('bad_login', 'status', 'Bad login'),
+  balanceNotUpdated: apiError('balance_not_updated', 'page', 'User balance not updated'),
+  duplicateTransactionId: apiError('duplicate_transaction_id', 'page', 'Duplicate transaction_id'),
+  currencyNotFound: apiError('currency_not_found', 'page/status', 'Currency was not found'),
+  exchangeRateInvalid: apiError('exchange_rate_invalid', 'page/status', 'Exchange rate is invalid'),
   // Not Kolmisoft's: a fault of ours (a database that cannot be reached, a bug), never a stack trace.
   internalError: apiError('internal_error', 'status', 'Internal error', 500),
 });

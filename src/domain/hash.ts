@@ -13,26 +13,46 @@ export interface HashRecipe {
   hashedValues(params: Params): string[];
 }
 
-function recipe(method: string, names: readonly string[]): HashRecipe {
+/** A hashed parameter, with how its value is written into the hash. */
+type HashedField = string | { readonly name: string; readonly normalize: (value: string) => string };
+
+function recipe(method: string, fields: readonly HashedField[]): HashRecipe {
   return {
     method,
     hashedValues(params) {
       const values: string[] = [];
-      for (const name of names) {
+      for (const field of fields) {
+        const name = typeof field === 'string' ? field : field.name;
         const value = params.get(name);
-        if (value !== undefined && value !== '') values.push(value);
+        if (value === undefined || value === '') continue;
+        values.push(typeof field === 'string' ? value : field.normalize(value));
       }
       return values;
     },
   };
 }
 
+/** Kolmisoft hashes `user_id` as the integer it reads, so `007` hashes as `7`. */
+export function integerText(value: string): string {
+  return /^\d+$/.test(value) ? value.replace(/^0+(?=\d)/, '') : value;
+}
+
 export const USER_BALANCE_GET_RECIPE = recipe('user_balance_get', ['username', 'currency']);
+/** `transaction_id` is Tally's addition (spec section 10), hashed after `balance`. */
+export const USER_BALANCE_UPDATE_RECIPE = recipe('user_balance_update', [
+  { name: 'user_id', normalize: integerText },
+  'balance',
+  'transaction_id',
+]);
+export const EXCHANGE_RATE_UPDATE_RECIPE = recipe('exchange_rate_update', ['currency', 'rate']);
 
 /** Recipes by the API names that use them, old names included. */
 export const HASH_RECIPES: ReadonlyMap<string, HashRecipe> = new Map([
   ['user_balance_get', USER_BALANCE_GET_RECIPE],
   ['balance', USER_BALANCE_GET_RECIPE],
+  ['user_balance_update', USER_BALANCE_UPDATE_RECIPE],
+  ['user_balance_change', USER_BALANCE_UPDATE_RECIPE],
+  ['exchange_rate_update', EXCHANGE_RATE_UPDATE_RECIPE],
 ]);
 
 /** The hex SHA1 of the values followed by the secret key. */

@@ -18,6 +18,8 @@ export interface ApiContext {
   /** The settings and currencies as of this request (refreshed in the background). */
   readonly config: ApiConfig;
   readonly store: Store;
+  /** Reloads settings and currencies now, after this request changed them. */
+  readonly refreshConfig: () => Promise<void>;
 }
 
 export interface Reply {
@@ -44,4 +46,9 @@ export function errorReply(error: ApiError, headers?: Readonly<Record<string, st
 
 export function xmlReply(body: string, outcome: string): Reply {
   return { status: 200, type: 'xml', body, outcome };
+}
+
+/** A plain-text answer (user_simple_balance_get): no XML, no trailing newline. */
+export function textReply(body: string, outcome: string): Reply {
+  return { status: 200, type: 'text', body, outcome };
 }

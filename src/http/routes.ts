@@ -1,10 +1,13 @@
 /** Maps a request path to an API method: `/billing/api/NAME`, or `/billing/api/NAME/ARGUMENT`. */
 import type { ApiMethod } from './api-method.js';
+import { exchangeRateUpdate } from './methods/exchange-rate-update.js';
 import { userBalanceGet } from './methods/user-balance-get.js';
+import { userBalanceUpdate } from './methods/user-balance-update.js';
+import { userSimpleBalanceGet } from './methods/user-simple-balance-get.js';
 
 export const API_PREFIX = '/billing/api/';
 
-const API_METHODS: readonly ApiMethod[] = [userBalanceGet];
+const API_METHODS: readonly ApiMethod[] = [userBalanceGet, userBalanceUpdate, exchangeRateUpdate, userSimpleBalanceGet];
 
 const METHODS_BY_NAME: ReadonlyMap<string, ApiMethod> = new Map(
   API_METHODS.flatMap((method) => method.names.map((name) => [name, method] as const)),
@@ -23,8 +26,16 @@ export function resolveRoute(path: string): Route | undefined {
   const rest = path.endsWith('/') ? path.slice(API_PREFIX.length, -1) : path.slice(API_PREFIX.length);
   const slash = rest.indexOf('/');
   const name = slash === -1 ? rest : rest.slice(0, slash);
-  const argument = slash === -1 ? '' : rest.slice(slash + 1);
+  const argument = slash === -1 ? '' : decodePathSegment(rest.slice(slash + 1));
   const method = METHODS_BY_NAME.get(name);
   if (method === undefined || (argument !== '' && !method.takesPathArgument)) return undefined;
   return { method, name, argument };
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a broken escape cannot match any token: the method answers "not found"
+  }
 }

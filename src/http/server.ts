@@ -86,7 +86,7 @@ async function answer(req: IncomingMessage, deps: ApiServerDeps): Promise<[Reply
 
   const reply = await route.method.handle(
     { method: method as HttpMethod, params, pathArgument: route.argument },
-    { config: deps.liveConfig.current, store: deps.store },
+    { config: deps.liveConfig.current, store: deps.store, refreshConfig: () => deps.liveConfig.refresh() },
   );
   return [reply, logPath];
 }

@@ -13,9 +13,12 @@ export function xmlDocument(root: string, children: readonly XmlElement[]): stri
   return DECLARATION + renderElement([root, children], '');
 }
 
-/** The `<status>` or `<page>` document of an API error. */
+/** The document of an API error: `<error>` inside its envelope. */
 export function errorDocument(error: ApiError): string {
-  return xmlDocument(error.root, [['error', error.text]]);
+  const [root, ...inner] = error.envelope;
+  let content: readonly XmlElement[] = [['error', error.text]];
+  for (const name of inner.reverse()) content = [[name, content]];
+  return xmlDocument(root, content);
 }
 
 function renderElement([name, content]: XmlElement, indent: string): string {

@@ -6,6 +6,8 @@
 import type { BalanceView } from '../domain/balance.js';
 import type { Currency } from '../domain/currency.js';
 import type { CurrencyChange } from '../domain/currency-change.js';
+import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../domain/ledger.js';
+import type { Decimal } from '../domain/money.js';
 
 export type UserRole = 'user' | 'admin';
 
@@ -26,7 +28,41 @@ export interface NewUser {
 
 export interface UserChange {
   readonly currency?: string;
+  /** The new balance: the store writes the difference as a ledger entry, never an overwrite. */
   readonly balance?: bigint;
+  /** The ledger comment for a balance change. */
+  readonly comment?: string;
+}
+
+/** A user named by id (the API's `user_id`) or by folded username (the CLI). */
+export type UserRef = { readonly id: number } | { readonly usernameKey: string };
+
+export interface BalanceChange {
+  readonly user: UserRef;
+  /** Signed millionths of the system currency. */
+  readonly amount: bigint;
+  readonly source: LedgerSource;
+  readonly comment: string;
+  /** A retry carrying the same key (within its source) changes nothing twice. */
+  readonly idempotencyKey?: string;
+}
+
+export type BalanceChangeResult =
+  /** `replayed`: the key was seen with this user and amount; `entry` is the first one. */
+  | { readonly kind: 'applied' | 'replayed'; readonly entry: LedgerEntry; readonly username: string }
+  | { readonly kind: 'user_not_found' }
+  /** The key was seen with another user or amount. */
+  | { readonly kind: 'duplicate_key' }
+  /** The new balance would leave the range every store can hold. */
+  | { readonly kind: 'out_of_range' };
+
+/** One line of a bulk import, already validated. */
+export interface ImportRow {
+  readonly id?: number;
+  readonly username: string;
+  readonly currency: string;
+  readonly balance: bigint;
+  readonly uniquehash: string;
 }
 
 /** Everything the API reads on every request, loaded at once and cached by the server. */
@@ -75,16 +111,37 @@ export interface Store {
   writeSetting(name: string, stored: string): Promise<void>;
 
   listCurrencies(): Promise<readonly Currency[]>;
-  /** Adds or changes a currency by the rules of applyCurrencyChange, atomically. */
-  saveCurrency(change: CurrencyChange): Promise<Currency>;
+  /** Adds or changes a currency by the rules of applyCurrencyChange, atomically, recording a rate change. */
+  saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency>;
+  /** Changes an existing, non-system currency's rate; 'not_found' for any other code. */
+  updateRate(code: string, rate: Decimal, source: LedgerSource): Promise<'updated' | 'not_found'>;
+  /** Every rate change of a currency, oldest first. */
+  rateHistory(code: string): Promise<readonly RateChange[]>;
 
-  /** Throws TallyError already_exists for a taken name, not_found for an unknown currency. */
-  addUser(user: NewUser): Promise<UserRecord>;
+  /**
+   * Throws TallyError already_exists for a taken name, not_found for an unknown currency.
+   * A non-zero opening balance is written as the user's first ledger entry.
+   */
+  addUser(user: NewUser, comment?: string): Promise<UserRecord>;
   /** Throws TallyError not_found for an unknown user or currency. */
   updateUser(usernameKey: string, change: UserChange): Promise<UserRecord>;
-  findUser(usernameKey: string): Promise<UserRecord | undefined>;
+  findUser(ref: UserRef): Promise<UserRecord | undefined>;
+  /** The balance view of the user holding this uniquehash token. */
+  findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined>;
   /** Every user in id order, streamed: a database may hold millions. */
   listUsers(): AsyncIterable<UserRecord>;
+
+  /** Applies one balance change and writes its ledger entry, in one transaction. */
+  applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult>;
+  /** A user's entries, newest first. */
+  ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]>;
+  /** Compares every user's balance with the sum of their entries. */
+  verifyLedger(): Promise<LedgerReport>;
+  /**
+   * Adds every row as a new user with an `import` entry for its balance, all in one
+   * transaction: a failure on any row leaves the database as it was.
+   */
+  importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number>;
 
   close(): Promise<void>;
 }

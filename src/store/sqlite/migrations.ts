@@ -60,4 +60,42 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN UPDATE config_version SET version = version + 1; END;
     `,
   },
+  {
+    version: 2,
+    name: 'ledger: immutable balance entries, exchange rate history',
+    sql: `
+      CREATE TABLE ledger_entries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id         INTEGER NOT NULL REFERENCES users (id),
+        amount          INTEGER NOT NULL,     -- signed millionths of the system currency
+        balance_after   INTEGER NOT NULL,     -- the user's balance once this entry applied
+        source          TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import')),
+        comment         TEXT NOT NULL DEFAULT '',
+        idempotency_key TEXT,                 -- a retry with the same key changes nothing twice
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT;
+      CREATE INDEX ledger_entries_by_user ON ledger_entries (user_id, id);
+      CREATE UNIQUE INDEX ledger_entries_by_key ON ledger_entries (source, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE TRIGGER ledger_entries_are_immutable BEFORE UPDATE ON ledger_entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+      CREATE TRIGGER ledger_entries_are_permanent BEFORE DELETE ON ledger_entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+      -- Balances set before the ledger existed become opening entries, so sums match at once.
+      INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment)
+        SELECT id, balance, balance, 'cli', 'opening balance (ledger introduced)' FROM users WHERE balance <> 0;
+
+      CREATE TABLE rate_changes (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        currency   TEXT NOT NULL REFERENCES currencies (code),
+        old_rate   TEXT,                      -- NULL when the currency was added
+        new_rate   TEXT NOT NULL,
+        source     TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT;
+      CREATE INDEX rate_changes_by_currency ON rate_changes (currency, id);
+      INSERT INTO rate_changes (currency, old_rate, new_rate, source)
+        SELECT code, NULL, rate, 'cli' FROM currencies WHERE is_system = 0;
+    `,
+  },
 ];

@@ -6,19 +6,25 @@ import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
-import { formatRate, parseRate } from '../../domain/money.js';
+import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
+import { formatRate, type Decimal } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
+  BalanceChange,
+  BalanceChangeResult,
+  ImportRow,
   InitializeOptions,
   InitializeReport,
   NewUser,
   Store,
   UserChange,
   UserRecord,
-  UserRole,
+  UserRef,
 } from '../store.js';
+import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
+import { toCurrency, toRateChange, toUser, USER_COLUMNS, type CurrencyRow, type RateChangeRow, type UserRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** Refuse to create a missing file: every command but init and serve expects one. */
@@ -68,27 +74,9 @@ function migrate(db: Database.Database): void {
   }).immediate();
 }
 
-interface CurrencyRow {
-  code: string;
-  name: string;
-  rate: string;
-  active: number;
-  is_system: number;
-}
-
-interface UserRow {
-  id: bigint;
-  username: string;
-  currency: string;
-  balance: bigint;
-  uniquehash: string;
-  role: UserRole;
-}
-
-const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role';
-
 class SqliteStore implements Store {
   private readonly statements;
+  private readonly ledger: SqliteLedger;
 
   constructor(
     private readonly db: Database.Database,
@@ -99,14 +87,11 @@ class SqliteStore implements Store {
     const prepareExact = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.statements = {
       balanceView: prepareExact('SELECT id, username, currency, balance FROM users WHERE username_key = ?'),
+      balanceViewByUniquehash: prepareExact('SELECT id, username, currency, balance FROM users WHERE uniquehash = ?'),
       userByKey: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
       userById: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
       allUsers: prepareExact(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`),
-      insertUser: prepareExact(
-        'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
       setUserCurrency: prepare('UPDATE users SET currency = ? WHERE id = ?'),
-      setUserBalance: prepareExact('UPDATE users SET balance = ? WHERE id = ?'),
       hasAdmin: prepare("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1"),
       configVersion: prepare('SELECT version FROM config_version WHERE id = 1').pluck(),
       settings: prepare('SELECT name, value FROM settings'),
@@ -119,7 +104,11 @@ class SqliteStore implements Store {
         `INSERT INTO currencies (code, name, rate, active, is_system) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, rate = excluded.rate, active = excluded.active`,
       ),
+      setRate: prepare('UPDATE currencies SET rate = ? WHERE code = ?'),
+      insertRateChange: prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES (?, ?, ?, ?)'),
+      rateHistory: prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes WHERE currency = ? ORDER BY id'),
     };
+    this.ledger = new SqliteLedger(db);
   }
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
@@ -145,7 +134,7 @@ class SqliteStore implements Store {
   /** Adds the `admin` account unless a plain user already holds that name. */
   private insertAdmin(currency: string, uniquehash: string): boolean {
     if (this.statements.userByKey.get('admin') !== undefined) return false;
-    this.statements.insertUser.run('admin', 'admin', currency, 0n, uniquehash, 'admin');
+    this.ledger.insertUser({ username: 'admin', currency, balance: 0n, uniquehash, role: 'admin' }, '');
     return true;
   }
 
@@ -167,9 +156,11 @@ class SqliteStore implements Store {
   }
 
   async findBalanceView(usernameKey: string): Promise<BalanceView | undefined> {
-    const row = this.statements.balanceView.get(usernameKey) as Omit<UserRow, 'uniquehash' | 'role'> | undefined;
-    if (row === undefined) return undefined;
-    return { id: Number(row.id), username: row.username, currency: row.currency, balance: row.balance };
+    return toBalanceView(this.statements.balanceView.get(usernameKey));
+  }
+
+  async findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined> {
+    return toBalanceView(this.statements.balanceViewByUniquehash.get(uniquehash));
   }
 
   async readSettings(): Promise<ReadonlyMap<string, string>> {
@@ -193,44 +184,63 @@ class SqliteStore implements Store {
     return (this.statements.currencies.all() as CurrencyRow[]).map(toCurrency);
   }
 
-  async saveCurrency(change: CurrencyChange): Promise<Currency> {
+  async saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency> {
     const s = this.statements;
     return this.db
       .transaction(() => {
         const row = s.currencyByCode.get(change.code) as CurrencyRow | undefined;
         const next = applyCurrencyChange(row && toCurrency(row), change);
-        s.upsertCurrency.run(next.code, next.name, formatRate(next.rate), next.active ? 1 : 0, next.isSystem ? 1 : 0);
+        const rate = formatRate(next.rate);
+        s.upsertCurrency.run(next.code, next.name, rate, next.active ? 1 : 0, next.isSystem ? 1 : 0);
+        if (rate !== row?.rate) s.insertRateChange.run(next.code, row?.rate ?? null, rate, source);
         return next;
       })
       .immediate();
   }
 
-  async addUser(user: NewUser): Promise<UserRecord> {
+  async updateRate(code: string, rate: Decimal, source: LedgerSource): Promise<'updated' | 'not_found'> {
     const s = this.statements;
     return this.db
       .transaction(() => {
-        this.requireCurrency(user.currency);
-        const key = usernameKey(user.username);
-        if (s.userByKey.get(key) !== undefined) {
-          throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
-        }
-        const { lastInsertRowid } = s.insertUser.run(user.username, key, user.currency, user.balance, user.uniquehash, user.role);
-        return toUser(s.userById.get(lastInsertRowid) as UserRow);
+        const row = s.currencyByCode.get(code) as CurrencyRow | undefined;
+        if (row === undefined || row.is_system === 1) return 'not_found';
+        const text = formatRate(rate);
+        s.setRate.run(text, code);
+        s.insertRateChange.run(code, row.rate, text, source);
+        return 'updated';
       })
       .immediate();
   }
 
-  async updateUser(usernameKey: string, change: UserChange): Promise<UserRecord> {
+  async rateHistory(code: string): Promise<readonly RateChange[]> {
+    return (this.statements.rateHistory.all(code) as RateChangeRow[]).map(toRateChange);
+  }
+
+  async addUser(user: NewUser, comment = 'opening balance'): Promise<UserRecord> {
+    return this.db
+      .transaction(() => {
+        this.requireCurrency(user.currency);
+        if (this.statements.userByKey.get(usernameKey(user.username)) !== undefined) {
+          throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
+        }
+        return toUser(this.statements.userById.get(this.ledger.insertUser(user, comment)) as UserRow);
+      })
+      .immediate();
+  }
+
+  async updateUser(key: string, change: UserChange): Promise<UserRecord> {
     const s = this.statements;
     return this.db
       .transaction(() => {
-        const row = s.userByKey.get(usernameKey) as UserRow | undefined;
-        if (row === undefined) throw new TallyError('not_found', `no user named ${usernameKey}`);
+        const row = s.userByKey.get(key) as UserRow | undefined;
+        if (row === undefined) throw new TallyError('not_found', `no user named ${key}`);
         if (change.currency !== undefined) {
           this.requireCurrency(change.currency);
           s.setUserCurrency.run(change.currency, row.id);
         }
-        if (change.balance !== undefined) s.setUserBalance.run(change.balance, row.id);
+        if (change.balance !== undefined && change.balance !== row.balance) {
+          this.ledger.append(row.id, change.balance - row.balance, change.balance, 'cli', change.comment ?? 'balance set', null);
+        }
         return toUser(s.userById.get(row.id) as UserRow);
       })
       .immediate();
@@ -242,8 +252,8 @@ class SqliteStore implements Store {
     }
   }
 
-  async findUser(usernameKey: string): Promise<UserRecord | undefined> {
-    const row = this.statements.userByKey.get(usernameKey) as UserRow | undefined;
+  async findUser(ref: UserRef): Promise<UserRecord | undefined> {
+    const row = ('id' in ref ? this.statements.userById.get(ref.id) : this.statements.userByKey.get(ref.usernameKey)) as UserRow | undefined;
     return row && toUser(row);
   }
 
@@ -251,24 +261,29 @@ class SqliteStore implements Store {
     for (const row of this.statements.allUsers.iterate() as IterableIterator<UserRow>) yield toUser(row);
   }
 
+  async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
+    return this.ledger.applyChange(change);
+  }
+
+  async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
+    return this.ledger.entries(userId, limit);
+  }
+
+  async verifyLedger(): Promise<LedgerReport> {
+    return this.ledger.verify();
+  }
+
+  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+    return this.ledger.importUsers(rows, comment, onRow);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }
 
-function toCurrency(row: CurrencyRow): Currency {
-  const rate = parseRate(row.rate);
-  if (!rate.ok) throw new Error(`currency ${row.code} has a damaged rate in the database: ${row.rate}`);
-  return { code: row.code, name: row.name, rate: rate.value, active: row.active === 1, isSystem: row.is_system === 1 };
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: Number(row.id),
-    username: row.username,
-    currency: row.currency,
-    balance: row.balance,
-    uniquehash: row.uniquehash,
-    role: row.role,
-  };
+function toBalanceView(row: unknown): BalanceView | undefined {
+  if (row === undefined) return undefined;
+  const { id, username, currency, balance } = row as UserRow;
+  return { id: Number(id), username, currency, balance };
 }

@@ -1,0 +1,111 @@
+/**
+ * The users CSV of `tally import` and `tally export`: header `username,currency,balance` and an
+ * optional `id` column, balances as exact decimals in the system currency.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { normalizeCurrencyCode } from '../domain/currency.js';
+import { BALANCE_SCALE, describeDecimalProblem, formatMoney, parseMoney } from '../domain/money.js';
+import { usernameKey, usernameProblem } from '../domain/usernames.js';
+import type { UserRecord } from '../store/store.js';
+
+export const CSV_COLUMNS = ['id', 'username', 'currency', 'balance'] as const;
+const REQUIRED_COLUMNS = ['username', 'currency', 'balance'] as const;
+const ID_SYNTAX = /^[1-9]\d{0,14}$/;
+
+export interface CsvUser {
+  readonly line: number;
+  readonly id?: number;
+  readonly username: string;
+  readonly currency: string;
+  readonly balance: bigint;
+}
+
+export type CsvLine = { ok: true; user: CsvUser } | { ok: false; line: number; problem: string };
+
+/**
+ * Reads the file line by line, checking each row on its own (syntax, known currency). Checks
+ * across rows and against the database are the caller's.
+ */
+export async function* readUsersCsv(path: string, currencies: ReadonlySet<string>): AsyncGenerator<CsvLine> {
+  const parser = createReadStream(path).pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+  let columns: Map<string, number> | undefined;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (columns === undefined) {
+        const header = readHeader(record);
+        if (typeof header === 'string') {
+          yield { ok: false, line: info.lines, problem: header };
+          return;
+        }
+        columns = header;
+        continue;
+      }
+      yield checkRow(record, info.lines, columns, currencies);
+    }
+  } catch (error) {
+    // A broken quote or the like: csv-parse names the line; nothing after it can be trusted.
+    const line = (error as { lines?: number }).lines ?? 0;
+    yield { ok: false, line, problem: (error as Error).message.replace(/^Invalid Record Length: /, '') };
+    return;
+  }
+  if (columns === undefined) yield { ok: false, line: 1, problem: `the file is empty: expected the header ${REQUIRED_COLUMNS.join(',')}` };
+}
+
+function readHeader(record: string[]): Map<string, number> | string {
+  const columns = new Map(record.map((name, index) => [name.trim().toLowerCase(), index]));
+  const unknown = [...columns.keys()].filter((name) => !(CSV_COLUMNS as readonly string[]).includes(name));
+  if (unknown.length > 0) return `unknown column ${unknown.join(', ')}: the columns are ${CSV_COLUMNS.join(', ')} (id optional)`;
+  const missing = REQUIRED_COLUMNS.filter((name) => !columns.has(name));
+  if (missing.length > 0) return `the header lacks ${missing.join(', ')}: expected ${REQUIRED_COLUMNS.join(',')} and optionally id`;
+  if (columns.size !== record.length) return 'the header repeats a column';
+  return columns;
+}
+
+function checkRow(record: string[], line: number, columns: Map<string, number>, currencies: ReadonlySet<string>): CsvLine {
+  if (record.length !== columns.size) return { ok: false, line, problem: `expected ${columns.size} fields, found ${record.length}` };
+  const field = (name: string): string | undefined => {
+    const index = columns.get(name);
+    return index === undefined ? undefined : record[index];
+  };
+  const username = field('username') ?? '';
+  const problem = usernameProblem(username);
+  if (problem !== undefined) return { ok: false, line, problem };
+  const currencyText = field('currency') ?? '';
+  const currency = normalizeCurrencyCode(currencyText);
+  if (currency === undefined || !currencies.has(currency)) return { ok: false, line, problem: `unknown currency "${currencyText}"` };
+  const balanceText = field('balance') ?? '';
+  const balance = parseMoney(balanceText);
+  if (!balance.ok) return { ok: false, line, problem: `balance "${balanceText}" ${describeDecimalProblem(balance.problem, BALANCE_SCALE)}` };
+  const idText = field('id');
+  if (idText === undefined || idText === '') return { ok: true, user: { line, username, currency, balance: balance.value } };
+  if (!ID_SYNTAX.test(idText)) return { ok: false, line, problem: `id "${idText}" is not a positive whole number` };
+  return { ok: true, user: { line, id: Number(idText), username, currency, balance: balance.value } };
+}
+
+/** Catches what no single row shows: a username or id given twice. */
+export class DuplicateTracker {
+  private readonly usernames = new Map<string, number>();
+  private readonly ids = new Map<number, number>();
+
+  problem(user: CsvUser): string | undefined {
+    const key = usernameKey(user.username);
+    const earlier = this.usernames.get(key);
+    if (earlier !== undefined) return `username ${user.username} repeats line ${earlier}`;
+    this.usernames.set(key, user.line);
+    if (user.id === undefined) return undefined;
+    const earlierId = this.ids.get(user.id);
+    if (earlierId !== undefined) return `id ${user.id} repeats line ${earlierId}`;
+    this.ids.set(user.id, user.line);
+    return undefined;
+  }
+}
+
+/** One CSV line of a user, quoted where needed. */
+export function csvLine(user: UserRecord): string {
+  return [String(user.id), quote(user.username), user.currency, formatMoney(user.balance)].join(',') + '\n';
+}
+
+function quote(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -1,0 +1,49 @@
+/** The balance ledger: every balance change is one immutable entry (TigerBeetle and Stripe's rule). */
+import type { Decimal } from './money.js';
+
+/** Where a change came from. */
+export type LedgerSource = 'cli' | 'api' | 'import';
+
+export interface LedgerEntry {
+  readonly id: number;
+  readonly userId: number;
+  /** Signed millionths of the system currency. */
+  readonly amount: bigint;
+  /** The user's balance once this entry applied. */
+  readonly balanceAfter: bigint;
+  readonly source: LedgerSource;
+  readonly comment: string;
+  readonly idempotencyKey: string | undefined;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+}
+
+export interface RateChange {
+  readonly currency: string;
+  /** Undefined when the change added the currency. */
+  readonly oldRate: Decimal | undefined;
+  readonly newRate: Decimal;
+  readonly source: LedgerSource;
+  readonly createdAt: string;
+}
+
+/** Longest idempotency key (`--key`, `transaction_id`) accepted. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+/** Longest ledger comment accepted. */
+export const MAX_COMMENT_LENGTH = 500;
+
+/** A user whose stored balance differs from the sum of their ledger entries. */
+export interface LedgerMismatch {
+  readonly id: number;
+  readonly username: string;
+  readonly balance: bigint;
+  readonly ledgerSum: bigint;
+  /** The last entry's balance_after, if any: it must equal the balance too. */
+  readonly lastBalanceAfter: bigint | undefined;
+}
+
+export interface LedgerReport {
+  readonly users: number;
+  readonly entries: number;
+  readonly mismatches: readonly LedgerMismatch[];
+}

@@ -1,0 +1,35 @@
+/** exchange_rate_update, spec section 10: sets a currency's rate, keeping a history of changes. */
+import { checkApiEnabled, checkHash } from '../../domain/access.js';
+import { API_ERRORS } from '../../domain/api-errors.js';
+import { normalizeCurrencyCode } from '../../domain/currency.js';
+import { EXCHANGE_RATE_UPDATE_RECIPE } from '../../domain/hash.js';
+import { parseRate } from '../../domain/money.js';
+import { checkAdminLogin } from '../admin-login.js';
+import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
+import { xmlDocument } from '../xml.js';
+
+const SUCCESS = xmlDocument('page', [['status', [['success', 'Currency successfully updated']]]]);
+
+export const exchangeRateUpdate: ApiMethod = {
+  names: ['exchange_rate_update'],
+  takesPathArgument: false,
+  async handle({ method, params }, { config, store, refreshConfig }) {
+    const { settings } = config;
+    const denied =
+      checkApiEnabled(settings, method) ??
+      (await checkAdminLogin(params, store)) ??
+      checkHash(settings, params, EXCHANGE_RATE_UPDATE_RECIPE);
+    if (denied) return errorReply(denied);
+
+    const code = normalizeCurrencyCode(params.get('currency') ?? '');
+    if (code === undefined) return errorReply(API_ERRORS.currencyNotFound);
+    const rate = parseRate(params.get('rate') ?? '');
+    if (!rate.ok) {
+      const known = (await store.listCurrencies()).some((currency) => currency.code === code && !currency.isSystem);
+      return errorReply(known ? API_ERRORS.exchangeRateInvalid : API_ERRORS.currencyNotFound);
+    }
+    if ((await store.updateRate(code, rate.value, 'api')) === 'not_found') return errorReply(API_ERRORS.currencyNotFound);
+    await refreshConfig(); // this node answers with the new rate at once; others within a poll
+    return xmlReply(SUCCESS, 'rate_updated');
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * user_balance_update (old name user_balance_change), spec section 10: adds a signed amount
+ * to a user's balance. Beyond Kolmisoft, an optional `transaction_id` makes a retry safe.
+ */
+import { checkApiEnabled, checkHash } from '../../domain/access.js';
+import { API_ERRORS } from '../../domain/api-errors.js';
+import { USER_BALANCE_UPDATE_RECIPE } from '../../domain/hash.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } from '../../domain/ledger.js';
+import { formatMoney, parseMoney } from '../../domain/money.js';
+import { checkAdminLogin } from '../admin-login.js';
+import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
+import { xmlDocument } from '../xml.js';
+
+// Ids are positive integers far below 2^53; longer digit strings cannot name a user.
+const USER_ID_SYNTAX = /^\d{1,15}$/;
+
+export const userBalanceUpdate: ApiMethod = {
+  names: ['user_balance_update', 'user_balance_change'],
+  takesPathArgument: false,
+  async handle({ method, params }, { config, store }) {
+    const { settings } = config;
+    const denied =
+      checkApiEnabled(settings, method) ??
+      (await checkAdminLogin(params, store)) ??
+      checkHash(settings, params, USER_BALANCE_UPDATE_RECIPE);
+    if (denied) return errorReply(denied);
+
+    const userIdText = params.get('user_id') ?? '';
+    if (!USER_ID_SYNTAX.test(userIdText)) return errorReply(API_ERRORS.userNotFound);
+    const userId = Number(userIdText);
+    const amount = parseMoney(params.get('balance') ?? '');
+    const transactionId = params.get('transaction_id') || undefined;
+    if (!amount.ok || (transactionId !== undefined && transactionId.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      const exists = (await store.findUser({ id: userId })) !== undefined;
+      return errorReply(exists ? API_ERRORS.balanceNotUpdated : API_ERRORS.userNotFound);
+    }
+
+    const result = await store.applyBalanceChange({
+      user: { id: userId },
+      amount: amount.value,
+      source: 'api',
+      comment: `user_balance_update by ${params.get('u')}`,
+      ...(transactionId !== undefined && { idempotencyKey: transactionId }),
+    });
+    switch (result.kind) {
+      case 'applied':
+      case 'replayed':
+        return xmlReply(updatedDocument(result.username, result.entry), result.kind === 'applied' ? 'balance_updated' : 'balance_update_replayed');
+      case 'user_not_found':
+        return errorReply(API_ERRORS.userNotFound);
+      case 'out_of_range':
+        return errorReply(API_ERRORS.balanceNotUpdated);
+      case 'duplicate_key':
+        return errorReply(API_ERRORS.duplicateTransactionId);
+    }
+  },
+};
+
+/** The success document; a replay rebuilds it from the first entry, so it is the same bytes. */
+function updatedDocument(username: string, entry: LedgerEntry): string {
+  return xmlDocument('page', [
+    [
+      'page',
+      [
+        ['status', 'User balance updated'],
+        [
+          'user',
+          [
+            ['username', username],
+            ['id', String(entry.userId)],
+            ['balance', formatMoney(entry.balanceAfter)],
+          ],
+        ],
+      ],
+    ],
+  ]);
+}

@@ -1,0 +1,161 @@
+/**
+ * Balance changes on SQLite: the stored balance and the new ledger entry are always written in
+ * the same transaction. BEGIN IMMEDIATE takes the write lock before the balance is read, so
+ * two processes can never both read the old balance (no lost update).
+ */
+import type Database from 'better-sqlite3';
+import { TallyError } from '../../domain/errors.js';
+import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
+import { isMoneyInRange } from '../../domain/money.js';
+import { usernameKey } from '../../domain/usernames.js';
+import type { BalanceChange, BalanceChangeResult, ImportRow, NewUser } from '../store.js';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
+
+export class SqliteLedger {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.statements = {
+      insertUser: prepare(
+        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      userById: prepare('SELECT id, username, balance FROM users WHERE id = ?'),
+      userByKey: prepare('SELECT id, username, balance FROM users WHERE username_key = ?'),
+      usernameById: prepare('SELECT username FROM users WHERE id = ?').pluck(),
+      setBalance: prepare('UPDATE users SET balance = ? WHERE id = ?'),
+      insertEntry: prepare(
+        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
+      ),
+      entryByKey: prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE source = ? AND idempotency_key = ?`),
+      entriesOfUser: prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
+      counts: prepare('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS entries'),
+      // SQLite's bare-column rule: with max(id), balance_after comes from the newest entry.
+      mismatches: prepare(`
+        SELECT u.id, u.username, u.balance, coalesce(l.total, 0) AS ledger_sum, l.last_after
+        FROM users u
+        LEFT JOIN (SELECT user_id, sum(amount) AS total, max(id) AS last_id, balance_after AS last_after
+                   FROM ledger_entries GROUP BY user_id) l ON l.user_id = u.id
+        WHERE u.balance <> coalesce(l.total, 0) OR (l.last_after IS NOT NULL AND l.last_after <> u.balance)
+        ORDER BY u.id`),
+    };
+  }
+
+  /** Inserts a user and, for a non-zero balance, its opening entry. Runs inside the caller's transaction. */
+  insertUser(user: NewUser & { readonly id?: number }, comment: string, source: LedgerSource = 'cli'): bigint {
+    const { lastInsertRowid } = this.statements.insertUser.run(
+      user.id ?? null,
+      user.username,
+      usernameKey(user.username),
+      user.currency,
+      0n,
+      user.uniquehash,
+      user.role,
+    );
+    const id = BigInt(lastInsertRowid);
+    if (user.balance !== 0n) this.append(id, user.balance, user.balance, source, comment, null);
+    return id;
+  }
+
+  /** Sets the balance and writes the entry. Runs inside the caller's transaction. */
+  append(userId: bigint, amount: bigint, balanceAfter: bigint, source: LedgerSource, comment: string, key: string | null): LedgerEntry {
+    this.statements.setBalance.run(balanceAfter, userId);
+    return toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
+  }
+
+  applyChange(change: BalanceChange): BalanceChangeResult {
+    const s = this.statements;
+    return this.db
+      .transaction((): BalanceChangeResult => {
+        if (change.idempotencyKey !== undefined) {
+          const seen = s.entryByKey.get(change.source, change.idempotencyKey) as LedgerRow | undefined;
+          if (seen !== undefined) return this.replay(seen, change);
+        }
+        const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
+          | Pick<UserRow, 'id' | 'username' | 'balance'>
+          | undefined;
+        if (user === undefined) return { kind: 'user_not_found' };
+        const balanceAfter = user.balance + change.amount;
+        if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
+        const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
+        return { kind: 'applied', entry, username: user.username };
+      })
+      .immediate();
+  }
+
+  /** A key seen before: the first answer again when it is the same change, a refusal otherwise. */
+  private replay(seen: LedgerRow, change: BalanceChange): BalanceChangeResult {
+    const sameUser = 'id' in change.user ? BigInt(change.user.id) === seen.user_id : this.isUser(seen.user_id, change.user.usernameKey);
+    if (!sameUser || seen.amount !== change.amount) return { kind: 'duplicate_key' };
+    return { kind: 'replayed', entry: toLedgerEntry(seen), username: this.statements.usernameById.get(seen.user_id) as string };
+  }
+
+  private isUser(id: bigint, key: string): boolean {
+    const row = this.statements.userByKey.get(key) as Pick<UserRow, 'id'> | undefined;
+    return row?.id === id;
+  }
+
+  entries(userId: number, limit: number): LedgerEntry[] {
+    return (this.statements.entriesOfUser.all(userId, limit) as LedgerRow[]).map(toLedgerEntry);
+  }
+
+  verify(): LedgerReport {
+    return this.db.transaction(() => {
+      const counts = this.statements.counts.get() as { users: bigint; entries: bigint };
+      const rows = this.statements.mismatches.all() as {
+        id: bigint;
+        username: string;
+        balance: bigint;
+        ledger_sum: bigint;
+        last_after: bigint | null;
+      }[];
+      return {
+        users: Number(counts.users),
+        entries: Number(counts.entries),
+        mismatches: rows.map((row) => ({
+          id: Number(row.id),
+          username: row.username,
+          balance: row.balance,
+          ledgerSum: row.ledger_sum,
+          lastBalanceAfter: row.last_after ?? undefined,
+        })),
+      };
+    })();
+  }
+
+  /**
+   * One transaction around the whole import. The rows arrive asynchronously (read from a
+   * file), so the transaction is opened and closed by hand; nothing else uses this connection
+   * meanwhile.
+   */
+  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+    this.db.exec('BEGIN IMMEDIATE');
+    let count = 0;
+    try {
+      for await (const row of rows) {
+        try {
+          this.insertUser({ ...row, role: 'user' }, comment, 'import');
+        } catch (error) {
+          throw describeImportConflict(error, row);
+        }
+        count++;
+        onRow?.();
+      }
+      this.db.exec('COMMIT');
+      return count;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+function describeImportConflict(error: unknown, row: ImportRow): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new TallyError('already_exists', `user ${row.username}${row.id === undefined ? '' : ` (id ${row.id})`} already exists`);
+  }
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new TallyError('not_found', `no currency ${row.currency}`);
+  return error;
+}
