@@ -3,7 +3,7 @@
  * optional `id` column, balances as exact decimals in the system currency.
  */
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { createInterface } from 'node:readline';
 import { normalizeCurrencyCode } from '../domain/currency.js';
 import { BALANCE_SCALE, describeDecimalProblem, formatMoney, parseMoney } from '../domain/money.js';
 import { usernameKey, usernameProblem } from '../domain/usernames.js';
@@ -26,30 +26,71 @@ export type CsvLine = { ok: true; user: CsvUser } | { ok: false; line: number; p
 /**
  * Reads the file line by line, checking each row on its own (syntax, known currency). Checks
  * across rows and against the database are the caller's.
+ *
+ * No valid field can hold a line break (usernames refuse control characters), so every record
+ * is one line: a line reader plus a small field splitter gives exact line numbers for every
+ * error, an unclosed quote included, which a general CSV parser reports only at the file's end.
  */
 export async function* readUsersCsv(path: string, currencies: ReadonlySet<string>): AsyncGenerator<CsvLine> {
-  const parser = createReadStream(path).pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let columns: Map<string, number> | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (columns === undefined) {
-        const header = readHeader(record);
-        if (typeof header === 'string') {
-          yield { ok: false, line: info.lines, problem: header };
-          return;
-        }
-        columns = header;
-        continue;
-      }
-      yield checkRow(record, info.lines, columns, currencies);
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text === '' || (line === 1 && text === '\uFEFF')) continue;
+    const record = splitCsvLine(line === 1 ? text.replace(/^\uFEFF/, '') : text);
+    if (typeof record === 'string') {
+      yield { ok: false, line, problem: record };
+      if (columns === undefined) return;
+      continue;
     }
-  } catch (error) {
-    // A broken quote or the like: csv-parse names the line; nothing after it can be trusted.
-    const line = (error as { lines?: number }).lines ?? 0;
-    yield { ok: false, line, problem: (error as Error).message.replace(/^Invalid Record Length: /, '') };
-    return;
+    if (columns === undefined) {
+      const header = readHeader(record);
+      if (typeof header === 'string') {
+        yield { ok: false, line, problem: header };
+        return;
+      }
+      columns = header;
+      continue;
+    }
+    yield checkRow(record, line, columns, currencies);
   }
   if (columns === undefined) yield { ok: false, line: 1, problem: `the file is empty: expected the header ${REQUIRED_COLUMNS.join(',')}` };
+}
+
+/** The fields of one CSV line (RFC 4180 quoting: `"a,b"`, `"say ""hi"""`), or what is wrong with it. */
+export function splitCsvLine(text: string): string[] | string {
+  const fields: string[] = [];
+  let position = 0;
+  for (;;) {
+    if (text[position] === '"') {
+      let value = '';
+      let from = position + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote === -1) return 'a quoted field is not closed on its line';
+        value += text.slice(from, quote);
+        if (text[quote + 1] === '"') {
+          value += '"';
+          from = quote + 2;
+          continue;
+        }
+        position = quote + 1;
+        break;
+      }
+      fields.push(value);
+      if (position === text.length) return fields;
+      if (text[position] !== ',') return 'a quoted field is followed by text other than a comma';
+      position++;
+    } else {
+      const comma = text.indexOf(',', position);
+      const field = text.slice(position, comma === -1 ? text.length : comma);
+      if (field.includes('"')) return 'a quote inside an unquoted field (quote the whole field and double the quote)';
+      fields.push(field);
+      if (comma === -1) return fields;
+      position = comma + 1;
+    }
+  }
 }
 
 function readHeader(record: string[]): Map<string, number> | string {

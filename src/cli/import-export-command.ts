@@ -1,7 +1,6 @@
 /** `tally import FILE.csv` and `tally export [FILE]`: users and balances in bulk. */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
@@ -22,9 +21,8 @@ export function registerImportExport(program: Command): void {
       .description('add users from a CSV file (username,currency,balance[,id]): all of them, or none if any line is wrong')
       .argument('<file>'),
   ).action(async (file: string, options: DbOption) => {
-    await access(file).catch(() => {
-      throw new TallyError('not_found', `cannot read ${file}`);
-    });
+    const info = await stat(file).catch(() => undefined);
+    if (info === undefined || !info.isFile()) throw new TallyError('not_found', `cannot read ${file}: not a file`);
     await withStore(options, async (store) => {
       const currencies = new Set((await store.listCurrencies()).map((currency) => currency.code));
       const rows = await validate(file, currencies, store);
@@ -42,7 +40,11 @@ export function registerImportExport(program: Command): void {
       .argument('[file]', 'output file (default: standard output)'),
   ).action(async (file: string | undefined, options: DbOption) =>
     withStore(options, async (store) => {
-      const out = file === undefined ? process.stdout : createWriteStream(file);
+      // Opened before anything is written, so an unwritable path is one clear message.
+      const handle = file === undefined ? undefined : await open(file, 'w').catch((error: NodeJS.ErrnoException) => {
+        throw new TallyError('invalid_value', `cannot write ${file}: ${error.code ?? error.message}`);
+      });
+      const out = handle === undefined ? process.stdout : handle.createWriteStream();
       let count = 0;
       out.write(CSV_COLUMNS.join(',') + '\n');
       for await (const user of store.listUsers()) {
@@ -61,26 +63,47 @@ export function registerImportExport(program: Command): void {
 /** First pass: every line checked, nothing written. Returns the row count, or throws naming the bad lines. */
 async function validate(file: string, currencies: ReadonlySet<string>, store: Store): Promise<number> {
   const duplicates = new DuplicateTracker();
+  const problems: { line: number; problem: string }[] = [];
   let rows = 0;
-  let errors = 0;
+  let batch: CsvUser[] = [];
+  const checkBatch = async (): Promise<void> => {
+    problems.push(...(await conflictsWithDatabase(batch, store)));
+    batch = [];
+  };
   for await (const line of readUsersCsv(file, currencies)) {
-    const problem = line.ok ? (duplicates.problem(line.user) ?? (await conflictWithDatabase(line.user, store))) : line.problem;
-    if (problem === undefined) {
+    const problem = line.ok ? duplicates.problem(line.user) : line.problem;
+    if (problem !== undefined) problems.push({ line: line.ok ? line.user.line : line.line, problem });
+    else if (line.ok) {
       rows++;
-      continue;
+      batch.push(line.user);
+      if (batch.length === CONFLICT_BATCH) await checkBatch();
     }
-    errors++;
-    if (errors <= ERRORS_SHOWN) process.stderr.write(`${file}:${line.ok ? line.user.line : line.line}: ${problem}\n`);
   }
-  if (errors > ERRORS_SHOWN) process.stderr.write(`... and ${errors - ERRORS_SHOWN} more\n`);
-  if (errors > 0) throw new TallyError('invalid_value', `${errors} line${errors === 1 ? ' has' : 's have'} errors; nothing was imported`);
-  return rows;
+  await checkBatch();
+  if (problems.length === 0) return rows;
+
+  problems.sort((a, b) => a.line - b.line);
+  for (const { line, problem } of problems.slice(0, ERRORS_SHOWN)) process.stderr.write(`${file}:${line}: ${problem}\n`);
+  if (problems.length > ERRORS_SHOWN) process.stderr.write(`... and ${problems.length - ERRORS_SHOWN} more\n`);
+  const count = problems.length;
+  throw new TallyError('invalid_value', `${count} line${count === 1 ? ' has' : 's have'} errors; nothing was imported`);
 }
 
-async function conflictWithDatabase(user: CsvUser, store: Store): Promise<string | undefined> {
-  if ((await store.findUser({ usernameKey: usernameKey(user.username) })) !== undefined) return `user ${user.username} already exists`;
-  if (user.id !== undefined && (await store.findUser({ id: user.id })) !== undefined) return `id ${user.id} is already taken`;
-  return undefined;
+// Rows checked against the database per query.
+const CONFLICT_BATCH = 2000;
+
+async function conflictsWithDatabase(users: readonly CsvUser[], store: Store): Promise<{ line: number; problem: string }[]> {
+  const withIds = users.filter((user) => user.id !== undefined);
+  const taken = await store.takenUsers(
+    users.map((user) => usernameKey(user.username)),
+    withIds.map((user) => user.id!),
+  );
+  const problems: { line: number; problem: string }[] = [];
+  for (const user of users) {
+    if (taken.keys.has(usernameKey(user.username))) problems.push({ line: user.line, problem: `user ${user.username} already exists` });
+    else if (user.id !== undefined && taken.ids.has(user.id)) problems.push({ line: user.line, problem: `id ${user.id} is already taken` });
+  }
+  return problems;
 }
 
 /** Second pass: the same rows, now known to be good, as store rows. */

@@ -126,6 +126,8 @@ export interface Store {
   /** Throws TallyError not_found for an unknown user or currency. */
   updateUser(usernameKey: string, change: UserChange): Promise<UserRecord>;
   findUser(ref: UserRef): Promise<UserRecord | undefined>;
+  /** Which of these folded usernames and ids are taken: one query per batch, for imports. */
+  takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }>;
   /** The balance view of the user holding this uniquehash token. */
   findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined>;
   /** Every user in id order, streamed: a database may hold millions. */

@@ -11,6 +11,10 @@ import { usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportRow, NewUser } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
 
+const TAKEN_BATCH = 500;
+/** Negative: KiB. 512 MB at most, during imports only: index pages of a million users stay in memory. */
+const IMPORT_CACHE_SIZE = -524288;
+
 export class SqliteLedger {
   private readonly statements;
 
@@ -18,12 +22,21 @@ export class SqliteLedger {
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.statements = {
       insertUser: prepare(
-        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       userById: prepare('SELECT id, username, balance FROM users WHERE id = ?'),
       userByKey: prepare('SELECT id, username, balance FROM users WHERE username_key = ?'),
       usernameById: prepare('SELECT username FROM users WHERE id = ?').pluck(),
       setBalance: prepare('UPDATE users SET balance = ? WHERE id = ?'),
+      // Imports give every row the import's own time: one clock read, not a strftime per row.
+      insertImportedUser: prepare(
+        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'user', ?)`,
+      ),
+      insertImportEntry: prepare(
+        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at)
+         VALUES (?, ?, ?, 'import', ?, ?)`,
+      ),
       insertEntry: prepare(
         `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
@@ -43,9 +56,8 @@ export class SqliteLedger {
   }
 
   /** Inserts a user and, for a non-zero balance, its opening entry. Runs inside the caller's transaction. */
-  insertUser(user: NewUser & { readonly id?: number }, comment: string, source: LedgerSource = 'cli'): bigint {
+  insertUser(user: NewUser, comment: string): bigint {
     const { lastInsertRowid } = this.statements.insertUser.run(
-      user.id ?? null,
       user.username,
       usernameKey(user.username),
       user.currency,
@@ -54,8 +66,24 @@ export class SqliteLedger {
       user.role,
     );
     const id = BigInt(lastInsertRowid);
-    if (user.balance !== 0n) this.append(id, user.balance, user.balance, source, comment, null);
+    if (user.balance !== 0n) this.append(id, user.balance, user.balance, 'cli', comment, null);
     return id;
+  }
+
+  takenUsers(usernameKeys: readonly string[], ids: readonly number[]): { keys: Set<string>; ids: Set<number> } {
+    const taken = { keys: new Set<string>(), ids: new Set<number>() };
+    // Bounded batches keep each statement under SQLite's parameter limit.
+    for (let start = 0; start < usernameKeys.length; start += TAKEN_BATCH) {
+      const batch = usernameKeys.slice(start, start + TAKEN_BATCH);
+      const sql = `SELECT username_key FROM users WHERE username_key IN (${batch.map(() => '?').join(',')})`;
+      for (const key of this.db.prepare(sql).pluck().all(...batch) as string[]) taken.keys.add(key);
+    }
+    for (let start = 0; start < ids.length; start += TAKEN_BATCH) {
+      const batch = ids.slice(start, start + TAKEN_BATCH);
+      const sql = `SELECT id FROM users WHERE id IN (${batch.map(() => '?').join(',')})`;
+      for (const id of this.db.prepare(sql).pluck().all(...batch) as number[]) taken.ids.add(id);
+    }
+    return taken;
   }
 
   /** Sets the balance and writes the entry. Runs inside the caller's transaction. */
@@ -130,12 +158,18 @@ export class SqliteLedger {
    * meanwhile.
    */
   async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+    const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+    // A million rows touch more index pages than the default 2 MB cache holds.
+    this.db.pragma(`cache_size = ${IMPORT_CACHE_SIZE}`);
     this.db.exec('BEGIN IMMEDIATE');
+    const s = this.statements;
+    const now = new Date().toISOString();
     let count = 0;
     try {
       for await (const row of rows) {
         try {
-          this.insertUser({ ...row, role: 'user' }, comment, 'import');
+          const user = s.insertImportedUser.run(row.id ?? null, row.username, usernameKey(row.username), row.currency, row.balance, row.uniquehash, now);
+          if (row.balance !== 0n) s.insertImportEntry.run(user.lastInsertRowid, row.balance, row.balance, comment, now);
         } catch (error) {
           throw describeImportConflict(error, row);
         }
@@ -147,6 +181,8 @@ export class SqliteLedger {
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw error;
+    } finally {
+      this.db.pragma(`cache_size = ${cacheSize}`);
     }
   }
 }

@@ -257,6 +257,10 @@ class SqliteStore implements Store {
     return row && toUser(row);
   }
 
+  async takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }> {
+    return this.ledger.takenUsers(usernameKeys, ids);
+  }
+
   async *listUsers(): AsyncIterable<UserRecord> {
     for (const row of this.statements.allUsers.iterate() as IterableIterator<UserRow>) yield toUser(row);
   }
