@@ -49,11 +49,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
   } catch (error) {
     if (req.destroyed) {
       // The client hung up mid-body: nobody to answer, and nothing went wrong on our side.
-      deps.logger.info({ method: req.method, path: pathOf(req.url ?? ''), outcome: 'client_gone' }, 'request');
+      deps.logger.info({ method: req.method, path: unknownPathForLog(pathOf(req.url ?? '')), outcome: 'client_gone' }, 'request');
       return;
     }
     deps.logger.error({ err: error }, 'request failed');
-    [reply, logPath] = [errorReply(API_ERRORS.internalError), pathOf(req.url ?? '')];
+    [reply, logPath] = [errorReply(API_ERRORS.internalError), unknownPathForLog(pathOf(req.url ?? ''))];
   }
   send(res, reply, deps);
   deps.logger.info(
@@ -68,7 +68,7 @@ async function answer(req: IncomingMessage, deps: ApiServerDeps): Promise<[Reply
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const route = resolveRoute(path);
-  if (route === undefined) return [errorReply(API_ERRORS.noSuchApi), truncate(path)];
+  if (route === undefined) return [errorReply(API_ERRORS.noSuchApi), unknownPathForLog(path)];
   const logPath = '/billing/api/' + route.name;
 
   const method = req.method;
@@ -180,10 +180,14 @@ function clientErrorFault(code: string | undefined): ApiError | undefined {
 
 function pathOf(url: string): string {
   const queryStart = url.indexOf('?');
-  return truncate(queryStart === -1 ? url : url.slice(0, queryStart));
+  return queryStart === -1 ? url : url.slice(0, queryStart);
 }
 
-/** Unknown paths are logged, but an attacker's megabyte path is not. */
-function truncate(path: string): string {
-  return path.length > 200 ? path.slice(0, 200) + '…' : path;
+/**
+ * An unknown path as logged: at most three segments (`/billing/api/NAME`), since what follows
+ * may be a uniquehash token sent to a mistyped name, and never an attacker's megabyte.
+ */
+function unknownPathForLog(path: string): string {
+  const kept = path.split('/', 4).join('/');
+  return kept.length > 100 ? kept.slice(0, 100) + '…' : kept;
 }

@@ -1,0 +1,73 @@
+/** Helpers shared by the CLI tests: per-file temp databases, refusal checks, output parsing. */
+import assert from 'node:assert/strict';
+import { runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+
+/** A set of temp dirs owned by one test file; call removeAll() in after(). */
+export function tempDirs(): { make(): Promise<TempDir>; removeAll(): Promise<void> } {
+  const made: TempDir[] = [];
+  return {
+    async make() {
+      const dir = await tempDir();
+      made.push(dir);
+      return dir;
+    },
+    async removeAll() {
+      await Promise.all(made.splice(0).map((dir) => dir.remove()));
+    },
+  };
+}
+
+/** Runs `tally ARGS --db DB`. */
+export function on(db: string, ...args: string[]): Promise<CliResult> {
+  return runTally([...args, '--db', db]);
+}
+
+/** Runs `tally ARGS --db DB` and returns stdout, failing unless it exits 0. */
+export async function ok(db: string, ...args: string[]): Promise<string> {
+  const result = await on(db, ...args);
+  assert.equal(result.code, 0, `tally ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Asserts a refusal: non-zero exit, exactly one line on stderr, nothing on stdout. */
+export function assertRefused(result: CliResult, what = ''): void {
+  assert.notEqual(result.code, 0, `expected a refusal ${what}, got exit 0 with ${JSON.stringify(result.stdout)}`);
+  assert.match(result.stderr, /^[^\n]+\n$/, `stderr must be exactly one line ${what}: ${JSON.stringify(result.stderr)}`);
+  assert.equal(result.stdout, '', `nothing on stdout ${what}`);
+}
+
+/** Splits a column table (header first) into records keyed by the lower-cased header words. */
+export function parseTable(stdout: string): Record<string, string>[] {
+  const [header = '', ...rows] = stdout.split('\n').filter((line) => line !== '');
+  const columns = [...header.matchAll(/\S+/g)].map((m) => ({ name: m[0].toLowerCase(), start: m.index }));
+  return rows.map((row) => {
+    const record: Record<string, string> = {};
+    columns.forEach((column, i) => {
+      const end = columns[i + 1]?.start ?? row.length;
+      record[column.name] = row.slice(column.start, end).trim();
+    });
+    return record;
+  });
+}
+
+/** Reads `field value` lines (user show / user add) into a record. */
+export function parseFields(stdout: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const match = /^(\S+) +(.*)$/.exec(line);
+    if (match !== null) record[match[1]!] = match[2]!;
+  }
+  return record;
+}
+
+/** Creates an initialised database in a new temp dir of `dirs`. */
+export async function initDb(dirs: ReturnType<typeof tempDirs>, ...initArgs: string[]): Promise<TempDir> {
+  const dir = await dirs.make();
+  await ok(dir.db, 'init', ...initArgs);
+  return dir;
+}
+
+/** True for the printed form of zero balance ("0", "0.0", "0.00"...). */
+export function isZero(text: string | undefined): boolean {
+  return text !== undefined && /^0(\.0+)?$/.test(text);
+}

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TempDir } from '../support/fixtures.js';
+import { assertRefused, initDb, ok, on, parseTable, tempDirs } from './cli-helpers.js';
+
+const dirs = tempDirs();
+let shared: TempDir;
+before(async () => {
+  shared = await initDb(dirs);
+});
+after(() => dirs.removeAll());
+
+const BOOLS = ['allow_api', 'allow_get_api', 'disable_hash_checking', 'balance_get_enabled', 'xml_api_extension'];
+const ALL = [...BOOLS.slice(0, 2), 'api_secret_key', ...BOOLS.slice(2), 'number_digits'];
+
+describe('tally settings get', () => {
+  test('prints a bool setting as on or off', async () => {
+    assert.equal(await ok(shared.db, 'settings', 'get', 'allow_api'), 'on\n');
+    assert.equal(await ok(shared.db, 'settings', 'get', 'allow_get_api'), 'off\n');
+  });
+
+  test('prints the secret key itself when asked for it by name', async () => {
+    const key = await ok(shared.db, 'settings', 'get', 'api_secret_key');
+    assert.match(key, /^\S{32,}\n$/);
+  });
+
+  test('refuses an unknown setting name with one line', async () => {
+    assertRefused(await on(shared.db, 'settings', 'get', 'no_such_setting'));
+  });
+});
+
+describe('tally settings list', () => {
+  test('lists every setting of section 7 with its value', async () => {
+    const dir = await initDb(dirs);
+    const rows = parseTable(await ok(dir.db, 'settings', 'list'));
+    assert.deepEqual(rows.map((r) => r.name).sort(), [...ALL].sort());
+    const values = Object.fromEntries(rows.map((r) => [r.name, r.value]));
+    assert.equal(values.allow_api, 'on');
+    assert.equal(values.allow_get_api, 'off');
+    assert.equal(values.disable_hash_checking, 'off');
+    assert.equal(values.balance_get_enabled, 'on');
+    assert.equal(values.xml_api_extension, 'on');
+    assert.equal(values.number_digits, '2');
+  });
+
+  test('never prints the secret key, neither the generated one nor one set by hand', async () => {
+    const dir = await initDb(dirs);
+    const generated = (await ok(dir.db, 'settings', 'get', 'api_secret_key')).trimEnd();
+    let result = await on(dir.db, 'settings', 'list');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.includes(generated), false);
+    assert.equal(result.stderr.includes(generated), false);
+
+    await ok(dir.db, 'settings', 'set', 'api_secret_key', 'Handmade-Key-42');
+    result = await on(dir.db, 'settings', 'list');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.includes('Handmade-Key-42'), false);
+    assert.equal(result.stderr.includes('Handmade-Key-42'), false);
+  });
+});
+
+describe('tally settings set for bool settings', () => {
+  // Each word flips the value the previous one left, so every test sees a real change.
+  const words: [string, string][] = [
+    ['1', 'on'], ['0', 'off'], ['true', 'on'], ['false', 'off'],
+    ['on', 'on'], ['off', 'off'], ['yes', 'on'], ['no', 'off'],
+  ];
+  for (const [word, reads] of words) {
+    test(`accepts "${word}" and reads it back as ${reads}`, async () => {
+      await ok(shared.db, 'settings', 'set', 'allow_get_api', word);
+      assert.equal(await ok(shared.db, 'settings', 'get', 'allow_get_api'), `${reads}\n`);
+    });
+  }
+
+  test('sets every bool setting independently', async () => {
+    const dir = await initDb(dirs);
+    for (const name of BOOLS) await ok(dir.db, 'settings', 'set', name, 'yes');
+    await ok(dir.db, 'settings', 'set', 'xml_api_extension', 'no');
+    for (const name of BOOLS) {
+      const expected = name === 'xml_api_extension' ? 'off\n' : 'on\n';
+      assert.equal(await ok(dir.db, 'settings', 'get', name), expected, name);
+    }
+  });
+});
+
+describe('tally settings set refusing a bool value', () => {
+  before(() => ok(shared.db, 'settings', 'set', 'allow_api', 'on'));
+  for (const bad of ['maybe', '2', '', 'onn', 'y']) {
+    test(`refuses "${bad}" and keeps the old value`, async () => {
+      assertRefused(await on(shared.db, 'settings', 'set', 'allow_api', bad), bad);
+      assert.equal(await ok(shared.db, 'settings', 'get', 'allow_api'), 'on\n');
+    });
+  }
+});
+
+describe('tally settings set number_digits', () => {
+  for (const value of ['0', '4', '10']) {
+    test(`accepts ${value}`, async () => {
+      await ok(shared.db, 'settings', 'set', 'number_digits', value);
+      assert.equal(await ok(shared.db, 'settings', 'get', 'number_digits'), `${value}\n`);
+    });
+  }
+});
+
+describe('tally settings set refusing a number_digits value', () => {
+  before(() => ok(shared.db, 'settings', 'set', 'number_digits', '3'));
+  for (const bad of ['11', '-1', '1.5', 'two', '', '100']) {
+    test(`refuses "${bad}" and keeps the old value`, async () => {
+      assertRefused(await on(shared.db, 'settings', 'set', 'number_digits', bad), bad);
+      assert.equal(await ok(shared.db, 'settings', 'get', 'number_digits'), '3\n');
+    });
+  }
+});
+
+describe('tally settings set api_secret_key', () => {
+  test('accepts a key of 6 characters and reads it back exactly', async () => {
+    const dir = await initDb(dirs);
+    await ok(dir.db, 'settings', 'set', 'api_secret_key', 'abcdef');
+    assert.equal(await ok(dir.db, 'settings', 'get', 'api_secret_key'), 'abcdef\n');
+  });
+
+  test('accepts the empty key', async () => {
+    const dir = await initDb(dirs);
+    await ok(dir.db, 'settings', 'set', 'api_secret_key', '');
+    assert.equal(await ok(dir.db, 'settings', 'get', 'api_secret_key'), '\n');
+  });
+
+  for (const bad of ['a', 'abcde']) {
+    test(`refuses the ${bad.length}-character key "${bad}" and keeps the old key`, async () => {
+      const dir = await initDb(dirs);
+      const key = await ok(dir.db, 'settings', 'get', 'api_secret_key');
+      assertRefused(await on(dir.db, 'settings', 'set', 'api_secret_key', bad));
+      assert.equal(await ok(dir.db, 'settings', 'get', 'api_secret_key'), key);
+    });
+  }
+});
+
+describe('tally settings set with an unknown name', () => {
+  test('is refused with one line and adds no setting', async () => {
+    const dir = await initDb(dirs);
+    const before = await ok(dir.db, 'settings', 'list');
+    assertRefused(await on(dir.db, 'settings', 'set', 'allow_everything', 'on'));
+    assert.equal(await ok(dir.db, 'settings', 'list'), before);
+  });
+});

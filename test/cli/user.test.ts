@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TempDir } from '../support/fixtures.js';
+import { assertRefused, initDb, isZero, ok, on, parseFields, tempDirs } from './cli-helpers.js';
+
+const dirs = tempDirs();
+let db: string;
+/** A database on which only refused commands run, and the user list it keeps. */
+let untouched: string;
+let untouchedUsers: string;
+before(async () => {
+  const dir: TempDir = await initDb(dirs);
+  db = dir.db;
+  await ok(db, 'currency', 'set', 'EUR', '--rate', '0.7351');
+  untouched = (await initDb(dirs)).db;
+  await ok(untouched, 'user', 'add', 'Carol');
+  untouchedUsers = await ok(untouched, 'user', 'list');
+});
+after(() => dirs.removeAll());
+
+async function show(name: string): Promise<Record<string, string>> {
+  return parseFields(await ok(db, 'user', 'show', name));
+}
+
+/** Asserts that `user add NAME ...` is refused and that no user is added. */
+async function assertAddRefused(name: string, ...options: string[]): Promise<void> {
+  assertRefused(await on(untouched, 'user', 'add', name, ...options), JSON.stringify([name, ...options]));
+  assert.equal(await ok(untouched, 'user', 'list'), untouchedUsers);
+}
+
+describe('tally user add', () => {
+  test('adds a user in the system currency with a zero balance by default', async () => {
+    const added = parseFields(await ok(db, 'user', 'add', 'alice'));
+    const shown = await show('alice');
+    assert.deepEqual(shown, added);
+    assert.equal(shown.username, 'alice');
+    assert.equal(shown.currency, 'USD');
+    assert.ok(isZero(shown.balance), shown.balance);
+    assert.match(shown.id ?? '', /^\d+$/);
+    assert.match(shown.uniquehash ?? '', /^\S+$/);
+  });
+
+  test('takes --currency in any letter case and --balance exactly', async () => {
+    await ok(db, 'user', 'add', 'bob', '--currency', 'eur', '--balance', '12345678.123456');
+    const bob = await show('bob');
+    assert.equal(bob.currency, 'EUR');
+    assert.equal(bob.balance, '12345678.123456');
+  });
+
+  for (const [name, amount] of [['neg1', '-12.5'], ['neg2', '-0.000001'], ['tiny', '0.000001'], ['cents', '0.1']] as const) {
+    test(`stores the balance ${amount} exactly`, async () => {
+      await ok(db, 'user', 'add', name, '--balance', amount);
+      assert.equal((await show(name)).balance, amount);
+    });
+  }
+
+  test('gives every user its own id and uniquehash', async () => {
+    await ok(db, 'user', 'add', 'u1');
+    await ok(db, 'user', 'add', 'u2');
+    const [u1, u2, admin] = [await show('u1'), await show('u2'), await show('admin')];
+    assert.equal(new Set([u1.id, u2.id, admin.id]).size, 3);
+    assert.equal(new Set([u1.uniquehash, u2.uniquehash, admin.uniquehash]).size, 3);
+  });
+
+  test('refuses a username that differs from an existing one only in letter case', async () => {
+    await assertAddRefused('carol');
+    await assertAddRefused('CAROL');
+    await assertAddRefused('ADMIN');
+    await ok(db, 'user', 'add', 'Ärger');
+    const usersBefore = await ok(db, 'user', 'list');
+    assertRefused(await on(db, 'user', 'add', 'äRGER'));
+    assert.equal(await ok(db, 'user', 'list'), usersBefore);
+  });
+
+  test('accepts usernames of exactly 128 characters, counting characters rather than bytes', async () => {
+    await ok(db, 'user', 'add', 'x'.repeat(128));
+    await ok(db, 'user', 'add', '😀'.repeat(128));
+    assert.equal((await show('😀'.repeat(128))).username, '😀'.repeat(128));
+  });
+
+  for (const [label, name] of [
+    ['empty', ''],
+    ['129 characters long', 'y'.repeat(129)],
+    ['129 emoji long', '😀'.repeat(129)],
+    ['holding a tab', 'a\tb'],
+    ['holding a newline', 'a\nb'],
+    ['holding a carriage return', 'a\rb'],
+    ['holding DEL', 'a\u007fb'],
+    ['holding an escape', 'a\u001b[31mb'],
+    ['holding a C1 control', 'a\u0085b'],
+  ] as const) {
+    test(`refuses a username ${label} and adds nothing`, async () => {
+      await assertAddRefused(name);
+    });
+  }
+
+  test('refuses an unknown currency and adds nothing', async () => {
+    await assertAddRefused('dave', '--currency', 'GBP');
+    await assertAddRefused('dave', '--currency', 'EU');
+    await assertAddRefused('dave', '--currency', 'USER');
+    assertRefused(await on(untouched, 'user', 'show', 'dave'));
+  });
+
+  for (const amount of ['1.1234567', '0.0000001', '-5.0000005', 'abc', '1,5', '1e3', '', ' 1', '1 000', '--', '0x10', 'NaN', 'Infinity']) {
+    test(`refuses the balance "${amount}" and adds nothing`, async () => {
+      await assertAddRefused('erin', '--balance', amount);
+    });
+  }
+});
+
+describe('tally user set', () => {
+  test('changes the balance and the currency, finding the user without regard to case', async () => {
+    await ok(db, 'user', 'add', 'Frank', '--balance', '10');
+    const before = await show('frank');
+    const out = parseFields(await ok(db, 'user', 'set', 'FRANK', '--currency', 'eur', '--balance', '-7.654321'));
+    const after = await show('frank');
+    assert.deepEqual(out, after);
+    assert.equal(after.balance, '-7.654321');
+    assert.equal(after.currency, 'EUR');
+    assert.equal(after.username, 'Frank');
+    assert.equal(after.id, before.id);
+    assert.equal(after.uniquehash, before.uniquehash);
+  });
+
+  test('changes only what is given', async () => {
+    await ok(db, 'user', 'add', 'gina', '--currency', 'EUR', '--balance', '3.5');
+    await ok(db, 'user', 'set', 'gina', '--balance', '4.25');
+    assert.equal((await show('gina')).currency, 'EUR');
+    await ok(db, 'user', 'set', 'gina', '--currency', 'USD');
+    assert.equal((await show('gina')).balance, '4.25');
+  });
+
+  test('refuses more than 6 fractional digits and keeps the old balance', async () => {
+    await ok(db, 'user', 'add', 'hank', '--balance', '1.5');
+    const before = await ok(db, 'user', 'show', 'hank');
+    assertRefused(await on(db, 'user', 'set', 'hank', '--balance', '1.0000001'));
+    assertRefused(await on(db, 'user', 'set', 'hank', '--balance', '2.1234565'));
+    assert.equal(await ok(db, 'user', 'show', 'hank'), before);
+  });
+
+  test('refuses an unknown currency and changes nothing, not even a valid balance given with it', async () => {
+    await ok(db, 'user', 'add', 'ivan', '--balance', '1.5');
+    const before = await ok(db, 'user', 'show', 'ivan');
+    assertRefused(await on(db, 'user', 'set', 'ivan', '--currency', 'GBP'));
+    assertRefused(await on(db, 'user', 'set', 'ivan', '--currency', 'GBP', '--balance', '99'));
+    assertRefused(await on(db, 'user', 'set', 'ivan', '--currency', 'EUR', '--balance', '9.99999999'));
+    assert.equal(await ok(db, 'user', 'show', 'ivan'), before);
+  });
+
+  test('refuses an unknown user and creates nobody', async () => {
+    const usersBefore = await ok(db, 'user', 'list');
+    assertRefused(await on(db, 'user', 'set', 'nobody', '--balance', '1'));
+    assert.equal(await ok(db, 'user', 'list'), usersBefore);
+  });
+});
+
+describe('tally user show', () => {
+  test('refuses an unknown user with one line', async () => {
+    assertRefused(await on(db, 'user', 'show', 'nobody-at-all'));
+  });
+});
+
+describe('tally user list', () => {
+  test('lists every user with id, username, currency and exact balance', async () => {
+    await ok(db, 'user', 'add', 'Jane Doe', '--currency', 'EUR', '--balance', '-0.5');
+    const jane = await show('jane doe');
+    const lines = (await ok(db, 'user', 'list')).trimEnd().split('\n');
+    const rows = lines.slice(1).map((line) => line.split('\t'));
+    const janeRow = rows.find((row) => row.includes('Jane Doe'));
+    assert.ok(janeRow !== undefined, lines.join('\n'));
+    assert.ok(janeRow.includes(jane.id ?? '?'));
+    assert.ok(janeRow.includes('EUR'));
+    assert.ok(janeRow.includes('-0.5'));
+    const adminRow = rows.find((row) => row.includes('admin'));
+    assert.ok(adminRow !== undefined);
+  });
+
+  test('lists each added user on a line of its own with its balance', async () => {
+    await ok(db, 'user', 'add', 'list-a', '--balance', '1.25');
+    await ok(db, 'user', 'add', 'list-b', '--balance', '2.75');
+    const lines = (await ok(db, 'user', 'list')).trimEnd().split('\n');
+    const a = lines.findIndex((line) => line.split('\t').includes('list-a'));
+    const b = lines.findIndex((line) => line.split('\t').includes('list-b'));
+    assert.ok(a > 0 && b > 0 && a !== b, lines.join('\n'));
+    assert.ok(lines[a]?.split('\t').includes('1.25'));
+    assert.ok(lines[b]?.split('\t').includes('2.75'));
+  });
+});
