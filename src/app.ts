@@ -46,7 +46,7 @@ export interface RunningServer {
 
 /** Opens the database (initialising an empty one), and starts listening. */
 export async function startServer(config: TallyConfig, logger: Logger): Promise<RunningServer> {
-  const store = await openStore(config.db, { mustExist: false });
+  const store = await openStore(config.db, { mustExist: false, poolSize: config.pgPoolSize });
   try {
     await initializeDatabase(store);
     const liveConfig = await LiveConfig.load(store);

@@ -8,11 +8,13 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface TallyConfig {
-  /** SQLite file path (the embedded default). */
+  /** A SQLite file path (the embedded default) or a postgres:// URL. */
   readonly db: string;
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
+  /** PostgreSQL connections per process. */
+  readonly pgPoolSize: number;
 }
 
 export const DEFAULT_DB = './data/tally.db';
@@ -29,11 +31,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   const port = pick(overrides.port, '--port', env.TALLY_PORT, 'TALLY_PORT');
   const host = pick(overrides.host, '--host', env.TALLY_HOST, 'TALLY_HOST');
   const logLevel = pick(undefined, '', env.TALLY_LOG_LEVEL, 'TALLY_LOG_LEVEL');
+  const pgPoolSize = pick(undefined, '', env.TALLY_PG_POOL, 'TALLY_PG_POOL');
   return Object.freeze({
     db: db ? nonEmpty(db.value, db.source) : DEFAULT_DB,
     port: port ? parsePort(port.value, port.source) : 8080,
     host: host ? nonEmpty(host.value, host.source) : '127.0.0.1',
     logLevel: logLevel ? parseLogLevel(logLevel.value, logLevel.source) : 'info',
+    pgPoolSize: pgPoolSize ? parsePoolSize(pgPoolSize.value, pgPoolSize.source) : 10,
   });
 }
 
@@ -51,6 +55,13 @@ function nonEmpty(value: string, source: string): string {
 function parsePort(value: string, source: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
     throw new TallyError('invalid_value', `${source} must be a port number from 0 to 65535, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function parsePoolSize(value: string, source: string): number {
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 500) {
+    throw new TallyError('invalid_value', `${source} must be a whole number from 1 to 500, not "${value}"`);
   }
   return Number(value);
 }

@@ -6,7 +6,7 @@ import { describeDecimalProblem, BALANCE_SCALE, parseMoney } from '../domain/mon
 import { TallyError } from '../domain/errors.js';
 import { MAX_COMMENT_LENGTH } from '../domain/ledger.js';
 import { parseSwitch } from '../domain/settings.js';
-import { openStore } from '../store/open-store.js';
+import { isPostgresLocation, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 export interface DbOption {
@@ -22,9 +22,16 @@ export function cliConfig(overrides: ConfigOverrides): TallyConfig {
   return loadConfig(overrides);
 }
 
-/** The database location as an operator should read it: absolute for a file. */
+/** The database location as an operator should read it: absolute for a file, no password in a URL. */
 export function displayLocation(location: string): string {
-  return resolve(location);
+  if (!isPostgresLocation(location)) return resolve(location);
+  try {
+    const url = new URL(location);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'the PostgreSQL database';
+  }
 }
 
 /**
@@ -33,7 +40,7 @@ export function displayLocation(location: string): string {
  */
 export async function withStore<T>(options: DbOption, work: (store: Store, config: TallyConfig) => Promise<T>): Promise<T> {
   const config = cliConfig({ db: options.db });
-  const store = await openStore(config.db, { mustExist: true });
+  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize });
   try {
     if ((await store.systemCurrency()) === undefined) {
       throw new TallyError('not_initialized', `the database at ${displayLocation(config.db)} is not initialised: run "tally init"`);

@@ -15,7 +15,7 @@ export function registerInit(program: Command): void {
   ).action(async (options: DbOption & { currency?: string }) => {
     const currency = options.currency === undefined ? undefined : currencyCode(options.currency);
     const config = cliConfig({ db: options.db });
-    const store = await openStore(config.db, { mustExist: false });
+    const store = await openStore(config.db, { mustExist: false, poolSize: config.pgPoolSize });
     try {
       const report = await initializeDatabase(store, currency);
       const where = displayLocation(config.db);

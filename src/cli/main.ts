@@ -2,6 +2,7 @@
 /** The `tally` executable: a table of named commands sharing the server's config and store. */
 import { Command, CommanderError } from 'commander';
 import { registerBalance } from './balance-command.js';
+import { registerCopy } from './copy-command.js';
 import { registerCurrency } from './currency-command.js';
 import { registerHash } from './hash-command.js';
 import { registerImportExport } from './import-export-command.js';
@@ -12,7 +13,8 @@ import { registerUser } from './user-command.js';
 
 const program = new Command('tally')
   .description('A balance API server that speaks Kolmisoft M4\'s user_balance_get.')
-  .showSuggestionAfterError(true)
+  // One line per refusal: commander's "Did you mean" would be a second one.
+  .showSuggestionAfterError(false)
   .exitOverride();
 
 for (const register of [
@@ -23,12 +25,13 @@ for (const register of [
   registerUser,
   registerBalance,
   registerImportExport,
+  registerCopy,
   registerHash,
 ]) {
   register(program);
 }
 program.commands.forEach(function configure(command: Command): void {
-  command.exitOverride();
+  command.exitOverride().showSuggestionAfterError(false);
   command.commands.forEach(configure);
 });
 

@@ -1,7 +1,8 @@
 /** Progress for long commands: a bar on a terminal, a plain line every tenth otherwise. */
 
 export interface Progress {
-  tick(): void;
+  /** Counts `count` more items done (one by default). */
+  tick(count?: number): void;
   done(): void;
 }
 
@@ -21,8 +22,8 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
     }
   };
   return {
-    tick() {
-      count++;
+    tick(done = 1) {
+      count += done;
       const bucket = Math.floor((count * step) / Math.max(total, 1));
       if (bucket !== shown) {
         shown = bucket;

@@ -1,13 +1,22 @@
-/** `tally serve`: run the API server until SIGTERM or SIGINT. */
+/** `tally serve`: run the API server until SIGTERM or SIGINT, in one process or several. */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { startServer } from '../app.js';
-import { createLogger } from '../logging.js';
+import { initializeDatabase, startServer } from '../app.js';
+import type { TallyConfig } from '../config.js';
+import { TallyError } from '../domain/errors.js';
+import { createLogger, type ProcessLogger } from '../logging.js';
+import { openStore } from '../store/open-store.js';
 import { cliConfig, displayLocation, withDbOption, type DbOption } from './context.js';
 
 interface ServeOptions extends DbOption {
   readonly port?: string;
   readonly host?: string;
+  readonly workers?: string;
 }
+
+// A worker that dies is replaced after this pause, so a crash loop does not spin.
+const RESPAWN_DELAY_MS = 1000;
 
 export function registerServe(program: Command): void {
   withDbOption(
@@ -15,32 +24,87 @@ export function registerServe(program: Command): void {
       .command('serve')
       .description('run the API server (initialises an empty database first)')
       .option('--port <n>', 'port to listen on (default: $TALLY_PORT, else 8080)')
-      .option('--host <address>', 'address to listen on (default: $TALLY_HOST, else 127.0.0.1)'),
+      .option('--host <address>', 'address to listen on (default: $TALLY_HOST, else 127.0.0.1)')
+      .option('--workers <n>', 'server processes sharing the port: a number, or "auto" for one per core (default: 1)'),
   ).action(async (options: ServeOptions) => {
     const config = cliConfig({ db: options.db, port: options.port, host: options.host });
-    const { logger, flush } = createLogger(config.logLevel);
-    const running = await startServer(config, logger);
-    logger.info({ url: running.url, db: displayLocation(config.db) }, 'listening');
-
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'stopping: finishing requests in flight');
-      running.close().then(
-        () => {
-          logger.info('stopped');
-          flush();
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'unclean stop');
-          flush();
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    const workers = workerCount(options.workers);
+    const processLogger = createLogger(config.logLevel);
+    if (workers > 1 && cluster.isPrimary) await runPrimary(config, workers, processLogger);
+    else await runServer(config, processLogger);
   });
+}
+
+function workerCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (text === 'auto') return availableParallelism();
+  if (!/^\d{1,3}$/.test(text) || Number(text) < 1) throw new TallyError('invalid_value', '--workers takes a whole number from 1, or "auto"');
+  return Number(text);
+}
+
+/** One server process: listens, and stops cleanly on SIGTERM or SIGINT. */
+async function runServer(config: TallyConfig, { logger, flush }: ProcessLogger): Promise<void> {
+  const running = await startServer(config, logger);
+  logger.info({ url: running.url, db: displayLocation(config.db), pid: process.pid }, 'listening');
+  onStopSignal((signal) => {
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    running.close().then(
+      () => {
+        logger.info('stopped');
+        flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'unclean stop');
+        flush();
+        process.exit(1);
+      },
+    );
+  });
+}
+
+/**
+ * The cluster's primary: prepares the database once, then forks workers that share the port
+ * (Node's cluster module hands connections out) and replaces any that dies.
+ */
+async function runPrimary(config: TallyConfig, workers: number, { logger, flush }: ProcessLogger): Promise<void> {
+  const store = await openStore(config.db, { mustExist: false, poolSize: 1 });
+  try {
+    await initializeDatabase(store);
+  } finally {
+    await store.close();
+  }
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  logger.info({ workers, db: displayLocation(config.db), pid: process.pid }, 'started workers');
+
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        logger.info('stopped');
+        flush();
+        process.exit(0);
+      }
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
+    setTimeout(() => cluster.fork(), RESPAWN_DELAY_MS);
+  });
+
+  onStopSignal((signal) => {
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  });
+}
+
+function onStopSignal(stop: (signal: NodeJS.Signals) => void): void {
+  let stopped = false;
+  const once = (signal: NodeJS.Signals): void => {
+    if (stopped) return;
+    stopped = true;
+    stop(signal);
+  };
+  process.on('SIGTERM', once);
+  process.on('SIGINT', once);
 }

@@ -57,7 +57,7 @@ export function registerUser(program: Command): void {
       ...(options.balance !== undefined && { balance: moneyArgument('--balance', options.balance) }),
       ...(options.comment !== undefined && { comment: commentArgument(options.comment) }),
     };
-    await withStore(options, async (store) => printUser(await store.updateUser(usernameKey(username), change)));
+    await withStore(options, async (store) => printUser(await store.updateUser(username, change)));
   });
 
   withDbOption(user.command('show').description('show one user').argument('<username>')).action(

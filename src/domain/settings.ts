@@ -51,8 +51,8 @@ export function parseSwitch(text: string): boolean | undefined {
   const word = text.toLowerCase();
   return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
 }
-// Printable ASCII without spaces: the key is typed into shells, PHP configs and phone menus.
-const SECRET_SYNTAX = /^[\x21-\x7e]*$/;
+// Any text without control characters: a key moved from Kolmisoft must keep working as it is.
+const SECRET_SYNTAX = /^[^\u0000-\u001f\u007f-\u009f]*$/u;
 
 /**
  * Validates an operator's value and returns the text to store ('1'/'0' for booleans),
@@ -70,10 +70,10 @@ export function normalizeSettingValue(
     }
     case 'secret':
       if (value === '') return { ok: true, stored: '' };
-      if (value.length < MIN_SECRET_KEY_LENGTH)
+      if ([...value].length < MIN_SECRET_KEY_LENGTH)
         return { ok: false, reason: `${name} must be empty or at least ${MIN_SECRET_KEY_LENGTH} characters` };
       if (!SECRET_SYNTAX.test(value))
-        return { ok: false, reason: `${name} may only hold printable ASCII characters without spaces` };
+        return { ok: false, reason: `${name} cannot contain control characters` };
       return { ok: true, stored: value };
     case 'digits': {
       if (!/^\d{1,2}$/.test(value) || Number(value) > MAX_NUMBER_DIGITS)

@@ -92,6 +92,34 @@ export interface InitializeReport {
   readonly addedAdmin: boolean;
 }
 
+/** A user as stored, for copying between databases. */
+export interface StoredUser extends UserRecord {
+  readonly createdAt: string;
+}
+
+/** A batch of rows of one table, in the order `tally copy` moves them. */
+export type TableBatch =
+  | { readonly table: 'currencies'; readonly rows: readonly Currency[] }
+  | { readonly table: 'settings'; readonly rows: readonly (readonly [name: string, value: string])[] }
+  | { readonly table: 'users'; readonly rows: readonly StoredUser[] }
+  | { readonly table: 'ledger_entries'; readonly rows: readonly LedgerEntry[] }
+  | { readonly table: 'rate_changes'; readonly rows: readonly RateChange[] };
+
+export type CopiedTable = TableBatch['table'];
+
+/** Counts and sums that must match after a copy. */
+export interface DatabaseSummary {
+  readonly currencies: number;
+  readonly settings: number;
+  readonly users: number;
+  readonly ledgerEntries: number;
+  readonly rateChanges: number;
+  /** Sum of every user's balance, in millionths. */
+  readonly balanceSum: bigint;
+  /** Sum of every ledger amount, in millionths. */
+  readonly ledgerSum: bigint;
+}
+
 export interface Store {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;
@@ -124,7 +152,7 @@ export interface Store {
    */
   addUser(user: NewUser, comment?: string): Promise<UserRecord>;
   /** Throws TallyError not_found for an unknown user or currency. */
-  updateUser(usernameKey: string, change: UserChange): Promise<UserRecord>;
+  updateUser(username: string, change: UserChange): Promise<UserRecord>;
   findUser(ref: UserRef): Promise<UserRecord | undefined>;
   /** Which of these folded usernames and ids are taken: one query per batch, for imports. */
   takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }>;
@@ -144,6 +172,16 @@ export interface Store {
    * transaction: a failure on any row leaves the database as it was.
    */
   importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number>;
+
+  /** Counts and sums of the whole database. */
+  summary(): Promise<DatabaseSummary>;
+  /** Every row of every table, in batches: currencies, settings, users, ledger, rate changes. */
+  exportTables(): AsyncIterable<TableBatch>;
+  /**
+   * Writes exported batches into this store, ids kept, in one transaction. Refuses (TallyError
+   * conflict) unless the store is empty: no currency, setting or user.
+   */
+  importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void>;
 
   close(): Promise<void>;
 }

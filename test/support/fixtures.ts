@@ -1,10 +1,13 @@
 /** Shared test fixtures: temporary databases, the real CLI binary, a real server. */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -12,16 +15,79 @@ import { loadConfig } from '../../src/config.js';
 /** The built `tally` executable, as package.json's `bin` names it. */
 export const TALLY_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
+/** Which backend the suite runs on: `TALLY_TEST_BACKEND=postgres` for the PostgreSQL half. */
+export type Backend = 'sqlite' | 'postgres';
+export const BACKEND: Backend = process.env.TALLY_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+export const PG_TEST_URL = process.env.TALLY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 export interface TempDir {
   readonly dir: string;
-  /** A database path inside the directory (not created). */
+  /**
+   * A fresh, not yet created database on the suite's backend: a file inside the directory, or
+   * a PostgreSQL schema of its own (`?schema=tally_test_...`), dropped by remove().
+   */
   readonly db: string;
   remove(): Promise<void>;
 }
 
-export async function tempDir(): Promise<TempDir> {
+export async function tempDir(backend: Backend = BACKEND): Promise<TempDir> {
   const dir = await mkdtemp(join(tmpdir(), 'tally-test-'));
-  return { dir, db: join(dir, 'tally.db'), remove: () => rm(dir, { recursive: true, force: true }) };
+  const removeDir = () => rm(dir, { recursive: true, force: true });
+  if (backend === 'sqlite') return { dir, db: join(dir, 'tally.db'), remove: removeDir };
+  const db = pgTestLocation();
+  return {
+    dir,
+    db,
+    async remove() {
+      await dropPgSchema(db);
+      await removeDir();
+    },
+  };
+}
+
+/** A location on the test PostgreSQL server with a schema of its own. */
+export function pgTestLocation(): string {
+  const schema = `tally_test_${process.pid}_${randomBytes(6).toString('hex')}`;
+  return `${PG_TEST_URL}${PG_TEST_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+export async function dropPgSchema(location: string): Promise<void> {
+  const schema = new URL(location).searchParams.get('schema');
+  if (schema === null || !/^tally_test_\w+$/.test(schema)) throw new Error(`not a test schema: ${location}`);
+  const client = new pg.Client({ connectionString: PG_TEST_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs raw SQL on a test database, bypassing Tally: for tests that tamper with data or prove
+ * that the database itself refuses something. Balances are INTEGER millionths on SQLite and
+ * NUMERIC on PostgreSQL.
+ */
+export async function execSql(db: string, sql: string, params: unknown[] = []): Promise<unknown[]> {
+  if (!db.startsWith('postgres')) {
+    const connection = new Database(db);
+    try {
+      const statement = connection.prepare(sql);
+      return statement.reader ? statement.all(...params) : (statement.run(...params), []);
+    } finally {
+      connection.close();
+    }
+  }
+  const url = new URL(db);
+  const schema = url.searchParams.get('schema');
+  url.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: url.toString(), ...(schema !== null && { options: `-c search_path=${schema}` }) });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 export interface CliResult {

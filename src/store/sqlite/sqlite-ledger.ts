@@ -157,10 +157,22 @@ export class SqliteLedger {
    * file), so the transaction is opened and closed by hand; nothing else uses this connection
    * meanwhile.
    */
-  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+  /** Runs a bulk write with a page cache large enough for a million rows' index pages. */
+  async withLargeCache<T>(work: () => Promise<T>): Promise<T> {
     const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
-    // A million rows touch more index pages than the default 2 MB cache holds.
     this.db.pragma(`cache_size = ${IMPORT_CACHE_SIZE}`);
+    try {
+      return await work();
+    } finally {
+      this.db.pragma(`cache_size = ${cacheSize}`);
+    }
+  }
+
+  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+    return this.withLargeCache(() => this.importUsersNow(rows, comment, onRow));
+  }
+
+  private async importUsersNow(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
     this.db.exec('BEGIN IMMEDIATE');
     const s = this.statements;
     const now = new Date().toISOString();
@@ -181,8 +193,6 @@ export class SqliteLedger {
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw error;
-    } finally {
-      this.db.pragma(`cache_size = ${cacheSize}`);
     }
   }
 }

@@ -11,6 +11,9 @@ import { formatRate, type Decimal } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
+  CopiedTable,
+  DatabaseSummary,
+  TableBatch,
   BalanceChange,
   BalanceChangeResult,
   ImportRow,
@@ -22,6 +25,7 @@ import type {
   UserRecord,
   UserRef,
 } from '../store.js';
+import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
 import { toCurrency, toRateChange, toUser, USER_COLUMNS, type CurrencyRow, type RateChangeRow, type UserRow } from './rows.js';
@@ -39,6 +43,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Stor
   if (!options.mustExist) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
+    // Checked before anything is written: a read command never turns a stray file into a database.
+    if (options.mustExist && !hasTallySchema(db)) {
+      throw new TallyError('not_initialized', `the database at ${path} is not initialised: run "tally init"`);
+    }
     db.pragma('journal_mode = WAL');
     // FULL: a committed balance change survives a power cut, not only a process crash.
     db.pragma('synchronous = FULL');
@@ -50,6 +58,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Stor
     db.close();
     throw error;
   }
+}
+
+function hasTallySchema(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
 }
 
 function migrate(db: Database.Database): void {
@@ -228,12 +240,12 @@ class SqliteStore implements Store {
       .immediate();
   }
 
-  async updateUser(key: string, change: UserChange): Promise<UserRecord> {
+  async updateUser(username: string, change: UserChange): Promise<UserRecord> {
     const s = this.statements;
     return this.db
       .transaction(() => {
-        const row = s.userByKey.get(key) as UserRow | undefined;
-        if (row === undefined) throw new TallyError('not_found', `no user named ${key}`);
+        const row = s.userByKey.get(usernameKey(username)) as UserRow | undefined;
+        if (row === undefined) throw new TallyError('not_found', `no user named ${username}`);
         if (change.currency !== undefined) {
           this.requireCurrency(change.currency);
           s.setUserCurrency.run(change.currency, row.id);
@@ -279,6 +291,18 @@ class SqliteStore implements Store {
 
   async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
     return this.ledger.importUsers(rows, comment, onRow);
+  }
+
+  async summary(): Promise<DatabaseSummary> {
+    return summarize(this.db);
+  }
+
+  exportTables(): AsyncIterable<TableBatch> {
+    return exportTables(this.db);
+  }
+
+  async importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void> {
+    return this.ledger.withLargeCache(() => importTables(this.db, batches, onRows));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,116 @@
+/** PostgreSQL connections: the pool, the optional schema, transactions and the migration lock. */
+import pg from 'pg';
+import { TallyError } from '../../domain/errors.js';
+import { PG_MIGRATIONS } from './migrations.js';
+
+export type Queryable = pg.Pool | pg.PoolClient;
+
+export interface PgLocation {
+  /** The connection string as given, less the `schema` parameter. */
+  readonly connectionString: string;
+  /** Tables live in this schema when given (`?schema=NAME`), else in the user's search_path. */
+  readonly schema: string | undefined;
+  /** The location without its password, for messages. */
+  readonly display: string;
+}
+
+const SCHEMA_SYNTAX = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function parsePgLocation(location: string): PgLocation {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    throw new TallyError('invalid_value', 'the PostgreSQL URL cannot be read: expected postgres://user@host:port/database');
+  }
+  const schema = url.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !SCHEMA_SYNTAX.test(schema)) {
+    throw new TallyError('invalid_value', 'the schema parameter takes lower-case letters, digits and _');
+  }
+  const display = new URL(url);
+  if (display.password !== '') display.password = '***';
+  url.searchParams.delete('schema');
+  return { connectionString: url.toString(), schema, display: display.toString() };
+}
+
+export function createPool(location: PgLocation, size: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: location.connectionString,
+    max: size,
+    ...(location.schema !== undefined && { options: `-c search_path=${location.schema}` }),
+  });
+  // An idle connection that breaks (a database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+// Any constant works, as long as every Tally uses the same one.
+const MIGRATION_LOCK = 4_242_001;
+
+/**
+ * Brings the schema up to date. Nodes starting together queue on an advisory lock, so each
+ * migration runs once. Returns false when the database has no Tally tables and `create` is off.
+ */
+export async function migrate(pool: pg.Pool, location: PgLocation, create: boolean): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      const existing = await client.query<{ found: boolean }>(
+        "SELECT to_regclass('schema_migrations') IS NOT NULL AS found",
+      );
+      if (!existing.rows[0]?.found) {
+        if (!create) return false;
+        if (location.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${location.schema}`);
+        await client.query(`CREATE TABLE schema_migrations (
+          version    INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL,
+          applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+      }
+      const current = Number((await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
+      const latest = PG_MIGRATIONS.at(-1)?.version ?? 0;
+      if (current > latest) {
+        throw new TallyError('schema_too_new', `the database has schema version ${current}, newer than this Tally knows (${latest}): upgrade Tally`);
+      }
+      for (const migration of PG_MIGRATIONS) {
+        if (migration.version <= current) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+      return true;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** True for PostgreSQL's unique_violation on the named index. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError.code === '23505' && (constraint === undefined || pgError.constraint === constraint);
+}

@@ -1,0 +1,90 @@
+/**
+ * The PostgreSQL schema: the same numbered migrations as SQLite's, in PostgreSQL's dialect.
+ * Money is NUMERIC(19,6): exact, six fractional digits like the SQLite store's millionths.
+ */
+import type { Migration } from '../sqlite/migrations.js';
+
+export const PG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'core: currencies, settings, users, config version',
+    sql: `
+      CREATE TABLE currencies (
+        code      TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        rate      NUMERIC NOT NULL CHECK (rate > 0), -- units of this per system unit
+        active    BOOLEAN NOT NULL DEFAULT true,
+        is_system BOOLEAN NOT NULL DEFAULT false
+      );
+      CREATE UNIQUE INDEX currencies_one_system ON currencies (is_system) WHERE is_system;
+
+      CREATE TABLE settings (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE users (
+        id           BIGSERIAL PRIMARY KEY,
+        username     TEXT NOT NULL,
+        username_key TEXT NOT NULL UNIQUE,      -- Unicode lower case: unique without regard to case
+        currency     TEXT NOT NULL REFERENCES currencies (code),
+        balance      NUMERIC(19, 6) NOT NULL,   -- in the system currency
+        uniquehash   TEXT NOT NULL UNIQUE,
+        role         TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+        created_at   TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+
+      -- Moves whenever a setting or a currency changes, so every node notices within a poll.
+      CREATE TABLE config_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version BIGINT NOT NULL
+      );
+      INSERT INTO config_version (id, version) VALUES (1, 1);
+      CREATE FUNCTION bump_config_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE config_version SET version = version + 1; RETURN NULL; END $$;
+      CREATE TRIGGER settings_bump AFTER INSERT OR UPDATE OR DELETE ON settings
+        FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+      CREATE TRIGGER currencies_bump AFTER INSERT OR UPDATE OR DELETE ON currencies
+        FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+    `,
+  },
+  {
+    version: 2,
+    name: 'ledger: immutable balance entries, exchange rate history',
+    sql: `
+      CREATE TABLE ledger_entries (
+        id              BIGSERIAL PRIMARY KEY,
+        user_id         BIGINT NOT NULL REFERENCES users (id),
+        amount          NUMERIC(19, 6) NOT NULL,
+        balance_after   NUMERIC(19, 6) NOT NULL,
+        source          TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import')),
+        comment         TEXT NOT NULL DEFAULT '',
+        idempotency_key TEXT,
+        created_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ledger_entries_by_user ON ledger_entries (user_id, id);
+      CREATE UNIQUE INDEX ledger_entries_by_key ON ledger_entries (source, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE FUNCTION refuse_ledger_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'ledger entries are immutable'; END $$;
+      CREATE TRIGGER ledger_entries_are_immutable BEFORE UPDATE OR DELETE ON ledger_entries
+        FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change();
+      CREATE TRIGGER ledger_entries_are_permanent BEFORE TRUNCATE ON ledger_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_ledger_change();
+      INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment)
+        SELECT id, balance, balance, 'cli', 'opening balance (ledger introduced)' FROM users WHERE balance <> 0;
+
+      CREATE TABLE rate_changes (
+        id         BIGSERIAL PRIMARY KEY,
+        currency   TEXT NOT NULL REFERENCES currencies (code),
+        old_rate   NUMERIC,                     -- NULL when the currency was added
+        new_rate   NUMERIC NOT NULL,
+        source     TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import')),
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE INDEX rate_changes_by_currency ON rate_changes (currency, id);
+      INSERT INTO rate_changes (currency, old_rate, new_rate, source)
+        SELECT code, NULL, rate, 'cli' FROM currencies WHERE NOT is_system;
+    `,
+  },
+];

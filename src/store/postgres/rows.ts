@@ -1,0 +1,96 @@
+/**
+ * Row shapes of the PostgreSQL schema. node-postgres returns NUMERIC and BIGINT as text, so
+ * money goes from the database's exact decimal text to exact millionths without a number.
+ */
+import type { BalanceView } from '../../domain/balance.js';
+import type { Currency } from '../../domain/currency.js';
+import type { LedgerEntry, LedgerSource, RateChange } from '../../domain/ledger.js';
+import { formatMoney, parseMoney } from '../../domain/money.js';
+import { storedRate } from '../sqlite/rows.js';
+import type { UserRecord, UserRole } from '../store.js';
+
+export interface CurrencyRow {
+  code: string;
+  name: string;
+  rate: string;
+  active: boolean;
+  is_system: boolean;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  currency: string;
+  balance: string;
+  uniquehash: string;
+  role: UserRole;
+}
+
+export interface LedgerRow {
+  id: string;
+  user_id: string;
+  amount: string;
+  balance_after: string;
+  source: LedgerSource;
+  comment: string;
+  idempotency_key: string | null;
+  created_at: Date;
+}
+
+export interface RateChangeRow {
+  currency: string;
+  old_rate: string | null;
+  new_rate: string;
+  source: LedgerSource;
+  created_at: Date;
+}
+
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role';
+export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at';
+
+/** NUMERIC text (`12.500000`) to millionths. */
+export function money(text: string): bigint {
+  const parsed = parseMoney(text);
+  if (!parsed.ok) throw new Error(`a damaged amount in the database: ${text}`);
+  return parsed.value;
+}
+
+/** Millionths to the decimal text PostgreSQL reads into NUMERIC exactly. */
+export function moneyParameter(micros: bigint): string {
+  return formatMoney(micros);
+}
+
+export function toCurrency(row: CurrencyRow): Currency {
+  return { code: row.code, name: row.name, rate: storedRate(row.rate, `currency ${row.code}`), active: row.active, isSystem: row.is_system };
+}
+
+export function toBalanceView(row: Pick<UserRow, 'id' | 'username' | 'currency' | 'balance'>): BalanceView {
+  return { id: Number(row.id), username: row.username, currency: row.currency, balance: money(row.balance) };
+}
+
+export function toUser(row: UserRow): UserRecord {
+  return { ...toBalanceView(row), uniquehash: row.uniquehash, role: row.role };
+}
+
+export function toLedgerEntry(row: LedgerRow): LedgerEntry {
+  return {
+    id: Number(row.id),
+    userId: Number(row.user_id),
+    amount: money(row.amount),
+    balanceAfter: money(row.balance_after),
+    source: row.source,
+    comment: row.comment,
+    idempotencyKey: row.idempotency_key ?? undefined,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function toRateChange(row: RateChangeRow): RateChange {
+  return {
+    currency: row.currency,
+    oldRate: row.old_rate === null ? undefined : storedRate(row.old_rate, `a rate change of ${row.currency}`),
+    newRate: storedRate(row.new_rate, `a rate change of ${row.currency}`),
+    source: row.source,
+    createdAt: row.created_at.toISOString(),
+  };
+}

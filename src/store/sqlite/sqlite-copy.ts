@@ -1,0 +1,137 @@
+/** Whole-database export and import on SQLite, for `tally copy`. */
+import type Database from 'better-sqlite3';
+import { TallyError } from '../../domain/errors.js';
+import { formatRate } from '../../domain/money.js';
+import { usernameKey } from '../../domain/usernames.js';
+import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
+import {
+  LEDGER_COLUMNS,
+  toCurrency,
+  toLedgerEntry,
+  toRateChange,
+  toUser,
+  USER_COLUMNS,
+  type CurrencyRow,
+  type LedgerRow,
+  type RateChangeRow,
+  type UserRow,
+} from './rows.js';
+
+const BATCH = 2000;
+
+export function summarize(db: Database.Database): DatabaseSummary {
+  const row = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
+              (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
+              (SELECT count(*) FROM rate_changes) AS rate_changes,
+              (SELECT coalesce(sum(balance), 0) FROM users) AS balance_sum,
+              (SELECT coalesce(sum(amount), 0) FROM ledger_entries) AS ledger_sum`,
+    )
+    .safeIntegers(true)
+    .get() as Record<string, bigint>;
+  return {
+    currencies: Number(row.currencies),
+    settings: Number(row.settings),
+    users: Number(row.users),
+    ledgerEntries: Number(row.ledger_entries),
+    rateChanges: Number(row.rate_changes),
+    balanceSum: row.balance_sum ?? 0n,
+    ledgerSum: row.ledger_sum ?? 0n,
+  };
+}
+
+/**
+ * Reads in keyset pages, so the export never holds a table in memory, inside one read
+ * transaction, so it is one consistent snapshot even while servers keep writing.
+ */
+export async function* exportTables(db: Database.Database): AsyncIterable<TableBatch> {
+  db.exec('BEGIN');
+  try {
+    yield* readTables(db);
+  } finally {
+    if (db.inTransaction) db.exec('COMMIT');
+  }
+}
+
+async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
+  yield { table: 'currencies', rows: (db.prepare('SELECT code, name, rate, active, is_system FROM currencies ORDER BY code').all() as CurrencyRow[]).map(toCurrency) };
+  const settings = db.prepare('SELECT name, value FROM settings ORDER BY name').all() as { name: string; value: string }[];
+  yield { table: 'settings', rows: settings.map((row) => [row.name, row.value] as const) };
+
+  const users = db.prepare(`SELECT ${USER_COLUMNS}, created_at FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  for (let after = 0n; ; ) {
+    const rows = users.all(after) as (UserRow & { created_at: string })[];
+    if (rows.length === 0) break;
+    yield { table: 'users', rows: rows.map((row) => ({ ...toUser(row), createdAt: row.created_at })) };
+    after = rows.at(-1)!.id;
+  }
+  const entries = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  for (let after = 0n; ; ) {
+    const rows = entries.all(after) as LedgerRow[];
+    if (rows.length === 0) break;
+    yield { table: 'ledger_entries', rows: rows.map(toLedgerEntry) };
+    after = rows.at(-1)!.id;
+  }
+  const changes = db.prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes ORDER BY id').all() as RateChangeRow[];
+  yield { table: 'rate_changes', rows: changes.map(toRateChange) };
+}
+
+/** Writes batches into an empty database in one transaction, ids kept. */
+export async function importTables(
+  db: Database.Database,
+  batches: AsyncIterable<TableBatch>,
+  onRows?: (table: CopiedTable, count: number) => void,
+): Promise<void> {
+  const insert = {
+    currency: db.prepare('INSERT INTO currencies (code, name, rate, active, is_system) VALUES (?, ?, ?, ?, ?)'),
+    setting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?)'),
+    user: db
+      .prepare('INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .safeIntegers(true),
+    entry: db
+      .prepare(
+        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .safeIntegers(true),
+    rateChange: db.prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at) VALUES (?, ?, ?, ?, ?)'),
+  };
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const summary = summarize(db);
+    if (summary.currencies + summary.settings + summary.users > 0) {
+      throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
+    }
+    for await (const batch of batches) {
+      switch (batch.table) {
+        case 'currencies':
+          for (const c of batch.rows) insert.currency.run(c.code, c.name, formatRate(c.rate), c.active ? 1 : 0, c.isSystem ? 1 : 0);
+          break;
+        case 'settings':
+          for (const [name, value] of batch.rows) insert.setting.run(name, value);
+          break;
+        case 'users':
+          for (const u of batch.rows) {
+            insert.user.run(BigInt(u.id), u.username, usernameKey(u.username), u.currency, u.balance, u.uniquehash, u.role, u.createdAt);
+          }
+          break;
+        case 'ledger_entries':
+          for (const e of batch.rows) {
+            insert.entry.run(BigInt(e.id), BigInt(e.userId), e.amount, e.balanceAfter, e.source, e.comment, e.idempotencyKey ?? null, e.createdAt);
+          }
+          break;
+        case 'rate_changes':
+          for (const r of batch.rows) {
+            insert.rateChange.run(r.currency, r.oldRate === undefined ? null : formatRate(r.oldRate), formatRate(r.newRate), r.source, r.createdAt);
+          }
+          break;
+      }
+      onRows?.(batch.table, batch.rows.length);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+/** Real `tally serve` processes for multi-node tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { PG_TEST_URL, TALLY_BIN } from './fixtures.js';
+
+export interface ServeProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Process ids that logged "listening": one per worker. */
+  readonly listeningPids: number[];
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `tally serve --port 0` and waits until `workers` processes are listening. */
+export function startServeProcess(db: string, options: { workers?: number } = {}): Promise<ServeProcess> {
+  const workers = options.workers ?? 1;
+  const args = [TALLY_BIN, 'serve', '--port', '0', '--db', db, ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TALLY_LOG_LEVEL: 'info' } });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const listeningPids: number[] = [];
+    const timer = setTimeout(() => reject(new Error('tally serve did not start in 20 s')), 20_000);
+    child.once('exit', (code) => reject(new Error(`tally serve exited early with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: { msg?: string; url?: string; pid?: number };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return;
+      }
+      if (entry.msg !== 'listening' || entry.url === undefined) return;
+      listeningPids.push(entry.pid ?? 0);
+      if (listeningPids.length === workers) {
+        clearTimeout(timer);
+        resolve({
+          url: entry.url,
+          child,
+          listeningPids,
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    });
+  });
+}
+
+/** Whether the test PostgreSQL answers; with CI set, a missing server is an error, not a skip. */
+export async function postgresAvailable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if (process.env.CI) throw new Error(`PostgreSQL at ${PG_TEST_URL} must be reachable in CI: ${(error as Error).message}`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
