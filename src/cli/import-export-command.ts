@@ -25,9 +25,13 @@ export function registerImportExport(program: Command): void {
     if (info === undefined || !info.isFile()) throw new TallyError('not_found', `cannot read ${file}: not a file`);
     await withStore(options, async (store) => {
       const currencies = new Set((await store.listCurrencies()).map((currency) => currency.code));
-      const rows = await validate(file, currencies, store);
+      const { rows, maxId } = await validate(file, currencies, store);
       const bar = progress('importing', rows);
-      const count = await store.importUsers(importRows(file, currencies), `import ${basename(file)}`, () => bar.tick());
+      const count = await store.importUsers(importRows(file, currencies), {
+        comment: `import ${basename(file)}`,
+        ...(maxId !== undefined && { autoIdsAbove: maxId }),
+        onRow: () => bar.tick(),
+      });
       bar.done();
       process.stdout.write(`imported ${count} users from ${file}\n`);
     });
@@ -60,11 +64,15 @@ export function registerImportExport(program: Command): void {
   );
 }
 
-/** First pass: every line checked, nothing written. Returns the row count, or throws naming the bad lines. */
-async function validate(file: string, currencies: ReadonlySet<string>, store: Store): Promise<number> {
+/**
+ * First pass: every line checked, nothing written. Returns the row count and the largest
+ * explicit id, or throws naming the bad lines.
+ */
+async function validate(file: string, currencies: ReadonlySet<string>, store: Store): Promise<{ rows: number; maxId: number | undefined }> {
   const duplicates = new DuplicateTracker();
   const problems: { line: number; problem: string }[] = [];
   let rows = 0;
+  let maxId: number | undefined;
   let batch: CsvUser[] = [];
   const checkBatch = async (): Promise<void> => {
     problems.push(...(await conflictsWithDatabase(batch, store)));
@@ -75,12 +83,13 @@ async function validate(file: string, currencies: ReadonlySet<string>, store: St
     if (problem !== undefined) problems.push({ line: line.ok ? line.user.line : line.line, problem });
     else if (line.ok) {
       rows++;
+      if (line.user.id !== undefined && (maxId === undefined || line.user.id > maxId)) maxId = line.user.id;
       batch.push(line.user);
       if (batch.length === CONFLICT_BATCH) await checkBatch();
     }
   }
   await checkBatch();
-  if (problems.length === 0) return rows;
+  if (problems.length === 0) return { rows, maxId };
 
   problems.sort((a, b) => a.line - b.line);
   for (const { line, problem } of problems.slice(0, ERRORS_SHOWN)) process.stderr.write(`${file}:${line}: ${problem}\n`);

@@ -61,6 +61,15 @@ export function parseMoney(text: string): Parsed<bigint> {
   return { ok: true, value: micros };
 }
 
+/**
+ * Reads an amount the database already holds, exactly, without the input range check: a ledger
+ * entry may move a balance from one end of the range to the other.
+ */
+export function parseStoredMoney(text: string): bigint | undefined {
+  const parsed = parseDecimal(text, BALANCE_SCALE);
+  return parsed.ok ? rescale(parsed.value, BALANCE_SCALE) : undefined;
+}
+
 /** Parses an exchange rate: a positive decimal. */
 export function parseRate(text: string): Parsed<Decimal> {
   const parsed = parseDecimal(text, RATE_SCALE_MAX);

@@ -56,6 +56,17 @@ export type BalanceChangeResult =
   /** The new balance would leave the range every store can hold. */
   | { readonly kind: 'out_of_range' };
 
+export interface ImportOptions {
+  /** The ledger comment of every entry. */
+  readonly comment: string;
+  /**
+   * The largest explicit id among the rows: rows without an id are numbered above it (and
+   * above every id in use), so a later row's explicit id never meets an earlier generated one.
+   */
+  readonly autoIdsAbove?: number;
+  readonly onRow?: () => void;
+}
+
 /** One line of a bulk import, already validated. */
 export interface ImportRow {
   readonly id?: number;
@@ -171,7 +182,7 @@ export interface Store {
    * Adds every row as a new user with an `import` entry for its balance, all in one
    * transaction: a failure on any row leaves the database as it was.
    */
-  importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number>;
+  importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number>;
 
   /** Counts and sums of the whole database. */
   summary(): Promise<DatabaseSummary>;

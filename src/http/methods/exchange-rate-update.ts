@@ -1,10 +1,9 @@
 /** exchange_rate_update, spec section 10: sets a currency's rate, keeping a history of changes. */
-import { checkApiEnabled, checkHash } from '../../domain/access.js';
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { normalizeCurrencyCode } from '../../domain/currency.js';
 import { EXCHANGE_RATE_UPDATE_RECIPE } from '../../domain/hash.js';
 import { parseRate } from '../../domain/money.js';
-import { checkAdminLogin } from '../admin-login.js';
+import { checkWriteAccess } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument } from '../xml.js';
 
@@ -15,10 +14,7 @@ export const exchangeRateUpdate: ApiMethod = {
   takesPathArgument: false,
   async handle({ method, params }, { config, store, refreshConfig }) {
     const { settings } = config;
-    const denied =
-      checkApiEnabled(settings, method) ??
-      (await checkAdminLogin(params, store)) ??
-      checkHash(settings, params, EXCHANGE_RATE_UPDATE_RECIPE);
+    const denied = await checkWriteAccess(settings, method, params, EXCHANGE_RATE_UPDATE_RECIPE, store);
     if (denied) return errorReply(denied);
 
     const code = normalizeCurrencyCode(params.get('currency') ?? '');

@@ -2,12 +2,11 @@
  * user_balance_update (old name user_balance_change), spec section 10: adds a signed amount
  * to a user's balance. Beyond Kolmisoft, an optional `transaction_id` makes a retry safe.
  */
-import { checkApiEnabled, checkHash } from '../../domain/access.js';
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { USER_BALANCE_UPDATE_RECIPE } from '../../domain/hash.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } from '../../domain/ledger.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
-import { checkAdminLogin } from '../admin-login.js';
+import { checkWriteAccess } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument } from '../xml.js';
 
@@ -19,10 +18,7 @@ export const userBalanceUpdate: ApiMethod = {
   takesPathArgument: false,
   async handle({ method, params }, { config, store }) {
     const { settings } = config;
-    const denied =
-      checkApiEnabled(settings, method) ??
-      (await checkAdminLogin(params, store)) ??
-      checkHash(settings, params, USER_BALANCE_UPDATE_RECIPE);
+    const denied = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE_RECIPE, store);
     if (denied) return errorReply(denied);
 
     const userIdText = params.get('user_id') ?? '';

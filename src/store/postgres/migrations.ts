@@ -40,12 +40,13 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         version BIGINT NOT NULL
       );
       INSERT INTO config_version (id, version) VALUES (1, 1);
+      -- Per row, so a statement that changes nothing (INSERT ... ON CONFLICT DO NOTHING) bumps nothing.
       CREATE FUNCTION bump_config_version() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN UPDATE config_version SET version = version + 1; RETURN NULL; END $$;
       CREATE TRIGGER settings_bump AFTER INSERT OR UPDATE OR DELETE ON settings
-        FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+        FOR EACH ROW EXECUTE FUNCTION bump_config_version();
       CREATE TRIGGER currencies_bump AFTER INSERT OR UPDATE OR DELETE ON currencies
-        FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+        FOR EACH ROW EXECUTE FUNCTION bump_config_version();
     `,
   },
   {

@@ -6,6 +6,7 @@ import { usernameKey } from '../../domain/usernames.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { inTransaction } from './connection.js';
 import {
+  money,
   moneyParameter,
   toCurrency,
   toLedgerEntry,
@@ -35,15 +36,9 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
     users: Number(row.users),
     ledgerEntries: Number(row.ledger_entries),
     rateChanges: Number(row.rate_changes),
-    balanceSum: sumOf(row.balance_sum),
-    ledgerSum: sumOf(row.ledger_sum),
+    balanceSum: money(row.balance_sum ?? '0'),
+    ledgerSum: money(row.ledger_sum ?? '0'),
   };
-}
-
-// A sum of many balances may exceed what one balance may hold: parse it without the range check.
-function sumOf(text: string | undefined): bigint {
-  const [whole = '0', fraction = ''] = (text ?? '0').split('.');
-  return BigInt(whole + fraction.padEnd(6, '0').slice(0, 6));
 }
 
 /** One REPEATABLE READ transaction: a consistent snapshot even while nodes keep writing. */

@@ -18,6 +18,7 @@ import type {
   TableBatch,
   BalanceChange,
   BalanceChangeResult,
+  ImportOptions,
   ImportRow,
   InitializeOptions,
   InitializeReport,
@@ -398,9 +399,16 @@ class PostgresStore implements Store {
     }
   }
 
-  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+  async importUsers(rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
     return inTransaction(this.pool, async (client) => {
       const now = new Date();
+      if (autoIdsAbove !== undefined) {
+        // New rows are numbered above the explicit ids (and every id in use).
+        await client.query(
+          "SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST($1::bigint, (SELECT coalesce(max(id), 1) FROM users)))",
+          [autoIdsAbove],
+        );
+      }
       let count = 0;
       let batch: ImportRow[] = [];
       const flush = async (): Promise<void> => {

@@ -5,7 +5,7 @@
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import type { LedgerEntry, LedgerSource, RateChange } from '../../domain/ledger.js';
-import { formatMoney, parseMoney } from '../../domain/money.js';
+import { formatMoney, parseStoredMoney } from '../../domain/money.js';
 import { storedRate } from '../sqlite/rows.js';
 import type { UserRecord, UserRole } from '../store.js';
 
@@ -50,9 +50,9 @@ export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comme
 
 /** NUMERIC text (`12.500000`) to millionths. */
 export function money(text: string): bigint {
-  const parsed = parseMoney(text);
-  if (!parsed.ok) throw new Error(`a damaged amount in the database: ${text}`);
-  return parsed.value;
+  const micros = parseStoredMoney(text);
+  if (micros === undefined) throw new Error(`a damaged amount in the database: ${text}`);
+  return micros;
 }
 
 /** Millionths to the decimal text PostgreSQL reads into NUMERIC exactly. */

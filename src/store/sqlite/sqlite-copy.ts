@@ -25,8 +25,10 @@ export function summarize(db: Database.Database): DatabaseSummary {
       `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
               (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
               (SELECT count(*) FROM rate_changes) AS rate_changes,
-              (SELECT coalesce(sum(balance), 0) FROM users) AS balance_sum,
-              (SELECT coalesce(sum(amount), 0) FROM ledger_entries) AS ledger_sum`,
+              (SELECT coalesce(sum(balance / 1000000), 0) FROM users) AS balance_units,
+              (SELECT coalesce(sum(balance % 1000000), 0) FROM users) AS balance_micros,
+              (SELECT coalesce(sum(amount / 1000000), 0) FROM ledger_entries) AS ledger_units,
+              (SELECT coalesce(sum(amount % 1000000), 0) FROM ledger_entries) AS ledger_micros`,
     )
     .safeIntegers(true)
     .get() as Record<string, bigint>;
@@ -36,8 +38,9 @@ export function summarize(db: Database.Database): DatabaseSummary {
     users: Number(row.users),
     ledgerEntries: Number(row.ledger_entries),
     rateChanges: Number(row.rate_changes),
-    balanceSum: row.balance_sum ?? 0n,
-    ledgerSum: row.ledger_sum ?? 0n,
+    // Summed as whole units and millionths apart: a million large balances overflow int64 in one sum.
+    balanceSum: (row.balance_units ?? 0n) * 1_000_000n + (row.balance_micros ?? 0n),
+    ledgerSum: (row.ledger_units ?? 0n) * 1_000_000n + (row.ledger_micros ?? 0n),
   };
 }
 

@@ -8,12 +8,10 @@ import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
 import { isMoneyInRange } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
-import type { BalanceChange, BalanceChangeResult, ImportRow, NewUser } from '../store.js';
+import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
 
 const TAKEN_BATCH = 500;
-/** Negative: KiB. 512 MB at most, during imports only: index pages of a million users stay in memory. */
-const IMPORT_CACHE_SIZE = -524288;
 
 export class SqliteLedger {
   private readonly statements;
@@ -152,32 +150,20 @@ export class SqliteLedger {
     })();
   }
 
-  /**
-   * One transaction around the whole import. The rows arrive asynchronously (read from a
-   * file), so the transaction is opened and closed by hand; nothing else uses this connection
-   * meanwhile.
-   */
-  /** Runs a bulk write with a page cache large enough for a million rows' index pages. */
-  async withLargeCache<T>(work: () => Promise<T>): Promise<T> {
-    const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
-    this.db.pragma(`cache_size = ${IMPORT_CACHE_SIZE}`);
-    try {
-      return await work();
-    } finally {
-      this.db.pragma(`cache_size = ${cacheSize}`);
-    }
-  }
-
-  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
-    return this.withLargeCache(() => this.importUsersNow(rows, comment, onRow));
-  }
-
-  private async importUsersNow(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
+  /** One transaction around the whole import; the caller gives this ledger a connection of its own. */
+  async importUsers(rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
     this.db.exec('BEGIN IMMEDIATE');
     const s = this.statements;
     const now = new Date().toISOString();
     let count = 0;
     try {
+      // AUTOINCREMENT numbers new rows above sqlite_sequence: raise it past the explicit ids.
+      if (autoIdsAbove !== undefined) {
+        this.db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'users'").run(autoIdsAbove);
+        this.db
+          .prepare("INSERT INTO sqlite_sequence (name, seq) SELECT 'users', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users')")
+          .run(autoIdsAbove);
+      }
       for await (const row of rows) {
         try {
           const user = s.insertImportedUser.run(row.id ?? null, row.username, usernameKey(row.username), row.currency, row.balance, row.uniquehash, now);

@@ -16,6 +16,7 @@ import type {
   TableBatch,
   BalanceChange,
   BalanceChangeResult,
+  ImportOptions,
   ImportRow,
   InitializeOptions,
   InitializeReport,
@@ -86,6 +87,10 @@ function migrate(db: Database.Database): void {
   }).immediate();
 }
 
+/** Negative: KiB. 512 MB at most, for bulk writes only: a million users' index pages stay in memory. */
+const BULK_CACHE_SIZE = -524288;
+const LIST_PAGE = 1000;
+
 class SqliteStore implements Store {
   private readonly statements;
   private readonly ledger: SqliteLedger;
@@ -102,7 +107,7 @@ class SqliteStore implements Store {
       balanceViewByUniquehash: prepareExact('SELECT id, username, currency, balance FROM users WHERE uniquehash = ?'),
       userByKey: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
       userById: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
-      allUsers: prepareExact(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`),
+      usersPage: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ${LIST_PAGE}`),
       setUserCurrency: prepare('UPDATE users SET currency = ? WHERE id = ?'),
       hasAdmin: prepare("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1"),
       configVersion: prepare('SELECT version FROM config_version WHERE id = 1').pluck(),
@@ -274,7 +279,13 @@ class SqliteStore implements Store {
   }
 
   async *listUsers(): AsyncIterable<UserRecord> {
-    for (const row of this.statements.allUsers.iterate() as IterableIterator<UserRow>) yield toUser(row);
+    // Keyset pages rather than one open cursor: the connection stays free for other calls.
+    for (let after = 0n; ; ) {
+      const rows = this.statements.usersPage.all(after) as UserRow[];
+      for (const row of rows) yield toUser(row);
+      if (rows.length < LIST_PAGE) return;
+      after = rows.at(-1)!.id;
+    }
   }
 
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
@@ -289,8 +300,25 @@ class SqliteStore implements Store {
     return this.ledger.verify();
   }
 
-  async importUsers(rows: AsyncIterable<ImportRow>, comment: string, onRow?: () => void): Promise<number> {
-    return this.ledger.importUsers(rows, comment, onRow);
+  async importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number> {
+    return this.onOwnConnection((db) => new SqliteLedger(db).importUsers(rows, options));
+  }
+
+  /**
+   * Bulk writes await their input between rows, so they hold their transaction on a connection
+   * of their own: a call made meanwhile on this store never joins (or is rolled back with) it.
+   */
+  private async onOwnConnection<T>(work: (db: Database.Database) => Promise<T>): Promise<T> {
+    const db = new Database(this.location);
+    try {
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = FULL');
+      db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
+      return await work(db);
+    } finally {
+      db.close();
+    }
   }
 
   async summary(): Promise<DatabaseSummary> {
@@ -302,7 +330,7 @@ class SqliteStore implements Store {
   }
 
   async importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void> {
-    return this.ledger.withLargeCache(() => importTables(this.db, batches, onRows));
+    return this.onOwnConnection((db) => importTables(db, batches, onRows));
   }
 
   async close(): Promise<void> {

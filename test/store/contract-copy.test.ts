@@ -1,0 +1,201 @@
+/** Store contract, part 5: summary, exportTables and importTables (`tally copy`). */
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import type { Backend } from '../support/fixtures.js';
+import type { CopiedTable, Store, TableBatch } from '../../src/store/store.js';
+import { BACKENDS, backendOptions, freshDb, importRow, money, newUser, rate, rejectsWith, rowsOf } from './backends.js';
+
+/** A database with something in every table: currencies and rate history, keyed entries, imported ids. */
+async function seed(store: Store): Promise<void> {
+  await store.saveCurrency({ code: 'EUR', rate: rate('0.9'), name: 'Euro' }, 'cli');
+  await store.updateRate('EUR', rate('0.7351'), 'api');
+  await store.saveCurrency({ code: 'JPY', rate: rate('150'), active: false }, 'import');
+  await store.writeSetting('number_digits', '4');
+  await store.addUser(newUser('Alice', { currency: 'EUR', balance: money('12.5') }));
+  await store.addUser(newUser('bob'));
+  await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), source: 'api', comment: 'keyed', idempotencyKey: 'tx-1' });
+  await store.updateUser('alice', { balance: money('999999999999.999999'), comment: 'top' });
+  await store.importUsers(rowsOf([importRow('imported', { id: 500, balance: money('0.3') }), importRow('Ärger')]), { comment: 'import file.csv' });
+}
+
+/** Everything a store shows, as comparable text. */
+async function everything(store: Store): Promise<string> {
+  const users = [];
+  for await (const user of store.listUsers()) users.push({ ...user, entries: await store.ledgerEntries(user.id, 1_000_000) });
+  const currencies = await store.listCurrencies();
+  const history = await Promise.all(currencies.map((c) => store.rateHistory(c.code)));
+  const settings = [...(await store.readSettings())].sort();
+  const state = { users, currencies, history, settings, summary: await store.summary(), verify: await store.verifyLedger() };
+  return JSON.stringify(state, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 1);
+}
+
+async function copy(source: Store, target: Store): Promise<Map<CopiedTable, number>> {
+  const counts = new Map<CopiedTable, number>();
+  await target.importTables(source.exportTables(), (table, count) => counts.set(table, (counts.get(table) ?? 0) + count));
+  return counts;
+}
+
+/** An empty, migrated but not initialised store on a backend, closed and removed with the test. */
+async function emptyStore(t: TestContext, backend: Backend): Promise<Store> {
+  return (await freshDb(t, backend, { initialize: false })).store;
+}
+
+async function exportedTables(store: Store): Promise<TableBatch[]> {
+  const batches: TableBatch[] = [];
+  for await (const batch of store.exportTables()) batches.push(batch);
+  return batches;
+}
+
+for (const backend of BACKENDS) {
+  describe(backend, backendOptions(backend), () => {
+    it('summary counts every table and sums every balance and every ledger amount', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      const summary = await store.summary();
+      assert.deepEqual(summary, {
+        currencies: 3,
+        settings: 7,
+        users: 5,
+        ledgerEntries: 4,
+        rateChanges: 3,
+        balanceSum: money('999999999999.999999') + money('-0.000001') + money('0.3'),
+        ledgerSum: money('999999999999.999999') + money('-0.000001') + money('0.3'),
+      });
+    });
+
+    it('summary sums exactly past what one balance can hold', async (t) => {
+      const { store } = await freshDb(t, backend);
+      const top = money('999999999999.999999');
+      for (let i = 0; i < 10; i++) await store.addUser(newUser(`rich${i}`, { balance: top }));
+      await store.addUser(newUser('poor', { balance: -top }));
+      const summary = await store.summary();
+      assert.equal(summary.balanceSum, top * 9n);
+      assert.equal(summary.ledgerSum, top * 9n);
+    });
+
+    it('exportTables yields currencies, settings, users, ledger entries and rate changes in that order, rows in id order', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      await store.importUsers(rowsOf(Array.from({ length: 4500 }, (_, i) => importRow(`bulk${i}`, { balance: 1n }))), { comment: 'bulk' });
+      const batches = await exportedTables(store);
+      const order = batches.map((b) => b.table).filter((table, i, all) => all[i - 1] !== table);
+      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes']);
+      const users = batches.flatMap((b) => (b.table === 'users' ? b.rows : []));
+      const entries = batches.flatMap((b) => (b.table === 'ledger_entries' ? b.rows : []));
+      assert.equal(users.length, 5 + 4500);
+      assert.equal(entries.length, 4 + 4500);
+      const increasing = (ids: number[]) => ids.every((id, i) => i === 0 || id > ids[i - 1]!);
+      assert.ok(increasing(users.map((u) => u.id)));
+      assert.ok(increasing(entries.map((e) => e.id)));
+      const alice = users.find((u) => u.username === 'Alice')!;
+      assert.deepEqual({ ...alice, createdAt: '' }, { ...(await store.findUser({ usernameKey: 'alice' }))!, createdAt: '' });
+      assert.match(alice.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+      const settings = batches.flatMap((b) => (b.table === 'settings' ? b.rows : []));
+      assert.deepEqual(new Map(settings), await store.readSettings());
+    });
+
+    it('importTables copies everything into an empty store: ids, balances, entries, keys, settings and rate history', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      const target = await emptyStore(t, backend);
+      const counts = await copy(store, target);
+      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 7, users: 5, ledger_entries: 4, rate_changes: 3 });
+      assert.equal(await everything(target), await everything(store));
+      assert.deepEqual((await target.readApiConfig()).currencies, (await store.readApiConfig()).currencies);
+      const replay = await target.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), source: 'api', comment: '', idempotencyKey: 'tx-1' });
+      assert.equal(replay.kind, 'replayed', 'idempotency keys travel with the ledger');
+    });
+
+    it('after importTables, new users, entries and rate changes get ids that collide with no copied one', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      const target = await emptyStore(t, backend);
+      await copy(store, target);
+      const added = await target.addUser(newUser('newcomer', { balance: money('1') }));
+      assert.ok(added.id > 500, `id ${added.id}`);
+      const change = await target.applyBalanceChange({ user: { id: 500 }, amount: money('1'), source: 'api', comment: '' });
+      assert.equal(change.kind, 'applied');
+      assert.equal(await target.updateRate('EUR', rate('0.8'), 'cli'), 'updated');
+      assert.equal((await target.rateHistory('EUR')).length, 3);
+      assert.deepEqual((await target.verifyLedger()).mismatches, []);
+    });
+
+    it('importTables refuses a store that is not empty with conflict and changes nothing', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      const { store: target } = await freshDb(t, backend);
+      const before = await everything(target);
+      await rejectsWith(target.importTables(store.exportTables()), 'conflict');
+      assert.equal(await everything(target), before);
+      const settingsOnly = await emptyStore(t, backend);
+      await settingsOnly.writeSetting('allow_api', '1');
+      await rejectsWith(settingsOnly.importTables(store.exportTables()), 'conflict');
+      assert.equal((await settingsOnly.summary()).users, 0);
+    });
+
+    it('a failing batch source rolls importTables back, and a later copy into the same store succeeds', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      const target = await emptyStore(t, backend);
+      async function* broken(): AsyncGenerator<TableBatch> {
+        for await (const batch of store.exportTables()) {
+          if (batch.table === 'ledger_entries') throw new Error('the source went away');
+          yield batch;
+        }
+      }
+      await assert.rejects(target.importTables(broken()), /the source went away/);
+      assert.deepEqual(await target.summary(), { currencies: 0, settings: 0, users: 0, ledgerEntries: 0, rateChanges: 0, balanceSum: 0n, ledgerSum: 0n });
+      await copy(store, target);
+      assert.equal(await everything(target), await everything(store));
+    });
+
+    it('exportTables is one consistent snapshot while another store keeps writing', async (t) => {
+      const { store, open } = await freshDb(t, backend);
+      await seed(store);
+      const writer = await open();
+      const before = await store.summary();
+      const batches: TableBatch[] = [];
+      for await (const batch of store.exportTables()) {
+        if (batches.length === 0) {
+          await writer.addUser(newUser('latecomer', { balance: money('5') }));
+          await writer.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('7'), source: 'api', comment: 'late' });
+          await writer.updateRate('EUR', rate('0.5'), 'api');
+        }
+        batches.push(batch);
+      }
+      const users = batches.flatMap((b) => (b.table === 'users' ? b.rows : []));
+      const entries = batches.flatMap((b) => (b.table === 'ledger_entries' ? b.rows : []));
+      const changes = batches.flatMap((b) => (b.table === 'rate_changes' ? b.rows : []));
+      assert.equal(users.length, before.users);
+      assert.equal(entries.length, before.ledgerEntries);
+      assert.equal(changes.length, before.rateChanges);
+      assert.equal(users.reduce((sum, u) => sum + u.balance, 0n), before.balanceSum);
+      assert.equal((await store.summary()).users, before.users + 1, 'the writes themselves went through');
+    });
+
+    it('abandoning an export midway leaves the store and the database usable', async (t) => {
+      const { store, open } = await freshDb(t, backend);
+      await seed(store);
+      for await (const batch of store.exportTables()) if (batch.table === 'users') break;
+      await store.writeSetting('allow_api', '0');
+      await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('1'), source: 'api', comment: '' });
+      const other = await open();
+      await other.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('1'), source: 'api', comment: '' });
+      assert.equal((await other.readSettings()).get('allow_api'), '0');
+      assert.equal((await store.findBalanceView('bob'))?.balance, money('2') - 1n);
+    });
+
+    if (backend === 'postgres') {
+      it('a SQLite database copies into PostgreSQL and back unchanged', async (t) => {
+        const { store: sqlite } = await freshDb(t, 'sqlite');
+        await seed(sqlite);
+        const postgres = await emptyStore(t, 'postgres');
+        await copy(sqlite, postgres);
+        assert.equal(await everything(postgres), await everything(sqlite));
+        const back = await emptyStore(t, 'sqlite');
+        await copy(postgres, back);
+        assert.equal(await everything(back), await everything(sqlite));
+      });
+    }
+  });
+}

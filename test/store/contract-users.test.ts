@@ -1,0 +1,238 @@
+/** Store contract, part 2: adding, finding and updating users, and money at the limits. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { usernameKey } from '../../src/domain/usernames.js';
+import {
+  allUsers,
+  BACKENDS,
+  backendOptions,
+  freshDb,
+  importRow,
+  money,
+  newUser,
+  rate,
+  rejectsWith,
+  rowsOf,
+  snapshot,
+} from './backends.js';
+
+for (const backend of BACKENDS) {
+  describe(backend, backendOptions(backend), () => {
+    describe('adding and finding users', () => {
+      it('addUser stores a user and returns its record, which findUser returns by id and by folded key', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
+        const added = await store.addUser(newUser('Alice', { currency: 'EUR', balance: money('12.5'), uniquehash: 'alicetoken000001' }));
+        const admin = await store.findUser({ usernameKey: 'admin' });
+        assert.ok(added.id > admin!.id);
+        assert.deepEqual(added, { id: added.id, username: 'Alice', currency: 'EUR', balance: 12_500_000n, uniquehash: 'alicetoken000001', role: 'user' });
+        assert.deepEqual(await store.findUser({ id: added.id }), added);
+        assert.deepEqual(await store.findUser({ usernameKey: 'alice' }), added);
+      });
+
+      it('findUser answers undefined for an unknown id, an unknown key and an unfolded key', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.addUser(newUser('Alice'));
+        assert.equal(await store.findUser({ id: 999_999 }), undefined);
+        assert.equal(await store.findUser({ usernameKey: 'bob' }), undefined);
+        assert.equal(await store.findUser({ usernameKey: 'Alice' }), undefined);
+      });
+
+      it('addUser refuses a name taken in another letter case with already_exists and changes nothing', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.addUser(newUser('alice', { balance: money('1') }));
+        await store.addUser(newUser('Ärger'));
+        const before = await snapshot(store);
+        await rejectsWith(store.addUser(newUser('ALICE', { balance: money('5') })), 'already_exists');
+        await rejectsWith(store.addUser(newUser('äRGER')), 'already_exists');
+        assert.equal(await snapshot(store), before);
+      });
+
+      it('addUser refuses an unknown currency with not_found and changes nothing', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const before = await snapshot(store);
+        await rejectsWith(store.addUser(newUser('alice', { currency: 'XYZ', balance: money('5') })), 'not_found');
+        assert.equal(await snapshot(store), before);
+        assert.equal(await store.findUser({ usernameKey: 'alice' }), undefined);
+      });
+
+      it('addUser writes an opening ledger entry only for a non-zero balance', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const empty = await store.addUser(newUser('empty'), 'opening');
+        assert.deepEqual(await store.ledgerEntries(empty.id, 10), []);
+        const rich = await store.addUser(newUser('rich', { balance: money('10.25') }), 'opening');
+        const poor = await store.addUser(newUser('poor', { balance: money('-3') }), 'owes');
+        const [richEntry, ...richMore] = await store.ledgerEntries(rich.id, 10);
+        assert.deepEqual(richMore, []);
+        assert.deepEqual(
+          { ...richEntry!, id: 0, createdAt: '' },
+          { id: 0, userId: rich.id, amount: 10_250_000n, balanceAfter: 10_250_000n, source: 'cli', comment: 'opening', idempotencyKey: undefined, createdAt: '' },
+        );
+        const poorEntries = await store.ledgerEntries(poor.id, 10);
+        assert.deepEqual(poorEntries.map((e) => [e.amount, e.balanceAfter, e.comment]), [[-3_000_000n, -3_000_000n, 'owes']]);
+        assert.deepEqual((await store.verifyLedger()).mismatches, []);
+      });
+
+      it('findBalanceView finds a user only by the folded key and returns username, currency and exact balance', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const alice = await store.addUser(newUser('Alice', { balance: money('0.3') }));
+        const arger = await store.addUser(newUser('ÄrGer'));
+        assert.deepEqual(await store.findBalanceView('alice'), { id: alice.id, username: 'Alice', currency: 'USD', balance: 300_000n });
+        assert.deepEqual(await store.findBalanceView(usernameKey('ÄRGER')), { id: arger.id, username: 'ÄrGer', currency: 'USD', balance: 0n });
+        assert.equal(await store.findBalanceView('Alice'), undefined, 'the store does not fold: the caller does');
+        assert.equal(await store.findBalanceView('ÄrGer'), undefined);
+        assert.equal(await store.findBalanceView('nobody'), undefined);
+      });
+
+      it('findBalanceViewByUniquehash finds the holder of a token, and nothing for an unknown or differently cased token', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const alice = await store.addUser(newUser('Alice', { uniquehash: 'abcdef0123456789', balance: money('7') }));
+        await store.addUser(newUser('Bob', { uniquehash: 'zzzzzz0123456789' }));
+        assert.deepEqual(await store.findBalanceViewByUniquehash('abcdef0123456789'), { id: alice.id, username: 'Alice', currency: 'USD', balance: 7_000_000n });
+        assert.equal(await store.findBalanceViewByUniquehash('ABCDEF0123456789'), undefined);
+        assert.equal(await store.findBalanceViewByUniquehash('nosuchtoken00000'), undefined);
+      });
+
+      it('takenUsers reports which of the folded names and ids are taken, across large batches', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const alice = await store.addUser(newUser('Alice'));
+        const admin = await store.findUser({ usernameKey: 'admin' });
+        const keys = Array.from({ length: 1200 }, (_, i) => `free${i}`);
+        keys.splice(1100, 0, 'alice', 'Alice', 'admin');
+        const ids = [...Array.from({ length: 1200 }, (_, i) => 100_000 + i), alice.id, admin!.id];
+        const taken = await store.takenUsers(keys, ids);
+        assert.deepEqual([...taken.keys].sort(), ['admin', 'alice']);
+        assert.deepEqual([...taken.ids].sort((a, b) => a - b), [admin!.id, alice.id].sort((a, b) => a - b));
+        const none = await store.takenUsers([], []);
+        assert.deepEqual([none.keys.size, none.ids.size], [0, 0]);
+      });
+
+      it('listUsers yields every user in id order, across more than a thousand users', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.importUsers(rowsOf([importRow('late', { id: 5000 }), importRow('early', { id: 3000 })]), { comment: 'ids' });
+        await store.importUsers(rowsOf(Array.from({ length: 2100 }, (_, i) => importRow(`bulk${i}`))), { comment: 'bulk' });
+        await store.addUser(newUser('last'));
+        const users = await allUsers(store);
+        assert.equal(users.length, 1 + 2 + 2100 + 1);
+        const ids = users.map((u) => u.id);
+        assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+        assert.equal(new Set(ids).size, ids.length);
+        assert.equal(users[0]!.username, 'admin');
+        const records = [];
+        for await (const user of store.listUsers()) if (user.username === 'late') records.push(user);
+        assert.deepEqual(records, [await store.findUser({ id: 5000 })]);
+      });
+
+      it('other operations on the same store keep working while a listUsers iteration is open', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.addUser(newUser('alice'));
+        const seen: string[] = [];
+        for await (const user of store.listUsers()) {
+          seen.push(user.username);
+          assert.equal((await store.findUser({ id: user.id }))?.username, user.username);
+          const result = await store.applyBalanceChange({ user: { id: user.id }, amount: money('1'), source: 'cli', comment: 'during export' });
+          assert.equal(result.kind, 'applied');
+        }
+        assert.deepEqual(seen, ['admin', 'alice']);
+      });
+    });
+
+    describe('updating users', () => {
+      it('updateUser finds the user by name in any letter case and writes a balance change as the difference', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.addUser(newUser('Alice', { balance: money('12.5') }));
+        const updated = await store.updateUser('aLICE', { balance: money('10'), comment: 'correction' });
+        assert.equal(updated.username, 'Alice');
+        assert.equal(updated.balance, 10_000_000n);
+        const [latest, opening] = await store.ledgerEntries(updated.id, 10);
+        assert.equal(opening?.amount, 12_500_000n);
+        assert.deepEqual([latest?.amount, latest?.balanceAfter, latest?.source, latest?.comment], [-2_500_000n, 10_000_000n, 'cli', 'correction']);
+        assert.equal((await store.findUser({ id: updated.id }))?.balance, 10_000_000n);
+        assert.deepEqual((await store.verifyLedger()).mismatches, []);
+      });
+
+      it('updateUser with the current balance writes no ledger entry', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const alice = await store.addUser(newUser('alice', { balance: money('3') }));
+        const updated = await store.updateUser('alice', { balance: money('3.000000') });
+        assert.deepEqual(updated, alice);
+        assert.equal((await store.ledgerEntries(alice.id, 10)).length, 1);
+      });
+
+      it('updateUser changes the currency without touching the balance or the ledger', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
+        const alice = await store.addUser(newUser('Alice', { balance: money('3') }));
+        const updated = await store.updateUser('ALICE', { currency: 'EUR' });
+        assert.deepEqual(updated, { ...alice, currency: 'EUR' });
+        assert.deepEqual(await store.findUser({ usernameKey: 'alice' }), updated);
+        assert.equal((await store.findBalanceView('alice'))?.currency, 'EUR');
+        assert.equal((await store.ledgerEntries(alice.id, 10)).length, 1);
+      });
+
+      it('updateUser refuses an unknown user or an unknown currency with not_found and changes nothing', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.addUser(newUser('Alice', { balance: money('3') }));
+        const before = await snapshot(store);
+        await rejectsWith(store.updateUser('nobody', { balance: money('1') }), 'not_found');
+        await rejectsWith(store.updateUser('Alice', { currency: 'XYZ', balance: money('1') }), 'not_found');
+        assert.equal(await snapshot(store), before);
+      });
+    });
+
+    describe('money at the limits', () => {
+      const LIMITS = ['999999999999.999999', '-999999999999.999999', '-0.000001', '0.000001'];
+
+      it('balances at the limits round-trip exactly through addUser, every read and the ledger', async (t) => {
+        const { store, open } = await freshDb(t, backend);
+        const other = await open();
+        for (const [i, text] of LIMITS.entries()) {
+          const micros = money(text);
+          const added = await store.addUser(newUser(`limit${i}`, { balance: micros }));
+          assert.equal(added.balance, micros, text);
+          assert.equal((await other.findUser({ id: added.id }))?.balance, micros, text);
+          assert.equal((await other.findBalanceView(`limit${i}`))?.balance, micros, text);
+          assert.equal((await other.findBalanceViewByUniquehash(added.uniquehash))?.balance, micros, text);
+          const [entry] = await other.ledgerEntries(added.id, 1);
+          assert.deepEqual([entry?.amount, entry?.balanceAfter], [micros, micros], text);
+        }
+        const listed = (await allUsers(other)).filter((u) => u.username.startsWith('limit')).map((u) => u.balance);
+        assert.deepEqual(listed, LIMITS.map(money));
+        assert.deepEqual((await other.verifyLedger()).mismatches, []);
+      });
+
+      it('balances at the limits round-trip exactly through updateUser, importUsers and applyBalanceChange', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await store.importUsers(rowsOf(LIMITS.map((text, i) => importRow(`imp${i}`, { balance: money(text) }))), { comment: 'limits' });
+        for (const [i, text] of LIMITS.entries()) assert.equal((await store.findBalanceView(`imp${i}`))?.balance, money(text), text);
+        for (const [i, text] of LIMITS.entries()) {
+          const upd = await store.addUser(newUser(`upd${i}`));
+          assert.equal((await store.updateUser(`UPD${i}`, { balance: money(text) })).balance, money(text), text);
+          const chg = await store.addUser(newUser(`chg${i}`));
+          const result = await store.applyBalanceChange({ user: { id: chg.id }, amount: money(text), source: 'api', comment: '' });
+          assert.equal(result.kind === 'applied' && result.entry.balanceAfter, money(text), text);
+          for (const id of [upd.id, chg.id]) {
+            const [entry] = await store.ledgerEntries(id, 10);
+            assert.deepEqual([entry?.amount, entry?.balanceAfter], [money(text), money(text)], text);
+            assert.equal((await store.findUser({ id }))?.balance, money(text), text);
+          }
+        }
+        assert.deepEqual((await store.verifyLedger()).mismatches, []);
+      });
+
+      it('a swing of nearly 2·10^12 units between balances inside the range is written and read back exactly', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const user = await store.addUser(newUser('swing', { balance: money('999999999999.999999') }));
+        // updateUser writes the whole difference as one entry, as `tally user set --balance` does.
+        await store.updateUser('swing', { balance: money('-999999999999.999999') });
+        const [down] = await store.ledgerEntries(user.id, 1);
+        assert.deepEqual([down?.amount, down?.balanceAfter], [-1_999_999_999_999_999_998n, money('-999999999999.999999')]);
+        const up = await store.applyBalanceChange({ user: { id: user.id }, amount: 1_999_999_999_999_999_998n, source: 'cli', comment: 'back up' });
+        assert.equal(up.kind, 'applied');
+        const entries = await store.ledgerEntries(user.id, 10);
+        assert.deepEqual(entries.map((e) => e.balanceAfter), [money('999999999999.999999'), money('-999999999999.999999'), money('999999999999.999999')]);
+        assert.deepEqual((await store.verifyLedger()).mismatches, []);
+      });
+    });
+  });
+}
