@@ -3,6 +3,7 @@
  * optional `id` column, balances as exact decimals in the system currency.
  */
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import { normalizeCurrencyCode } from '../domain/currency.js';
 import { BALANCE_SCALE, describeDecimalProblem, formatMoney, parseMoney } from '../domain/money.js';
@@ -32,11 +33,21 @@ export type CsvLine = { ok: true; user: CsvUser } | { ok: false; line: number; p
  * error, an unclosed quote included, which a general CSV parser reports only at the file's end.
  */
 export async function* readUsersCsv(path: string, currencies: ReadonlySet<string>): AsyncGenerator<CsvLine> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  // Read as latin1 (one character per byte) so that each line's bytes can be checked as UTF-8:
+  // a utf8 stream would turn a bad byte into U+FFFD without a word, and into a username no
+  // client could ever send.
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
   let columns: Map<string, number> | undefined;
   let line = 0;
-  for await (const text of lines) {
+  for await (const raw of lines) {
     line++;
+    const bytes = Buffer.from(raw, 'latin1');
+    if (!isUtf8(bytes)) {
+      yield { ok: false, line, problem: 'the line is not valid UTF-8' };
+      if (columns === undefined) return;
+      continue;
+    }
+    const text = bytes.toString('utf8');
     if (text === '' || (line === 1 && text === '\uFEFF')) continue;
     const record = splitCsvLine(line === 1 ? text.replace(/^\uFEFF/, '') : text);
     if (typeof record === 'string') {

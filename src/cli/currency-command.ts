@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { checkNewCurrencyCode } from '../domain/currency.js';
 import { TallyError } from '../domain/errors.js';
-import { describeDecimalProblem, formatRate, parseRate, RATE_SCALE_MAX } from '../domain/money.js';
+import { describeDecimalProblem, formatRate, parseRate, RATE_SIGNIFICANT_FRACTION_DIGITS } from '../domain/money.js';
 import { print, switchArgument, table, withDbOption, withStore, type DbOption } from './context.js';
 
 interface CurrencySetOptions extends DbOption {
@@ -77,7 +77,7 @@ function registerHistory(currency: Command): void {
 
 function rateArgument(text: string) {
   const parsed = parseRate(text);
-  if (!parsed.ok) throw new TallyError('invalid_value', `--rate "${text}" ${describeDecimalProblem(parsed.problem, RATE_SCALE_MAX)}`);
+  if (!parsed.ok) throw new TallyError('invalid_value', `--rate "${text}" ${describeDecimalProblem(parsed.problem, RATE_SIGNIFICANT_FRACTION_DIGITS, 'significant ')}`);
   return parsed.value;
 }
 

@@ -29,6 +29,9 @@ export function registerHash(program: Command): void {
     if (secret === '') throw new TallyError('invalid_value', 'the API secret key is empty: set one with "tally settings set api_secret_key KEY"');
 
     const values = recipe.hashedValues(params);
+    if (values.length === 0) {
+      throw new TallyError('invalid_value', `the URI carries none of the parameters ${method} hashes: nothing to sign but the key`);
+    }
     process.stdout.write(computeHash(values, secret) + '\n');
     const described = values.length === 0 ? 'no parameter values' : values.map((value) => JSON.stringify(value)).join(' + ');
     process.stderr.write(`${method}: SHA1 of ${described} + the secret key\n`);
@@ -39,18 +42,26 @@ export function registerHash(program: Command): void {
   });
 }
 
-/** The API method named by the URI's path (user_balance_get without one) and its query. */
+/**
+ * The API method named by the URI and its query. A bare query (`username=alice&currency=EUR`,
+ * `?username=alice`) has no `/` before its first `=`; anything else has a path, perhaps after a
+ * scheme and host (`http://host:8080/billing/api/...`, `host:8080/billing/api/...`). Without a
+ * path, the method is user_balance_get.
+ */
 function splitUri(uri: string): { method: string; query: string } {
-  const withoutOrigin = uri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
-  const withoutFragment = withoutOrigin.split('#', 1)[0]!;
-  const queryStart = withoutFragment.indexOf('?');
-  if (!withoutFragment.startsWith('/')) {
-    return { method: DEFAULT_METHOD, query: queryStart === 0 ? withoutFragment.slice(1) : withoutFragment };
+  const text = uri.split('#', 1)[0]!;
+  const firstSlash = text.indexOf('/');
+  const firstEquals = text.indexOf('=');
+  if (firstSlash === -1 || (firstEquals !== -1 && firstEquals < firstSlash)) {
+    const question = text.indexOf('?');
+    if (question === -1) return { method: DEFAULT_METHOD, query: text };
+    return { method: text.slice(0, question) || DEFAULT_METHOD, query: text.slice(question + 1) };
   }
-  const path = queryStart === -1 ? withoutFragment : withoutFragment.slice(0, queryStart);
-  const query = queryStart === -1 ? '' : withoutFragment.slice(queryStart + 1);
+  const withoutOrigin = text.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^[^/]+/, '');
+  const queryStart = withoutOrigin.indexOf('?');
+  const path = queryStart === -1 ? withoutOrigin : withoutOrigin.slice(0, queryStart);
   const segments = path.split('/').filter((segment) => segment !== '');
   const apiIndex = segments.lastIndexOf('api');
   const method = (apiIndex !== -1 ? segments[apiIndex + 1] : segments.at(-1)) ?? DEFAULT_METHOD;
-  return { method, query };
+  return { method, query: queryStart === -1 ? '' : withoutOrigin.slice(queryStart + 1) };
 }

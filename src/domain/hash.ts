@@ -38,7 +38,7 @@ export function integerText(value: string): string {
 }
 
 export const USER_BALANCE_GET_RECIPE = recipe('user_balance_get', ['username', 'currency']);
-/** `transaction_id` is Tally's addition (spec section 10), hashed after `balance`. */
+/** `transaction_id` is Tally's addition to Kolmisoft's recipe (see the README), hashed after `balance`. */
 export const USER_BALANCE_UPDATE_RECIPE = recipe('user_balance_update', [
   { name: 'user_id', normalize: integerText },
   'balance',

@@ -8,8 +8,13 @@
 
 /** Balances and amounts are stored in millionths of the system currency. */
 export const BALANCE_SCALE = 6;
-/** Rates keep up to 12 fractional digits (the spec asks for at least 8). */
-export const RATE_SCALE_MAX = 12;
+/**
+ * Rates keep up to 12 significant fractional digits (the spec asks for at least 8): 0.7351,
+ * and also 0.0000012345678 for a weak system currency against a strong one.
+ */
+export const RATE_SIGNIFICANT_FRACTION_DIGITS = 12;
+/** However small the rate, no more fractional digits than this. */
+const RATE_SCALE_LIMIT = 30;
 /** Largest absolute balance or amount, in whole units: keeps every stored value inside int64. */
 export const MONEY_LIMIT_UNITS = 10n ** 12n;
 /** Largest accepted exchange rate, in whole units. */
@@ -70,12 +75,15 @@ export function parseStoredMoney(text: string): bigint | undefined {
   return parsed.ok ? rescale(parsed.value, BALANCE_SCALE) : undefined;
 }
 
-/** Parses an exchange rate: a positive decimal. */
+/** Parses an exchange rate: a positive decimal with at most 12 significant fractional digits. */
 export function parseRate(text: string): Parsed<Decimal> {
-  const parsed = parseDecimal(text, RATE_SCALE_MAX);
+  const parsed = parseDecimal(text, RATE_SCALE_LIMIT);
   if (!parsed.ok) return parsed;
   const { units, scale } = parsed.value;
   if (units <= 0n) return refuse('not-positive');
+  // Below 1, the zeros right after the point are not significant digits.
+  const significant = units < 10n ** BigInt(scale) ? units.toString().length : scale;
+  if (significant > RATE_SIGNIFICANT_FRACTION_DIGITS && scale > 0) return refuse('too-many-fraction-digits');
   if (units >= RATE_LIMIT_UNITS * 10n ** BigInt(scale)) return refuse('out-of-range');
   return parsed;
 }
@@ -156,14 +164,14 @@ function refuse(problem: DecimalProblem): { ok: false; problem: DecimalProblem }
 const POWERS_OF_TEN: readonly bigint[] = Array.from({ length: 24 }, (_, i) => 10n ** BigInt(i));
 
 /** Human wording for a refused decimal, for CLI and import messages. */
-export function describeDecimalProblem(problem: DecimalProblem, maxScale: number): string {
+export function describeDecimalProblem(problem: DecimalProblem, maxScale: number, kind = ''): string {
   switch (problem) {
     case 'not-a-decimal':
       return 'is not a plain decimal number';
     case 'not-positive':
       return 'is not greater than zero';
     case 'too-many-fraction-digits':
-      return `has more than ${maxScale} fractional digits`;
+      return `has more than ${maxScale} ${kind}fractional digits`;
     case 'out-of-range':
       return 'is out of range';
   }

@@ -10,7 +10,7 @@ export const CONFIG_POLL_MS = 250;
 
 export class LiveConfig {
   private timer: NodeJS.Timeout | undefined;
-  private refreshing = false;
+  private inFlight: Promise<void> | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -28,20 +28,27 @@ export class LiveConfig {
   /** Polls for changes every `intervalMs` until stop(). A failed poll keeps the last good config. */
   start(intervalMs: number, onError: (error: unknown) => void): void {
     this.timer = setInterval(() => {
-      this.refresh().catch(onError);
+      if (this.inFlight === undefined) this.refresh().catch(onError); // a slow poll is not stacked
     }, intervalMs);
     this.timer.unref();
   }
 
-  /** Reloads when the store's version differs from the one held. */
+  /**
+   * Reloads when the store's version differs from the one held. A poll already running may have
+   * read the version before the caller's change: it is waited for, then the version is read again.
+   */
   async refresh(): Promise<void> {
-    if (this.refreshing) return;
-    this.refreshing = true;
+    while (this.inFlight !== undefined) await this.inFlight.catch(() => undefined);
+    this.inFlight = this.reloadIfChanged();
     try {
-      if ((await this.store.configVersion()) !== this.config.version) this.config = await loadConfig(this.store);
+      await this.inFlight;
     } finally {
-      this.refreshing = false;
+      this.inFlight = undefined;
     }
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    if ((await this.store.configVersion()) !== this.config.version) this.config = await loadConfig(this.store);
   }
 
   stop(): void {

@@ -20,22 +20,26 @@ export interface Route {
   readonly argument: string;
 }
 
-/** The route for a path, or undefined for an unknown API (answered 404). A trailing slash is ignored. */
-export function resolveRoute(path: string): Route | undefined {
+/**
+ * The route for a path; undefined for an unknown API (answered 404), 'malformed' for a path
+ * argument with a broken percent escape (400). A trailing slash is ignored.
+ */
+export function resolveRoute(path: string): Route | 'malformed' | undefined {
   if (!path.startsWith(API_PREFIX)) return undefined;
   const rest = path.endsWith('/') ? path.slice(API_PREFIX.length, -1) : path.slice(API_PREFIX.length);
   const slash = rest.indexOf('/');
   const name = slash === -1 ? rest : rest.slice(0, slash);
-  const argument = slash === -1 ? '' : decodePathSegment(rest.slice(slash + 1));
+  const rawArgument = slash === -1 ? '' : rest.slice(slash + 1);
   const method = METHODS_BY_NAME.get(name);
-  if (method === undefined || (argument !== '' && !method.takesPathArgument)) return undefined;
-  return { method, name, argument };
+  if (method === undefined || (rawArgument !== '' && !method.takesPathArgument)) return undefined;
+  const argument = decodePathSegment(rawArgument);
+  return argument === undefined ? 'malformed' : { method, name, argument };
 }
 
-function decodePathSegment(segment: string): string {
+function decodePathSegment(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return segment; // a broken escape cannot match any token: the method answers "not found"
+    return undefined; // a broken escape or bytes that are not UTF-8
   }
 }

@@ -12,7 +12,7 @@ import { errorReply, type Reply } from './api-method.js';
 import { MAX_BODY_BYTES, parseBodyInto } from './body/request-body.js';
 import { parseUrlEncoded } from './body/url-encoded.js';
 import type { LiveConfig } from './live-config.js';
-import { resolveRoute } from './routes.js';
+import { API_PREFIX, resolveRoute } from './routes.js';
 
 export interface ApiServerDeps {
   readonly store: Store;
@@ -47,7 +47,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
   try {
     [reply, logPath] = await answer(req, deps);
   } catch (error) {
-    if (req.destroyed) {
+    if (res.destroyed || req.socket.destroyed) {
       // The client hung up mid-body: nobody to answer, and nothing went wrong on our side.
       deps.logger.info({ method: req.method, path: unknownPathForLog(pathOf(req.url ?? '')), outcome: 'client_gone' }, 'request');
       return;
@@ -69,6 +69,7 @@ async function answer(req: IncomingMessage, deps: ApiServerDeps): Promise<[Reply
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const route = resolveRoute(path);
   if (route === undefined) return [errorReply(API_ERRORS.noSuchApi), unknownPathForLog(path)];
+  if (route === 'malformed') return [errorReply(API_ERRORS.malformedRequest), unknownPathForLog(path)];
   const logPath = '/billing/api/' + route.name;
 
   const method = req.method;
@@ -184,10 +185,11 @@ function pathOf(url: string): string {
 }
 
 /**
- * An unknown path as logged: at most three segments (`/billing/api/NAME`), since what follows
- * may be a uniquehash token sent to a mistyped name, and never an attacker's megabyte.
+ * An unknown path as logged: `/billing/api/NAME` at most, or only the first segment of any other
+ * path, since what follows may be a uniquehash token sent to a mistyped address; and never an
+ * attacker's megabyte.
  */
 function unknownPathForLog(path: string): string {
-  const kept = path.split('/', 4).join('/');
+  const kept = path.startsWith(API_PREFIX) ? path.split('/', 4).join('/') : path.split('/', 2).join('/');
   return kept.length > 100 ? kept.slice(0, 100) + '…' : kept;
 }

@@ -89,11 +89,22 @@ describe('money parsing', () => {
     assert.equal(parseMoney('999999999999.999999').ok, true);
   });
 
-  it('accepts only positive rates with at most 12 fractional digits', () => {
+  it('accepts only positive rates with at most 12 significant fractional digits', () => {
     assert.equal(parseRate('0.7351').ok, true);
     assert.equal(parseRate('0.000000000001').ok, true);
+    assert.deepEqual(parseRate('0.0000012345678'), { ok: true, value: { units: 12345678n, scale: 13 } });
+    assert.equal(parseRate('0.000000000000000000000000000001').ok, true);
+    assert.equal(parseRate('1.123456789012').ok, true);
+    assert.deepEqual(parseRate('1.1234567890123'), { ok: false, problem: 'too-many-fraction-digits' });
+    assert.deepEqual(parseRate('0.1234567890123'), { ok: false, problem: 'too-many-fraction-digits' });
+    assert.deepEqual(parseRate('0.0000000000000000000000000000001'), { ok: false, problem: 'too-many-fraction-digits' });
     assert.deepEqual(parseRate('0'), { ok: false, problem: 'not-positive' });
     assert.deepEqual(parseRate('-1'), { ok: false, problem: 'not-positive' });
-    assert.deepEqual(parseRate('0.0000000000001'), { ok: false, problem: 'too-many-fraction-digits' });
+  });
+
+  it('converts exactly with a tiny rate', () => {
+    const rate = parseRate('0.0000012345678');
+    assert.ok(rate.ok);
+    assert.equal(formatRounded(multiply(decimal('1000000'), rate.value), 10), '1.2345678000');
   });
 });

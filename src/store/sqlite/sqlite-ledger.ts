@@ -90,24 +90,21 @@ export class SqliteLedger {
     return toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
   }
 
+  /** One balance change; runs inside the caller's write transaction. */
   applyChange(change: BalanceChange): BalanceChangeResult {
     const s = this.statements;
-    return this.db
-      .transaction((): BalanceChangeResult => {
-        if (change.idempotencyKey !== undefined) {
-          const seen = s.entryByKey.get(change.source, change.idempotencyKey) as LedgerRow | undefined;
-          if (seen !== undefined) return this.replay(seen, change);
-        }
-        const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
-          | Pick<UserRow, 'id' | 'username' | 'balance'>
-          | undefined;
-        if (user === undefined) return { kind: 'user_not_found' };
-        const balanceAfter = user.balance + change.amount;
-        if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
-        const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
-        return { kind: 'applied', entry, username: user.username };
-      })
-      .immediate();
+    if (change.idempotencyKey !== undefined) {
+      const seen = s.entryByKey.get(change.source, change.idempotencyKey) as LedgerRow | undefined;
+      if (seen !== undefined) return this.replay(seen, change);
+    }
+    const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
+      | Pick<UserRow, 'id' | 'username' | 'balance'>
+      | undefined;
+    if (user === undefined) return { kind: 'user_not_found' };
+    const balanceAfter = user.balance + change.amount;
+    if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
+    const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
+    return { kind: 'applied', entry, username: user.username };
   }
 
   /** A key seen before: the first answer again when it is the same change, a refusal otherwise. */

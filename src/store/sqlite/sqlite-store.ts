@@ -1,6 +1,7 @@
 /** The embedded backend: one SQLite file through better-sqlite3, in WAL mode. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
@@ -54,6 +55,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Stor
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    // From here on a busy lock is waited for asynchronously (see SqliteStore.write).
+    db.pragma('busy_timeout = 0');
     return new SqliteStore(db, path);
   } catch (error) {
     db.close();
@@ -90,6 +93,12 @@ function migrate(db: Database.Database): void {
 /** Negative: KiB. 512 MB at most, for bulk writes only: a million users' index pages stay in memory. */
 const BULK_CACHE_SIZE = -524288;
 const LIST_PAGE = 1000;
+/** How long a write waits for another process's write lock before it fails. */
+const WRITE_LOCK_WAIT_MS = 5000;
+
+function isBusy(error: unknown): boolean {
+  return typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+}
 
 class SqliteStore implements Store {
   private readonly statements;
@@ -130,8 +139,7 @@ class SqliteStore implements Store {
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
     const s = this.statements;
-    return this.db
-      .transaction((): InitializeReport => {
+    return this.write((): InitializeReport => {
         let systemCurrency = s.systemCurrency.get() as string | undefined;
         const created = systemCurrency === undefined;
         if (systemCurrency === undefined) {
@@ -144,8 +152,7 @@ class SqliteStore implements Store {
         }
         const addedAdmin = s.hasAdmin.get() === undefined && this.insertAdmin(systemCurrency, options.adminUniquehash);
         return { created, systemCurrency, addedSettings, addedAdmin };
-      })
-      .immediate();
+      });
   }
 
   /** Adds the `admin` account unless a plain user already holds that name. */
@@ -190,7 +197,7 @@ class SqliteStore implements Store {
   }
 
   async writeSetting(name: string, stored: string): Promise<void> {
-    this.statements.upsertSetting.run(name, stored);
+    await this.write(() => this.statements.upsertSetting.run(name, stored));
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -203,30 +210,26 @@ class SqliteStore implements Store {
 
   async saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency> {
     const s = this.statements;
-    return this.db
-      .transaction(() => {
+    return this.write(() => {
         const row = s.currencyByCode.get(change.code) as CurrencyRow | undefined;
         const next = applyCurrencyChange(row && toCurrency(row), change);
         const rate = formatRate(next.rate);
         s.upsertCurrency.run(next.code, next.name, rate, next.active ? 1 : 0, next.isSystem ? 1 : 0);
         if (rate !== row?.rate) s.insertRateChange.run(next.code, row?.rate ?? null, rate, source);
         return next;
-      })
-      .immediate();
+      });
   }
 
   async updateRate(code: string, rate: Decimal, source: LedgerSource): Promise<'updated' | 'not_found'> {
     const s = this.statements;
-    return this.db
-      .transaction(() => {
+    return this.write(() => {
         const row = s.currencyByCode.get(code) as CurrencyRow | undefined;
         if (row === undefined || row.is_system === 1) return 'not_found';
         const text = formatRate(rate);
         s.setRate.run(text, code);
         s.insertRateChange.run(code, row.rate, text, source);
         return 'updated';
-      })
-      .immediate();
+      });
   }
 
   async rateHistory(code: string): Promise<readonly RateChange[]> {
@@ -234,21 +237,18 @@ class SqliteStore implements Store {
   }
 
   async addUser(user: NewUser, comment = 'opening balance'): Promise<UserRecord> {
-    return this.db
-      .transaction(() => {
+    return this.write(() => {
         this.requireCurrency(user.currency);
         if (this.statements.userByKey.get(usernameKey(user.username)) !== undefined) {
           throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
         }
         return toUser(this.statements.userById.get(this.ledger.insertUser(user, comment)) as UserRow);
-      })
-      .immediate();
+      });
   }
 
   async updateUser(username: string, change: UserChange): Promise<UserRecord> {
     const s = this.statements;
-    return this.db
-      .transaction(() => {
+    return this.write(() => {
         const row = s.userByKey.get(usernameKey(username)) as UserRow | undefined;
         if (row === undefined) throw new TallyError('not_found', `no user named ${username}`);
         if (change.currency !== undefined) {
@@ -259,8 +259,7 @@ class SqliteStore implements Store {
           this.ledger.append(row.id, change.balance - row.balance, change.balance, 'cli', change.comment ?? 'balance set', null);
         }
         return toUser(s.userById.get(row.id) as UserRow);
-      })
-      .immediate();
+      });
   }
 
   private requireCurrency(code: string): void {
@@ -289,7 +288,24 @@ class SqliteStore implements Store {
   }
 
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
-    return this.ledger.applyChange(change);
+    return this.write(() => this.ledger.applyChange(change));
+  }
+
+  /**
+   * Runs `work` as one write transaction. better-sqlite3 would wait for another process's
+   * write lock synchronously, freezing every request of this process; instead a busy lock is
+   * retried after a short, growing, jittered pause, for up to WRITE_LOCK_WAIT_MS.
+   */
+  private async write<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.db.transaction(work).immediate();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() > deadline) throw error;
+        await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));
+      }
+    }
   }
 
   async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
