@@ -70,7 +70,7 @@ async function answer(req: IncomingMessage, deps: ApiServerDeps): Promise<[Reply
   const route = resolveRoute(path);
   if (route === undefined) return [errorReply(API_ERRORS.noSuchApi), unknownPathForLog(path)];
   if (route === 'malformed') return [errorReply(API_ERRORS.malformedRequest), unknownPathForLog(path)];
-  const logPath = '/billing/api/' + route.name;
+  const logPath = API_PREFIX + route.name;
 
   const method = req.method;
   if (method !== 'GET' && method !== 'POST') return [errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER), logPath];
@@ -111,7 +111,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> | Buffer | 
       } else chunks.push(chunk);
     };
     const onEnd = (): void => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    req.on('data', onData).on('end', onEnd).on('error', reject);
+    // 'close' before 'end' means the client went away mid-body (a settled promise ignores it).
+    const onClose = (): void => reject(new Error('the client closed the connection before the body ended'));
+    req.on('data', onData).on('end', onEnd).on('error', reject).on('close', onClose);
   });
 }
 
