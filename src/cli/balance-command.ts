@@ -1,7 +1,7 @@
 /** `tally balance add|history` and `tally verify`: the ledger from the command line. */
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } from '../domain/ledger.js';
+import { isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } from '../domain/ledger.js';
 import { formatMoney } from '../domain/money.js';
 import { usernameKey } from '../domain/usernames.js';
 import type { Store } from '../store/store.js';
@@ -22,8 +22,8 @@ export function registerBalance(program: Command): void {
     const amount = moneyArgument('amount', amountText);
     if (amount === 0n) throw new TallyError('invalid_value', 'amount must not be zero');
     const comment = options.comment === undefined ? '' : commentArgument(options.comment);
-    if (options.key !== undefined && (options.key === '' || options.key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-      throw new TallyError('invalid_value', `--key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    if (options.key !== undefined && !isValidIdempotencyKey(options.key)) {
+      throw new TallyError('invalid_value', `--key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, none of them a control character`);
     }
     await withStore(options, async (store) => {
       const result = await store.applyBalanceChange({

@@ -29,6 +29,11 @@ export interface RateChange {
 
 /** Longest idempotency key (`--key`, `transaction_id`) accepted. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+/** True for a usable idempotency key: 1 to 128 characters, none of them a control character. */
+export function isValidIdempotencyKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH && !/[\u0000-\u001f\u007f]/.test(key);
+}
 /** Longest ledger comment accepted. */
 export const MAX_COMMENT_LENGTH = 500;
 

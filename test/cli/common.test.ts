@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runTally } from '../support/fixtures.js';
+import { BACKEND, databaseExists, execSql, runTally, tablesOf } from '../support/fixtures.js';
 import { assertRefused, initDb, ok, on, parseTable, tempDirs } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
+
+/** Tests about SQLite files (the default path, a missing file's directory) have no PostgreSQL form. */
+const SQLITE_FILES = BACKEND === 'postgres' ? 'about SQLite files' : false;
 
 /** Every command but init and serve, with valid arguments. */
 const COMMANDS: readonly (readonly string[])[] = [
@@ -23,7 +26,7 @@ const COMMANDS: readonly (readonly string[])[] = [
 ];
 
 describe('choosing the database', () => {
-  test('defaults to ./data/tally.db relative to the working directory', async () => {
+  test('defaults to ./data/tally.db relative to the working directory', { skip: SQLITE_FILES }, async () => {
     const dir = await dirs.make();
     assert.equal((await runTally(['init'], { cwd: dir.dir })).code, 0);
     assert.ok(existsSync(join(dir.dir, 'data', 'tally.db')));
@@ -32,11 +35,11 @@ describe('choosing the database', () => {
     assert.equal(result.stdout, 'on\n');
   });
 
-  test('uses the file named by TALLY_DB when --db is not given', async () => {
+  test('uses the database named by TALLY_DB when --db is not given', async () => {
     const dir = await dirs.make();
     const env = { TALLY_DB: dir.db };
     assert.equal((await runTally(['init', '--currency', 'EUR'], { env, cwd: dir.dir })).code, 0);
-    assert.ok(existsSync(dir.db));
+    assert.ok(await databaseExists(dir.db));
     assert.equal(existsSync(join(dir.dir, 'data')), false);
     const result = await runTally(['currency', 'list'], { env, cwd: dir.dir });
     assert.equal(parseTable(result.stdout)[0]?.code, 'EUR');
@@ -44,17 +47,17 @@ describe('choosing the database', () => {
 
   test('lets --db win over TALLY_DB', async () => {
     const dir = await dirs.make();
-    const other = join(dir.dir, 'other.db');
+    const other = (await dirs.make()).db;
     const result = await runTally(['init', '--db', other], { env: { TALLY_DB: dir.db }, cwd: dir.dir });
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(existsSync(other));
-    assert.equal(existsSync(dir.db), false);
+    assert.ok(await databaseExists(other));
+    assert.equal(await databaseExists(dir.db), false);
   });
 });
 
 describe('commands other than init on a missing database', () => {
   for (const args of COMMANDS) {
-    test(`tally ${args.join(' ')} fails with one line and does not create the file`, async () => {
+    test(`tally ${args.join(' ')} fails with one line and does not create the file`, { skip: SQLITE_FILES }, async () => {
       const dir = await dirs.make();
       const db = join(dir.dir, 'sub', 'missing.db');
       const result = await on(db, ...args);
@@ -65,7 +68,7 @@ describe('commands other than init on a missing database', () => {
     });
   }
 
-  test('fail in a working directory without ./data and leave it empty', async () => {
+  test('fail in a working directory without ./data and leave it empty', { skip: SQLITE_FILES }, async () => {
     const dir = await dirs.make();
     for (const args of COMMANDS) {
       const result = await runTally([...args], { cwd: dir.dir });
@@ -74,11 +77,43 @@ describe('commands other than init on a missing database', () => {
     assert.deepEqual(readdirSync(dir.dir), []);
   });
 
-  test('tally hash with --secret does not create the database file', async () => {
+  test('tally hash with --secret does not create the database', async () => {
     const dir = await dirs.make();
     await on(dir.db, 'hash', 'username=alice', '--secret', 'secret');
-    assert.equal(existsSync(dir.db), false);
+    assert.equal(await databaseExists(dir.db), false);
   });
+});
+
+describe('commands other than init on a PostgreSQL schema without Tally tables', { skip: BACKEND === 'sqlite' ? 'about PostgreSQL schemas' : false }, () => {
+  /** The test database's URL with a password (trust authentication ignores it), which no message may show. */
+  function withPassword(db: string): string {
+    const url = new URL(db);
+    url.password = 'Pa55-word';
+    return url.toString();
+  }
+
+  for (const args of COMMANDS) {
+    test(`tally ${args.join(' ')} fails with one line pointing at tally init, and creates no schema`, async () => {
+      const dir = await dirs.make();
+      const result = await on(withPassword(dir.db), ...args);
+      assertRefused(result, args.join(' '));
+      assert.match(result.stderr, /tally init/, 'the message should point at tally init');
+      assert.doesNotMatch(result.stderr, /Pa55-word/);
+      assert.equal(await databaseExists(dir.db), false);
+    });
+
+    test(`tally ${args.join(' ')} fails with one line pointing at tally init in a schema of other tables, and creates none`, async () => {
+      const dir = await dirs.make();
+      const schema = new URL(dir.db).searchParams.get('schema')!;
+      await execSql(dir.db, `CREATE SCHEMA ${schema}`);
+      await execSql(dir.db, `CREATE TABLE ${schema}.other_app (id INTEGER PRIMARY KEY)`);
+      const result = await on(withPassword(dir.db), ...args);
+      assertRefused(result, args.join(' '));
+      assert.match(result.stderr, /tally init/, 'the message should point at tally init');
+      assert.doesNotMatch(result.stderr, /Pa55-word/);
+      assert.deepEqual(await tablesOf(dir.db), ['other_app']);
+    });
+  }
 });
 
 describe('--help', () => {

@@ -1,12 +1,11 @@
 /** `tally import FILE.csv` and `tally export [FILE]`, through the real CLI. */
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
-import { runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { cloneDatabase, databaseExists, execSql, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
@@ -38,10 +37,8 @@ async function buildTemplate(): Promise<string> {
 /** A new database with EUR and JPY, and the user `taken` (id 2, balance 1). */
 async function freshDb(): Promise<TempDir> {
   template ??= buildTemplate();
-  const source = await template;
-  const dir = await tempDir();
+  const dir = await cloneDatabase(await template);
   made.push(dir);
-  await copyFile(source, dir.db);
   return dir;
 }
 
@@ -51,16 +48,16 @@ async function csvFile(dir: TempDir, name: string, text: string): Promise<string
   return path;
 }
 
-/** Every user and ledger entry, read straight from the file: cheap enough to check after each refusal. */
-function stored(db: string): string {
-  const sqlite = new Database(db, { readonly: true });
-  try {
-    const users = sqlite.prepare('SELECT id, username, currency, balance, role FROM users ORDER BY id').all();
-    const entries = sqlite.prepare('SELECT * FROM ledger_entries ORDER BY id').all();
-    return JSON.stringify({ users, entries });
-  } finally {
-    sqlite.close();
-  }
+/** Every user and ledger entry, read straight from the database: cheap enough to check after each refusal. */
+async function stored(db: string): Promise<string> {
+  const users = await execSql(db, 'SELECT CAST(id AS TEXT) AS id, username, currency, CAST(balance AS TEXT) AS balance, role FROM users ORDER BY id');
+  const entries = await execSql(
+    db,
+    `SELECT CAST(id AS TEXT) AS id, CAST(user_id AS TEXT) AS user_id, CAST(amount AS TEXT) AS amount,
+            CAST(balance_after AS TEXT) AS balance_after, source, comment, idempotency_key, CAST(created_at AS TEXT) AS created_at
+     FROM ledger_entries ORDER BY id`,
+  );
+  return JSON.stringify({ users, entries });
 }
 
 /** What a refused import must leave as it was, as the CLI shows it. */
@@ -128,7 +125,7 @@ describe('tally import refuses a whole file for one bad line', () => {
   before(async () => {
     dir = await freshDb();
     baseline = await snapshot(dir.db);
-    baselineRows = stored(dir.db);
+    baselineRows = await stored(dir.db);
   });
 
   BAD_LINES.forEach((c, n) => {
@@ -139,7 +136,7 @@ describe('tally import refuses a whole file for one bad line', () => {
         rows.splice(at, 0, c.bad);
         const file = await csvFile(dir, `bad-${n}-${position}.csv`, [HEADER, ...rows].join('\n') + '\n');
         assertRefusedAt(await on(dir.db, 'import', file), file, [at + 2], c.problem);
-        assert.equal(stored(dir.db), baselineRows);
+        assert.equal(await stored(dir.db), baselineRows);
       });
     }
   });
@@ -242,7 +239,7 @@ describe('tally export', () => {
 
     const target = await tempDir();
     made.push(target);
-    const other = join(target.dir, 'other.db');
+    const other = target.db;
     await ok(other, 'init');
     await ok(other, 'currency', 'set', 'EUR', '--rate', '0.9');
     await ok(other, 'currency', 'set', 'JPY', '--rate', '150');
@@ -261,13 +258,13 @@ describe('--db and bad paths for import and export', () => {
   it('refuses a --db that does not exist, creating neither the database nor the export file', async () => {
     const dir = await tempDir();
     made.push(dir);
-    const missing = join(dir.dir, 'missing.db');
+    const missing = dir.db;
     const good = await csvFile(dir, 'good.csv', [HEADER, ...GOOD].join('\n') + '\n');
     const out = join(dir.dir, 'out.csv');
     for (const args of [['import', good], ['export'], ['export', out]]) {
       assert.notEqual((await on(missing, ...args)).code, 0, `${args[0]} on a missing database must fail`);
     }
-    assert.equal(existsSync(missing), false);
+    assert.equal(await databaseExists(missing), false);
     assert.equal(existsSync(out), false);
   });
 

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { runTally } from '../support/fixtures.js';
+import { BACKEND, databaseExists, execSql, runTally, tablesOf } from '../support/fixtures.js';
 import { assertRefused, initDb, isZero, ok, on, parseFields, parseTable, tempDirs } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
+
+/** The tables of the schema, on both backends. */
+const TALLY_TABLES = ['config_version', 'currencies', 'ledger_entries', 'rate_changes', 'schema_migrations', 'settings', 'users'];
 
 /** Everything an operator can read back, to prove that a command changed nothing. */
 async function snapshot(db: string): Promise<string> {
@@ -22,23 +23,40 @@ async function snapshot(db: string): Promise<string> {
 }
 
 describe('tally init on a new database', () => {
-  test('creates the database file with USD as the system currency by default', async () => {
+  test('creates the database with USD as the system currency by default', async () => {
     const dir = await dirs.make();
     const result = await on(dir.db, 'init');
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(existsSync(dir.db));
+    assert.ok(await databaseExists(dir.db));
+    for (const table of TALLY_TABLES) assert.ok((await tablesOf(dir.db)).includes(table), `init creates the table ${table}`);
     const currencies = parseTable(await ok(dir.db, 'currency', 'list'));
     assert.equal(currencies.length, 1);
     assert.equal(currencies[0]?.code, 'USD');
     assert.equal(currencies[0]?.rate, '1');
   });
 
-  test('says where the database is and how to read the secret key', async () => {
+  test('says where the database is and how to read the secret key', { skip: BACKEND === 'postgres' ? 'about SQLite files' : false }, async () => {
     const dir = await dirs.make();
     const result = await runTally(['init'], { cwd: dir.dir });
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.includes(join(dir.dir, 'data', 'tally.db')), result.stdout);
     assert.ok(result.stdout.includes('tally settings get api_secret_key'), result.stdout);
+  });
+
+  test('says which PostgreSQL database it created, without the password of the URL', { skip: BACKEND === 'sqlite' ? 'about PostgreSQL URLs' : false }, async () => {
+    const dir = await dirs.make();
+    const url = new URL(dir.db);
+    url.password = 'Pa55-word';
+    const schema = url.searchParams.get('schema')!;
+    const created = await on(url.toString(), 'init');
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^Created the database postgres:\/\/\S+ with system currency USD\.$/m);
+    assert.ok(created.stdout.includes(`schema=${schema}`), created.stdout);
+    assert.ok(created.stdout.includes('tally settings get api_secret_key'), created.stdout);
+    const rerun = await on(url.toString(), 'init');
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.ok(rerun.stdout.includes(`schema=${schema}`), rerun.stdout);
+    for (const output of [created.stdout, created.stderr, rerun.stdout, rerun.stderr]) assert.doesNotMatch(output, /Pa55-word/);
   });
 
   test('writes the settings of spec section 7 with their initial values', async () => {
@@ -87,7 +105,7 @@ describe('tally init on a new database', () => {
     test(`refuses the invalid system currency "${bad}" and does not create the database`, async () => {
       const dir = await dirs.make();
       assertRefused(await on(dir.db, 'init', '--currency', bad), bad);
-      assert.equal(existsSync(dir.db), false);
+      assert.equal(await databaseExists(dir.db), false);
     });
   }
 });
@@ -126,12 +144,8 @@ describe('tally init on an existing database', () => {
     const dir = await initDb(dirs);
     const key = await ok(dir.db, 'settings', 'get', 'api_secret_key');
     await ok(dir.db, 'settings', 'set', 'allow_api', 'off');
-    const raw = new Database(dir.db);
-    try {
-      raw.prepare("DELETE FROM settings WHERE name = 'number_digits'").run();
-    } finally {
-      raw.close();
-    }
+    await execSql(dir.db, "DELETE FROM settings WHERE name = 'number_digits'");
+    assert.deepEqual(await execSql(dir.db, "SELECT value FROM settings WHERE name = 'number_digits'"), []);
     assert.equal((await on(dir.db, 'init')).code, 0);
     assert.equal(await ok(dir.db, 'settings', 'get', 'number_digits'), '2\n');
     assert.equal(await ok(dir.db, 'settings', 'get', 'allow_api'), 'off\n');

@@ -1,11 +1,8 @@
 /** `tally balance add|history`, `tally verify` and the ledger behind `user add|set`, through the real CLI. */
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { BACKEND, cloneDatabase, databaseExists, execSql, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 
 interface JsonEntry {
   id: number;
@@ -47,10 +44,8 @@ async function buildTemplate(): Promise<string> {
 /** A new initialised database holding users alice (10), bob (0) and carol (5), with their ledger. */
 async function freshDb(): Promise<string> {
   template ??= buildTemplate();
-  const source = await template;
-  const dir = await tempDir();
+  const dir = await cloneDatabase(await template);
   made.push(dir);
-  await copyFile(source, dir.db);
   return dir.db;
 }
 
@@ -65,24 +60,31 @@ async function balanceOf(db: string, username: string): Promise<string> {
   return match[1]!;
 }
 
-/** Every user and ledger entry, read straight from the file: what a refused command must leave as it was. */
+/** Every user and ledger entry, read straight from the database: what a refused command must leave as it was. */
 async function snapshot(db: string): Promise<string> {
-  return withSqlite(db, (sqlite) => {
-    const users = sqlite.prepare('SELECT id, username, currency, balance FROM users ORDER BY id').all();
-    const entries = sqlite.prepare('SELECT * FROM ledger_entries ORDER BY id').all();
-    return JSON.stringify({ users, entries }, (_, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
-  });
+  const users = await execSql(db, 'SELECT CAST(id AS TEXT) AS id, username, currency, CAST(balance AS TEXT) AS balance FROM users ORDER BY id');
+  const entries = await execSql(db, LEDGER_ROWS);
+  return JSON.stringify({ users, entries });
 }
 
-function withSqlite<T>(db: string, work: (sqlite: Database.Database) => T): T {
-  const sqlite = new Database(db);
-  sqlite.defaultSafeIntegers(true);
-  try {
-    return work(sqlite);
-  } finally {
-    sqlite.close();
-  }
+/** Every column of ledger_entries, as text: exact on both backends. */
+const LEDGER_ROWS = `
+  SELECT CAST(id AS TEXT) AS id, CAST(user_id AS TEXT) AS user_id, CAST(amount AS TEXT) AS amount,
+         CAST(balance_after AS TEXT) AS balance_after, source, comment, idempotency_key, CAST(created_at AS TEXT) AS created_at
+  FROM ledger_entries ORDER BY id`;
+
+/** A stored amount in millionths: SQLite keeps INTEGER millionths, PostgreSQL NUMERIC(19,6). */
+function millionths(stored: string): bigint {
+  if (BACKEND === 'sqlite') return BigInt(stored);
+  const match = /^(-?)(\d+)(?:\.(\d{1,6}))?$/.exec(stored);
+  assert.ok(match, `a NUMERIC(19,6) value: ${stored}`);
+  const value = BigInt(match[2]!) * 1_000_000n + BigInt((match[3] ?? '').padEnd(6, '0'));
+  return match[1] === '-' ? -value : value;
 }
+
+/** SQL literals for one millionth and one unit of the system currency, in each backend's storage. */
+const ONE_MILLIONTH = BACKEND === 'sqlite' ? '1' : '0.000001';
+const ONE_UNIT = BACKEND === 'sqlite' ? '1000000' : '1';
 
 describe('the ledger behind user add and user set', () => {
   it('opens a user added with a non-zero balance with one entry for it, and writes none for a zero balance', async () => {
@@ -229,30 +231,28 @@ describe('tally verify and the stored ledger', () => {
     await ok(db, 'balance', 'add', 'alice', '-12.125');
     await ok(db, 'user', 'set', 'bob', '--balance', '3.3');
     await ok(db, 'balance', 'add', 'bob', '0.7', '--key', 'x');
-    withSqlite(db, (sqlite) => {
-      const users = sqlite.prepare('SELECT id, username, balance FROM users').all() as { id: bigint; username: string; balance: bigint }[];
-      for (const user of users) {
-        const entries = sqlite.prepare('SELECT amount, balance_after FROM ledger_entries WHERE user_id = ? ORDER BY id').all(user.id) as {
-          amount: bigint;
-          balance_after: bigint;
-        }[];
-        let running = 0n;
-        for (const entry of entries) {
-          running += entry.amount;
-          assert.equal(entry.balance_after, running, `${user.username}: balance_after is the running sum`);
-        }
-        assert.equal(user.balance, running, `${user.username}: balance equals the sum of entries`);
+    const users = (await execSql(db, 'SELECT id, username, CAST(balance AS TEXT) AS balance FROM users')) as { id: unknown; username: string; balance: string }[];
+    assert.equal(users.length, 4);
+    for (const user of users) {
+      const entries = (await execSql(
+        db,
+        `SELECT CAST(amount AS TEXT) AS amount, CAST(balance_after AS TEXT) AS balance_after FROM ledger_entries WHERE user_id = ${BACKEND === 'sqlite' ? '?' : '$1'} ORDER BY id`,
+        [user.id],
+      )) as { amount: string; balance_after: string }[];
+      let running = 0n;
+      for (const entry of entries) {
+        running += millionths(entry.amount);
+        assert.equal(millionths(entry.balance_after), running, `${user.username}: balance_after is the running sum`);
       }
-    });
+      assert.equal(millionths(user.balance), running, `${user.username}: balance equals the sum of entries`);
+    }
     assert.match(await ok(db, 'verify'), /^ok\b/);
   });
 
   it('exits non-zero naming exactly the users whose stored balance no longer matches their ledger', async () => {
     const db = await freshDb();
-    withSqlite(db, (sqlite) => {
-      sqlite.prepare("UPDATE users SET balance = balance + 1 WHERE username = 'alice'").run();
-      sqlite.prepare("UPDATE users SET balance = balance - 5000000 WHERE username = 'carol'").run();
-    });
+    await execSql(db, `UPDATE users SET balance = balance + ${ONE_MILLIONTH} WHERE username = 'alice'`);
+    await execSql(db, `UPDATE users SET balance = balance - 5 * ${ONE_UNIT} WHERE username = 'carol'`);
     const result = await on(db, 'verify');
     assert.notEqual(result.code, 0);
     const output = result.stdout + result.stderr;
@@ -264,15 +264,15 @@ describe('tally verify and the stored ledger', () => {
 
   it('refuses an UPDATE or a DELETE on ledger_entries at the database', async () => {
     const db = await freshDb();
-    withSqlite(db, (sqlite) => {
-      const count = () => (sqlite.prepare('SELECT COUNT(*) AS n FROM ledger_entries').get() as { n: bigint }).n;
-      const before = count();
-      assert.throws(() => sqlite.prepare('UPDATE ledger_entries SET amount = amount + 1').run(), /immutable/);
-      assert.throws(() => sqlite.prepare("UPDATE ledger_entries SET comment = 'edited'").run(), /immutable/);
-      assert.throws(() => sqlite.prepare('DELETE FROM ledger_entries').run(), /immutable/);
-      assert.equal(count(), before);
-      assert.equal(before, 2n);
-    });
+    const count = async () => ((await execSql(db, 'SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ledger_entries')) as { n: number }[])[0]?.n;
+    const before = await count();
+    const rows = await execSql(db, LEDGER_ROWS);
+    await assert.rejects(execSql(db, 'UPDATE ledger_entries SET amount = amount + 1'), /immutable/);
+    await assert.rejects(execSql(db, "UPDATE ledger_entries SET comment = 'edited'"), /immutable/);
+    await assert.rejects(execSql(db, 'DELETE FROM ledger_entries'), /immutable/);
+    assert.equal(await count(), before);
+    assert.equal(before, 2);
+    assert.deepEqual(await execSql(db, LEDGER_ROWS), rows);
     assert.equal((await history(db, 'alice'))[0]?.comment, 'opening balance');
     assert.match(await ok(db, 'verify'), /^ok\b/);
   });
@@ -290,11 +290,11 @@ describe('--db on the ledger commands', () => {
   it('refuses a --db that does not exist, with a non-zero exit, and does not create it', async () => {
     const dir = await tempDir();
     made.push(dir);
-    const missing = join(dir.dir, 'missing.db');
+    const missing = dir.db;
     for (const args of [['balance', 'add', 'alice', '1'], ['balance', 'history', 'alice'], ['verify']]) {
       const result = await on(missing, ...args);
       assert.notEqual(result.code, 0, `${args.join(' ')} on a missing database must fail`);
-      assert.equal(existsSync(missing), false, `${args.join(' ')} must not create the database`);
+      assert.equal(await databaseExists(missing), false, `${args.join(' ')} must not create the database`);
     }
   });
 });

@@ -1,9 +1,7 @@
 /** `tally currency history CODE`: every exchange rate change, through the real CLI. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { databaseExists, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
@@ -109,8 +107,8 @@ describe('tally currency history', () => {
   it('refuses a --db that does not exist, and does not create it', async () => {
     const dir = await tempDir();
     made.push(dir);
-    const missing = join(dir.dir, 'missing.db');
+    const missing = dir.db;
     assert.notEqual((await on(missing, 'currency', 'history', 'EUR')).code, 0);
-    assert.equal(existsSync(missing), false);
+    assert.equal(await databaseExists(missing), false);
   });
 });

@@ -72,6 +72,11 @@ describe('user_simple_balance_get (section 10)', () => {
     }
   });
 
+  it('answers User was not found for a token with a NUL character in it', async () => {
+    assertText(await send(`${h.url}${PATHS[0]}/${token}%00`), 'User was not found');
+    assertText(await send(`${h.url}${PATHS[0]}?id=${token}%00`), 'User was not found');
+  });
+
   it('does not take the username as the credential', async () => {
     assertText(await send(`${h.url}${PATHS[0]}/carol`), 'User was not found');
     assertText(await send(`${h.url}${PATHS[0]}?username=carol`), 'User was not found');

@@ -1,7 +1,8 @@
 /** Shared test fixtures: temporary databases, the real CLI binary, a real server. */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -43,6 +44,57 @@ export async function tempDir(backend: Backend = BACKEND): Promise<TempDir> {
       await removeDir();
     },
   };
+}
+
+/**
+ * A new database holding everything `source` holds, ids kept: a file copy for SQLite (the CLI
+ * closes the database after each command, so the file is complete), `tally copy` into a fresh
+ * schema for PostgreSQL. Cheaper than replaying the commands that built `source`.
+ */
+export async function cloneDatabase(source: string): Promise<TempDir> {
+  const target = await tempDir(isPostgresUrl(source) ? 'postgres' : 'sqlite');
+  try {
+    if (isPostgresUrl(source)) {
+      await tally('copy', '--db', source, '--to', target.db);
+    } else {
+      const wal = `${source}-wal`;
+      if (existsSync(wal) && statSync(wal).size > 0) throw new Error(`${source} is still open (its WAL is not checkpointed)`);
+      await copyFile(source, target.db);
+    }
+  } catch (error) {
+    await target.remove();
+    throw error;
+  }
+  return target;
+}
+
+/** True when a test database is a PostgreSQL URL rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** Whether the database exists at all: the SQLite file, or the PostgreSQL schema of the URL. */
+export async function databaseExists(db: string): Promise<boolean> {
+  if (!isPostgresUrl(db)) return existsSync(db);
+  const rows = await execSql(db, 'SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schemaOf(db)]);
+  return rows.length > 0;
+}
+
+/** The names of the tables in the database, sorted; none when it does not exist. */
+export async function tablesOf(db: string): Promise<string[]> {
+  if (!isPostgresUrl(db)) {
+    if (!existsSync(db)) return [];
+    const rows = await execSql(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    return rows.map((row) => (row as { name: string }).name);
+  }
+  const rows = await execSql(db, 'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schemaOf(db)]);
+  return rows.map((row) => (row as { table_name: string }).table_name);
+}
+
+function schemaOf(db: string): string {
+  const schema = new URL(db).searchParams.get('schema');
+  if (schema === null) throw new Error(`no schema in ${db}`);
+  return schema;
 }
 
 /** A location on the test PostgreSQL server with a schema of its own. */

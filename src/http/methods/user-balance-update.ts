@@ -4,7 +4,7 @@
  */
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { USER_BALANCE_UPDATE_RECIPE } from '../../domain/hash.js';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } from '../../domain/ledger.js';
+import { isValidIdempotencyKey, type LedgerEntry } from '../../domain/ledger.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import { checkWriteAccess } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
@@ -26,7 +26,7 @@ export const userBalanceUpdate: ApiMethod = {
     const userId = Number(userIdText);
     const amount = parseMoney(params.get('balance') ?? '');
     const transactionId = params.get('transaction_id') || undefined;
-    if (!amount.ok || (transactionId !== undefined && transactionId.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+    if (!amount.ok || (transactionId !== undefined && !isValidIdempotencyKey(transactionId))) {
       const exists = (await store.findUser({ id: userId })) !== undefined;
       return errorReply(exists ? API_ERRORS.balanceNotUpdated : API_ERRORS.userNotFound);
     }

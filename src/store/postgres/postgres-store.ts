@@ -65,6 +65,8 @@ export async function openPostgresStore(location: string, options: PostgresStore
 }
 
 const INIT_LOCK = 4_242_002;
+// PostgreSQL text cannot hold NUL: a value with one names nothing stored, so it is not looked up.
+const NUL = '\u0000';
 const IMPORT_BATCH = 1000;
 const LIST_PAGE = 1000;
 // The guard of every balance change: the result stays inside what every store can hold.
@@ -142,6 +144,7 @@ class PostgresStore implements Store {
   }
 
   async findBalanceView(key: string): Promise<BalanceView | undefined> {
+    if (key.includes(NUL)) return undefined;
     const result = await this.pool.query<UserRow>(
       named('balance_view', 'SELECT id, username, currency, balance::text FROM users WHERE username_key = $1', [key]),
     );
@@ -150,6 +153,7 @@ class PostgresStore implements Store {
   }
 
   async findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined> {
+    if (uniquehash.includes(NUL)) return undefined;
     const result = await this.pool.query<UserRow>(
       named('balance_view_by_token', 'SELECT id, username, currency, balance::text FROM users WHERE uniquehash = $1', [uniquehash]),
     );
@@ -271,6 +275,7 @@ class PostgresStore implements Store {
   }
 
   private async findUserOn(db: Queryable, ref: UserRef): Promise<UserRecord | undefined> {
+    if ('usernameKey' in ref && ref.usernameKey.includes(NUL)) return undefined;
     const result =
       'id' in ref
         ? await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [ref.id])
@@ -310,6 +315,7 @@ class PostgresStore implements Store {
   }
 
   private async applyOn(client: pg.PoolClient, change: BalanceChange): Promise<BalanceChangeResult> {
+    if ('usernameKey' in change.user && change.user.usernameKey.includes(NUL)) return { kind: 'user_not_found' };
     if (change.idempotencyKey !== undefined) {
       const seen = await client.query<LedgerRow & { username: string; username_key: string }>(
         named(
