@@ -5,6 +5,14 @@ import { PG_MIGRATIONS } from './migrations.js';
 
 export type Queryable = pg.Pool | pg.PoolClient;
 
+/** Named statements are prepared once per connection by node-postgres. */
+export function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name, text, values };
+}
+
+/** PostgreSQL text cannot hold NUL: a value with one names nothing stored, so it is not looked up. */
+export const NUL = '\u0000';
+
 export interface PgLocation {
   /** The connection string as given, less the `schema` parameter. */
   readonly connectionString: string;

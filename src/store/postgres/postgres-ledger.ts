@@ -1,0 +1,185 @@
+/**
+ * Balance changes on PostgreSQL: a guarded UPDATE (its row lock orders concurrent changes, so
+ * none is lost) and the ledger entry, in one transaction; verification; bulk import.
+ */
+import type pg from 'pg';
+import { TallyError } from '../../domain/errors.js';
+import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
+import { MONEY_LIMIT_UNITS } from '../../domain/money.js';
+import { usernameKey } from '../../domain/usernames.js';
+import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
+import { inTransaction, isUniqueViolation, named, NUL } from './connection.js';
+import { money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
+
+const IMPORT_BATCH = 1000;
+// The guard of every balance change: the result stays inside what every store can hold.
+const MONEY_LIMIT = MONEY_LIMIT_UNITS.toString();
+
+
+/** Applies one balance change and writes its entry, in one transaction. */
+export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult> {
+try {
+  return await inTransaction(pool, (client) => applyOn(client, change));
+} catch (error) {
+  // Another node committed the same key between our look-up and our insert: our
+  // transaction rolled back, and the second attempt finds their entry.
+  if (change.idempotencyKey !== undefined && isUniqueViolation(error, 'ledger_entries_by_key')) {
+    return inTransaction(pool, (client) => applyOn(client, change));
+  }
+  throw error;
+}
+}
+
+async function applyOn(client: pg.PoolClient, change: BalanceChange): Promise<BalanceChangeResult> {
+  if ('usernameKey' in change.user && change.user.usernameKey.includes(NUL)) return { kind: 'user_not_found' };
+  if (change.idempotencyKey !== undefined) {
+    const seen = await client.query<LedgerRow & { username: string; username_key: string }>(
+      named(
+        'entry_by_key',
+        `SELECT e.id, e.user_id, e.amount::text, e.balance_after::text, e.source, e.comment, e.idempotency_key, e.created_at,
+                u.username, u.username_key
+         FROM ledger_entries e JOIN users u ON u.id = e.user_id WHERE e.source = $1 AND e.idempotency_key = $2`,
+        [change.source, change.idempotencyKey],
+      ),
+    );
+    const row = seen.rows[0];
+    if (row !== undefined) {
+      const sameUser = 'id' in change.user ? Number(row.user_id) === change.user.id : row.username_key === change.user.usernameKey;
+      if (!sameUser || money(row.amount) !== change.amount) return { kind: 'duplicate_key' };
+      return { kind: 'replayed', entry: toLedgerEntry(row), username: row.username };
+    }
+  }
+  const [column, value] = 'id' in change.user ? ['id', change.user.id] : ['username_key', change.user.usernameKey];
+  const amount = moneyParameter(change.amount);
+  // The guard and the change in one statement: the row lock makes concurrent changes queue.
+  const updated = await client.query<{ id: string; username: string; balance: string }>(
+    named(
+      `change_balance_by_${column}`,
+      `UPDATE users SET balance = balance + $2::numeric
+       WHERE ${column} = $1 AND abs(balance + $2::numeric) < $3::numeric
+       RETURNING id, username, balance::text`,
+      [value, amount, MONEY_LIMIT],
+    ),
+  );
+  const user = updated.rows[0];
+  if (user === undefined) {
+    const exists = await client.query(`SELECT 1 FROM users WHERE ${column} = $1`, [value]);
+    return exists.rowCount === 0 ? { kind: 'user_not_found' } : { kind: 'out_of_range' };
+  }
+  const entry = await client.query<LedgerRow>(
+    named(
+      'insert_entry',
+      `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at`,
+      [user.id, amount, user.balance, change.source, change.comment, change.idempotencyKey ?? null],
+    ),
+  );
+  return { kind: 'applied', entry: toLedgerEntry(entry.rows[0]!), username: user.username };
+}
+
+export async function ledgerEntries(pool: pg.Pool, userId: number, limit: number): Promise<readonly LedgerEntry[]> {
+  const result = await pool.query<LedgerRow>(
+    `SELECT id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at
+     FROM ledger_entries WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return result.rows.map(toLedgerEntry);
+}
+
+export async function verifyLedger(pool: pg.Pool): Promise<LedgerReport> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const counts = await client.query<{ users: string; entries: string }>(
+      'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS entries',
+    );
+    const mismatches = await client.query<{ id: string; username: string; balance: string; ledger_sum: string; last_after: string | null }>(`
+      SELECT u.id, u.username, u.balance::text, coalesce(l.total, 0)::text AS ledger_sum, e.balance_after::text AS last_after
+      FROM users u
+      LEFT JOIN (SELECT user_id, sum(amount) AS total, max(id) AS last_id FROM ledger_entries GROUP BY user_id) l ON l.user_id = u.id
+      LEFT JOIN ledger_entries e ON e.id = l.last_id
+      WHERE u.balance <> coalesce(l.total, 0) OR (e.balance_after IS NOT NULL AND e.balance_after <> u.balance)
+      ORDER BY u.id`);
+    await client.query('COMMIT');
+    return {
+      users: Number(counts.rows[0]?.users ?? 0),
+      entries: Number(counts.rows[0]?.entries ?? 0),
+      mismatches: mismatches.rows.map((row) => ({
+        id: Number(row.id),
+        username: row.username,
+        balance: money(row.balance),
+        ledgerSum: money(row.ledger_sum),
+        lastBalanceAfter: row.last_after === null ? undefined : money(row.last_after),
+      })),
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Adds every row as a user with an import entry, in one transaction of multi-row inserts. */
+export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    const now = new Date();
+    if (autoIdsAbove !== undefined) {
+      // New rows are numbered above the explicit ids (and every id in use).
+      await client.query(
+        "SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST($1::bigint, (SELECT coalesce(max(id), 1) FROM users)))",
+        [autoIdsAbove],
+      );
+    }
+    let count = 0;
+    let batch: ImportRow[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      await insertImportBatch(client, batch, comment, now);
+      for (let i = 0; i < batch.length; i++) onRow?.();
+      count += batch.length;
+      batch = [];
+    };
+    for await (const row of rows) {
+      batch.push(row);
+      if (batch.length === IMPORT_BATCH) await flush();
+    }
+    await flush();
+    // Explicit ids must not collide with the ones the sequence hands out next.
+    await client.query("SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST((SELECT max(id) FROM users), 1))");
+    return count;
+  });
+}
+
+/** One multi-row INSERT per table for a batch of imported users. */
+async function insertImportBatch(client: pg.PoolClient, batch: readonly ImportRow[], comment: string, now: Date): Promise<void> {
+  try {
+    const inserted = await client.query<{ id: string; balance: string }>(
+      `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
+       SELECT coalesce(id, nextval(pg_get_serial_sequence('users', 'id'))), username, username_key, currency, balance, uniquehash, 'user', $7
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[])
+         AS t(id, username, username_key, currency, balance, uniquehash)
+       RETURNING id, balance::text`,
+      [
+        batch.map((row) => row.id ?? null),
+        batch.map((row) => row.username),
+        batch.map((row) => usernameKey(row.username)),
+        batch.map((row) => row.currency),
+        batch.map((row) => moneyParameter(row.balance)),
+        batch.map((row) => row.uniquehash),
+        now,
+      ],
+    );
+    const funded = inserted.rows.filter((row) => money(row.balance) !== 0n);
+    await client.query(
+      `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at)
+       SELECT id, balance, balance, 'import', $3, $4 FROM unnest($1::bigint[], $2::numeric[]) AS t(id, balance)`,
+      [funded.map((row) => row.id), funded.map((row) => row.balance), comment, now],
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new TallyError('already_exists', 'a user in the file already exists (it was added meanwhile)');
+    throw error;
+  }
+}
+
