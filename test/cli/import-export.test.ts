@@ -5,20 +5,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { cloneDatabase, databaseExists, execSql, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { cloneDatabase, databaseExists, execSql, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { ok, on } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
-
-function on(db: string, ...args: string[]): Promise<CliResult> {
-  return runTally([...args, '--db', db]);
-}
-
-async function ok(db: string, ...args: string[]): Promise<string> {
-  const result = await on(db, ...args);
-  assert.equal(result.code, 0, `tally ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
 
 /** Built once, then copied: every test gets its own database without paying for four commands. */
 let template: Promise<string> | undefined;

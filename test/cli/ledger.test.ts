@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { BACKEND, cloneDatabase, databaseExists, execSql, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { BACKEND, cloneDatabase, databaseExists, execSql, tempDir, type TempDir } from '../support/fixtures.js';
+import { ok, on } from './cli-helpers.js';
 
 interface JsonEntry {
   id: number;
@@ -16,16 +17,6 @@ interface JsonEntry {
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
-
-function on(db: string, ...args: string[]): Promise<CliResult> {
-  return runTally([...args, '--db', db]);
-}
-
-async function ok(db: string, ...args: string[]): Promise<string> {
-  const result = await on(db, ...args);
-  assert.equal(result.code, 0, `tally ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
 
 /** Built once, then copied: every test gets its own database without paying for four commands. */
 let template: Promise<string> | undefined;

@@ -1,20 +1,11 @@
 /** `tally currency history CODE`: every exchange rate change, through the real CLI. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { databaseExists, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { databaseExists, tempDir, type TempDir } from '../support/fixtures.js';
+import { ok, on } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
-
-function on(db: string, ...args: string[]): Promise<CliResult> {
-  return runTally([...args, '--db', db]);
-}
-
-async function ok(db: string, ...args: string[]): Promise<string> {
-  const result = await on(db, ...args);
-  assert.equal(result.code, 0, `tally ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
 
 async function freshDb(): Promise<string> {
   const dir = await tempDir();
