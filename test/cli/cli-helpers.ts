@@ -1,6 +1,7 @@
 /** Helpers shared by the CLI tests: per-file temp databases, refusal checks, output parsing. */
 import assert from 'node:assert/strict';
-import { runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { existsSync, statSync } from 'node:fs';
+import { cloneDatabase, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 
 /** A set of temp dirs owned by one test file; call removeAll() in after(). */
 export function tempDirs(): { make(): Promise<TempDir>; removeAll(): Promise<void> } {
@@ -70,4 +71,26 @@ export async function initDb(dirs: ReturnType<typeof tempDirs>, ...initArgs: str
 /** True for the printed form of zero balance ("0", "0.0", "0.00"...). */
 export function isZero(text: string | undefined): boolean {
   return text !== undefined && /^0(\.0+)?$/.test(text);
+}
+
+/**
+ * A database prepared once by `commands` (each the arguments of one `tally` call) and cloned
+ * for every caller: each test gets its own data without paying for the commands again.
+ * Every directory made is pushed onto `made`, for the file's after() to remove.
+ */
+export function databaseTemplate(made: TempDir[], commands: readonly (readonly string[])[]): () => Promise<TempDir> {
+  let template: Promise<string> | undefined;
+  const build = async (): Promise<string> => {
+    const dir = await tempDir();
+    made.push(dir);
+    for (const command of commands) await ok(dir.db, ...command);
+    assert.equal(existsSync(`${dir.db}-wal`) && statSync(`${dir.db}-wal`).size > 0, false, 'the template is checkpointed');
+    return dir.db;
+  };
+  return async () => {
+    template ??= build();
+    const dir = await cloneDatabase(await template);
+    made.push(dir);
+    return dir;
+  };
 }

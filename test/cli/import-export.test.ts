@@ -1,37 +1,23 @@
 /** `tally import FILE.csv` and `tally export [FILE]`, through the real CLI. */
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { cloneDatabase, databaseExists, execSql, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
-import { ok, on } from './cli-helpers.js';
+import { databaseExists, execSql, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { databaseTemplate, ok, on } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-/** Built once, then copied: every test gets its own database without paying for four commands. */
-let template: Promise<string> | undefined;
-
-async function buildTemplate(): Promise<string> {
-  const dir = await tempDir();
-  made.push(dir);
-  await ok(dir.db, 'init');
-  await ok(dir.db, 'currency', 'set', 'EUR', '--rate', '0.9');
-  await ok(dir.db, 'currency', 'set', 'JPY', '--rate', '150');
-  await ok(dir.db, 'user', 'add', 'taken', '--balance', '1');
-  assert.equal(existsSync(`${dir.db}-wal`) && statSync(`${dir.db}-wal`).size > 0, false, 'the template is checkpointed');
-  return dir.db;
-}
-
 /** A new database with EUR and JPY, and the user `taken` (id 2, balance 1). */
-async function freshDb(): Promise<TempDir> {
-  template ??= buildTemplate();
-  const dir = await cloneDatabase(await template);
-  made.push(dir);
-  return dir;
-}
+const freshDb = databaseTemplate(made, [
+  ['init'],
+  ['currency', 'set', 'EUR', '--rate', '0.9'],
+  ['currency', 'set', 'JPY', '--rate', '150'],
+  ['user', 'add', 'taken', '--balance', '1'],
+]);
 
 async function csvFile(dir: TempDir, name: string, text: string): Promise<string> {
   const path = join(dir.dir, name);

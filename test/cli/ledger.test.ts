@@ -1,9 +1,8 @@
 /** `tally balance add|history`, `tally verify` and the ledger behind `user add|set`, through the real CLI. */
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { BACKEND, cloneDatabase, databaseExists, execSql, tempDir, type TempDir } from '../support/fixtures.js';
-import { ok, on } from './cli-helpers.js';
+import { BACKEND, databaseExists, execSql, tempDir, type TempDir } from '../support/fixtures.js';
+import { databaseTemplate, ok, on } from './cli-helpers.js';
 
 interface JsonEntry {
   id: number;
@@ -18,26 +17,16 @@ interface JsonEntry {
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-/** Built once, then copied: every test gets its own database without paying for four commands. */
-let template: Promise<string> | undefined;
-
-async function buildTemplate(): Promise<string> {
-  const dir = await tempDir();
-  made.push(dir);
-  await ok(dir.db, 'init');
-  await ok(dir.db, 'user', 'add', 'alice', '--balance', '10');
-  await ok(dir.db, 'user', 'add', 'bob');
-  await ok(dir.db, 'user', 'add', 'carol', '--balance', '5');
-  assert.equal(existsSync(`${dir.db}-wal`) && statSync(`${dir.db}-wal`).size > 0, false, 'the template is checkpointed');
-  return dir.db;
-}
+const template = databaseTemplate(made, [
+  ['init'],
+  ['user', 'add', 'alice', '--balance', '10'],
+  ['user', 'add', 'bob'],
+  ['user', 'add', 'carol', '--balance', '5'],
+]);
 
 /** A new initialised database holding users alice (10), bob (0) and carol (5), with their ledger. */
 async function freshDb(): Promise<string> {
-  template ??= buildTemplate();
-  const dir = await cloneDatabase(await template);
-  made.push(dir);
-  return dir.db;
+  return (await template()).db;
 }
 
 async function history(db: string, username: string, ...args: string[]): Promise<JsonEntry[]> {
