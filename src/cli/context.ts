@@ -1,12 +1,11 @@
 /** What every CLI command shares: the config, the store, output, and refusals. */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides, type TallyConfig } from '../config.js';
 import { describeDecimalProblem, BALANCE_SCALE, parseMoney } from '../domain/money.js';
 import { TallyError } from '../domain/errors.js';
 import { MAX_COMMENT_LENGTH } from '../domain/ledger.js';
 import { parseSwitch } from '../domain/settings.js';
-import { isPostgresLocation, openStore } from '../store/open-store.js';
+import { describeLocation, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 export interface DbOption {
@@ -22,18 +21,6 @@ export function cliConfig(overrides: ConfigOverrides): TallyConfig {
   return loadConfig(overrides);
 }
 
-/** The database location as an operator should read it: absolute for a file, no password in a URL. */
-export function displayLocation(location: string): string {
-  if (!isPostgresLocation(location)) return resolve(location);
-  try {
-    const url = new URL(location);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return 'the PostgreSQL database';
-  }
-}
-
 /**
  * Runs `work` with an open store, closing it after. Commands other than init and serve need an
  * existing, initialised database: they never create one by accident.
@@ -43,7 +30,7 @@ export async function withStore<T>(options: DbOption, work: (store: Store, confi
   const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize });
   try {
     if ((await store.systemCurrency()) === undefined) {
-      throw new TallyError('not_initialized', `the database at ${displayLocation(config.db)} is not initialised: run "tally init"`);
+      throw new TallyError('not_initialized', `the database at ${describeLocation(config.db)} is not initialised: run "tally init"`);
     }
     return await work(store, config);
   } finally {

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
 import { formatMoney } from '../domain/money.js';
-import { openStore } from '../store/open-store.js';
+import { describeLocation, openStore } from '../store/open-store.js';
 import type { DatabaseSummary } from '../store/store.js';
-import { displayLocation, print, withDbOption, withStore, type DbOption } from './context.js';
+import { print, withDbOption, withStore, type DbOption } from './context.js';
 import { progress } from './progress.js';
 
 export function registerCopy(program: Command): void {
@@ -29,7 +29,7 @@ export function registerCopy(program: Command): void {
         }
         print(
           `copied ${expected.users} users, ${expected.ledgerEntries} ledger entries, ${expected.currencies} currencies, ` +
-            `${expected.settings} settings and ${expected.rateChanges} rate changes to ${displayLocation(options.to)}`,
+            `${expected.settings} settings and ${expected.rateChanges} rate changes to ${describeLocation(options.to)}`,
           `verified: counts match, balances sum to ${formatMoney(copied.balanceSum)}, ledger amounts sum to ${formatMoney(copied.ledgerSum)}`,
         );
       } finally {

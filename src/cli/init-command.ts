@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { initializeDatabase } from '../app.js';
 import { checkNewCurrencyCode } from '../domain/currency.js';
 import { TallyError } from '../domain/errors.js';
-import { openStore } from '../store/open-store.js';
-import { cliConfig, displayLocation, print, withDbOption, type DbOption } from './context.js';
+import { describeLocation, openStore } from '../store/open-store.js';
+import { cliConfig, print, withDbOption, type DbOption } from './context.js';
 
 export function registerInit(program: Command): void {
   withDbOption(
@@ -18,7 +18,7 @@ export function registerInit(program: Command): void {
     const store = await openStore(config.db, { mustExist: false, poolSize: config.pgPoolSize });
     try {
       const report = await initializeDatabase(store, currency);
-      const where = displayLocation(config.db);
+      const where = describeLocation(config.db);
       if (report.created) {
         print(
           `Created the database ${where} with system currency ${report.systemCurrency}.`,

@@ -6,8 +6,8 @@ import { initializeDatabase, startServer } from '../app.js';
 import type { TallyConfig } from '../config.js';
 import { TallyError } from '../domain/errors.js';
 import { createLogger, type ProcessLogger } from '../logging.js';
-import { openStore } from '../store/open-store.js';
-import { cliConfig, displayLocation, withDbOption, type DbOption } from './context.js';
+import { describeLocation, openStore } from '../store/open-store.js';
+import { cliConfig, withDbOption, type DbOption } from './context.js';
 
 interface ServeOptions extends DbOption {
   readonly port?: string;
@@ -45,7 +45,7 @@ function workerCount(text: string | undefined): number {
 /** One server process: listens, and stops cleanly on SIGTERM or SIGINT. */
 async function runServer(config: TallyConfig, { logger, flush }: ProcessLogger): Promise<void> {
   const running = await startServer(config, logger);
-  logger.info({ url: running.url, db: displayLocation(config.db), pid: process.pid }, 'listening');
+  logger.info({ url: running.url, db: describeLocation(config.db), pid: process.pid }, 'listening');
   onStopSignal((signal) => {
     logger.info({ signal }, 'stopping: finishing requests in flight');
     running.close().then(
@@ -76,7 +76,7 @@ async function runPrimary(config: TallyConfig, workers: number, { logger, flush 
   }
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
-  logger.info({ workers, db: displayLocation(config.db), pid: process.pid }, 'started workers');
+  logger.info({ workers, db: describeLocation(config.db), pid: process.pid }, 'started workers');
 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

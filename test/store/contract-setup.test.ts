@@ -15,7 +15,7 @@ for (const backend of BACKENDS) {
       it('opening a missing database with mustExist refuses with not_initialized', async () => {
         const dir = await tempDir(backend);
         try {
-          await rejectsWith(openStore(dir.db, { mustExist: true }), 'not_initialized');
+          await rejectsWith(openStore(dir.db, { mustExist: true, poolSize: 10 }), 'not_initialized');
         } finally {
           await dir.remove();
         }
