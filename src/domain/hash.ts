@@ -2,7 +2,7 @@
  * Kolmisoft's request hash (spec section 2): SHA1 in hex of the recipe's parameter values,
  * each only when present and non-empty, then the API secret key. No separators.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 export type Params = ReadonlyMap<string, string>;
 
@@ -57,10 +57,7 @@ export const HASH_RECIPES: ReadonlyMap<string, HashRecipe> = new Map([
 
 /** The hex SHA1 of the values followed by the secret key. */
 export function computeHash(values: readonly string[], secretKey: string): string {
-  const sha1 = createHash('sha1');
-  for (const value of values) sha1.update(value, 'utf8');
-  sha1.update(secretKey, 'utf8');
-  return sha1.digest('hex');
+  return hash('sha1', values.join('') + secretKey, 'hex');
 }
 
 const HASH_SYNTAX = /^[0-9a-fA-F]{40}$/;
@@ -68,10 +65,10 @@ const HASH_SYNTAX = /^[0-9a-fA-F]{40}$/;
 /**
  * True when `given` is the hash of `values` with `secretKey`. Either letter case is accepted;
  * anything but 40 hex digits is simply wrong. The comparison takes the same time wherever the
- * first difference is.
+ * first difference is, and the expected hash is computed even for a malformed one.
  */
 export function hashMatches(given: string | undefined, values: readonly string[], secretKey: string): boolean {
-  const expected = Buffer.from(computeHash(values, secretKey), 'latin1');
+  const expected = hash('sha1', values.join('') + secretKey, 'buffer');
   if (given === undefined || !HASH_SYNTAX.test(given)) return false;
-  return timingSafeEqual(Buffer.from(given.toLowerCase(), 'latin1'), expected);
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
 }

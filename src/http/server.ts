@@ -24,6 +24,7 @@ export interface ApiServerDeps {
 export const MAX_HEADER_BYTES = 16 * 1024;
 
 const EMPTY_BODY = Buffer.alloc(0);
+const ROUTINE_OUTCOMES: ReadonlySet<string> = new Set(['balance']);
 const ALLOW_HEADER = { Allow: 'GET, POST' };
 const CLOSE_HEADER = { Connection: 'close' };
 const CONTENT_TYPES = {
@@ -56,10 +57,15 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
     [reply, logPath] = [errorReply(API_ERRORS.internalError), unknownPathForLog(pathOf(req.url ?? ''))];
   }
   send(res, reply, deps);
-  deps.logger.info(
-    { method: req.method, path: logPath, status: reply.status, outcome: reply.outcome, ms: Math.round((performance.now() - started) * 100) / 100 },
-    'request',
-  );
+  // Balance reads are the platform's polling traffic: one line each only at debug level.
+  // Everything else (writes, refusals, faults) is logged at info.
+  const level = reply.status === 200 && ROUTINE_OUTCOMES.has(reply.outcome) ? 'debug' : 'info';
+  if (deps.logger.isLevelEnabled(level)) {
+    deps.logger[level](
+      { method: req.method, path: logPath, status: reply.status, outcome: reply.outcome, ms: Math.round((performance.now() - started) * 100) / 100 },
+      'request',
+    );
+  }
 }
 
 /** The reply, and the path to log: never the query string, which carries the hash. */
@@ -111,8 +117,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> | Buffer | 
       } else chunks.push(chunk);
     };
     const onEnd = (): void => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    // 'close' before 'end' means the client went away mid-body (a settled promise ignores it).
-    const onClose = (): void => reject(new Error('the client closed the connection before the body ended'));
+    // 'close' before the body is complete means the client went away mid-body. Every request
+    // closes, so the error is only built when it is one.
+    const onClose = (): void => {
+      if (!req.complete) reject(new Error('the client closed the connection before the body ended'));
+    };
     req.on('data', onData).on('end', onEnd).on('error', reject).on('close', onClose);
   });
 }
@@ -128,14 +137,15 @@ function discardRest(req: IncomingMessage): undefined {
 }
 
 function send(res: ServerResponse, reply: Reply, deps: ApiServerDeps): void {
-  const body = Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, {
-    'Content-Type': contentType(reply.type, deps),
-    'Content-Length': body.length,
-    'Cache-Control': 'no-store',
-    ...reply.headers,
-  });
-  res.end(body);
+  // A flat header list and a string body: Node writes the head and the body in one piece.
+  const headers = [
+    'Content-Type', contentType(reply.type, deps),
+    'Content-Length', String(Buffer.byteLength(reply.body, 'utf8')),
+    'Cache-Control', 'no-store',
+  ];
+  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+  res.writeHead(reply.status, headers);
+  res.end(reply.body, 'utf8');
 }
 
 function contentType(type: Reply['type'], deps: ApiServerDeps): string {

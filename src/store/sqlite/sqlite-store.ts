@@ -1,7 +1,6 @@
 /** The embedded backend: one SQLite file through better-sqlite3, in WAL mode. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
@@ -27,6 +26,7 @@ import type {
   UserRecord,
   UserRef,
 } from '../store.js';
+import { GroupCommit } from './group-commit.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
@@ -96,13 +96,10 @@ const LIST_PAGE = 1000;
 /** How long a write waits for another process's write lock before it fails. */
 const WRITE_LOCK_WAIT_MS = 5000;
 
-function isBusy(error: unknown): boolean {
-  return typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
-}
-
 class SqliteStore implements Store {
   private readonly statements;
   private readonly ledger: SqliteLedger;
+  private readonly writes: GroupCommit;
 
   constructor(
     private readonly db: Database.Database,
@@ -135,6 +132,7 @@ class SqliteStore implements Store {
       rateHistory: prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes WHERE currency = ? ORDER BY id'),
     };
     this.ledger = new SqliteLedger(db);
+    this.writes = new GroupCommit(db, WRITE_LOCK_WAIT_MS);
   }
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
@@ -291,21 +289,9 @@ class SqliteStore implements Store {
     return this.write(() => this.ledger.applyChange(change));
   }
 
-  /**
-   * Runs `work` as one write transaction. better-sqlite3 would wait for another process's
-   * write lock synchronously, freezing every request of this process; instead a busy lock is
-   * retried after a short, growing, jittered pause, for up to WRITE_LOCK_WAIT_MS.
-   */
-  private async write<T>(work: () => T): Promise<T> {
-    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return this.db.transaction(work).immediate();
-      } catch (error) {
-        if (!isBusy(error) || Date.now() > deadline) throw error;
-        await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));
-      }
-    }
+  /** Runs `work` as one write transaction, committed together with the writes beside it. */
+  private write<T>(work: () => T): Promise<T> {
+    return this.writes.run(work);
   }
 
   async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
@@ -350,6 +336,7 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writes.idle();
     if (this.db.open) this.db.close();
   }
 }
