@@ -10,7 +10,9 @@ import { SETTING_DEFINITIONS, SETTING_NAMES } from './domain/settings.js';
 import { newSecretKey, newUniquehash } from './domain/tokens.js';
 import { CONFIG_POLL_MS, LiveConfig } from './http/live-config.js';
 import { createApiServer } from './http/server.js';
+import { Throttle } from './http/throttle.js';
 import type { Logger } from './logging.js';
+import { Metrics } from './ops/metrics.js';
 import { openStore } from './store/open-store.js';
 import type { InitializeReport, Store } from './store/store.js';
 
@@ -28,7 +30,10 @@ export async function initializeDatabase(store: Store, currency?: string): Promi
     throw new TallyError('conflict', `the system currency is ${existing} and cannot be changed to ${currency}`);
   }
   const initialSettings = new Map<string, string>(
-    SETTING_NAMES.map((name) => [name, name === 'api_secret_key' ? newSecretKey() : SETTING_DEFINITIONS[name].initial]),
+    SETTING_NAMES.map((name) => {
+      const definition: { initial: string; generated?: boolean } = SETTING_DEFINITIONS[name];
+      return [name, definition.generated ? newSecretKey() : definition.initial];
+    }),
   );
   return store.initialize({
     systemCurrency: currency ?? DEFAULT_SYSTEM_CURRENCY,
@@ -51,7 +56,10 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
     await initializeDatabase(store);
     const liveConfig = await LiveConfig.load(store);
     liveConfig.start(CONFIG_POLL_MS, (error) => logger.warn({ err: error }, 'could not refresh settings; keeping the last ones'));
-    const server = createApiServer({ store, liveConfig, logger });
+    const throttle = new Throttle(store, logger);
+    const metrics = new Metrics(() => throttle.blockedCount());
+    const housekeeping = startHousekeeping(store, throttle, logger);
+    const server = createApiServer({ store, liveConfig, logger, metrics, throttle });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -66,6 +74,7 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
       url: `http://${host}:${address.port}`,
       async close() {
         liveConfig.stop();
+        housekeeping.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -79,4 +88,34 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
     await store.close();
     throw error;
   }
+}
+
+/** How often expired nonces and failure counts are deleted. */
+const PURGE_INTERVAL_MS = 60_000;
+
+/**
+ * The server's background work: learning other nodes' throttled clients as often as settings
+ * are polled, and deleting what has expired. A failure is logged and tried again next time.
+ */
+function startHousekeeping(store: Store, throttle: Throttle, logger: Logger): { stop(): void } {
+  let refreshing = false;
+  const refresh = setInterval(() => {
+    if (refreshing) return; // a slow database: polls are not stacked
+    refreshing = true;
+    throttle
+      .refresh()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not read the throttled clients; keeping the last ones'))
+      .finally(() => (refreshing = false));
+  }, CONFIG_POLL_MS);
+  const purge = setInterval(() => {
+    store.purgeExpired(Date.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not delete expired nonces'));
+  }, PURGE_INTERVAL_MS);
+  refresh.unref();
+  purge.unref();
+  return {
+    stop() {
+      clearInterval(refresh);
+      clearInterval(purge);
+    },
+  };
 }

@@ -3,18 +3,20 @@ import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
 import {
   displaySettingValue,
+  isSecretSetting,
   isSettingName,
   normalizeSettingValue,
   SETTING_DEFINITIONS,
   SETTING_NAMES,
   type SettingName,
 } from '../domain/settings.js';
+import { newSecretKey } from '../domain/tokens.js';
 import { print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 export function registerSettings(program: Command): void {
   const settings = program.command('settings').description('show and change the API settings');
 
-  withDbOption(settings.command('list').description('list every setting (the secret key is not shown)')).action(
+  withDbOption(settings.command('list').description('list every setting (keys are not shown)')).action(
     async (options: DbOption) =>
       withStore(options, async (store) => {
         const stored = await store.readSettings();
@@ -46,6 +48,28 @@ export function registerSettings(program: Command): void {
         print(`${setting} = ${listedValue(setting, normalized.stored)}`);
       }),
   );
+
+  withDbOption(
+    settings
+      .command('rotate-key')
+      .description('rotate the signing key: a first call starts an overlap with a new key, a second call ends it'),
+  ).action(async (options: DbOption) =>
+    withStore(options, async (store) => {
+      const stored = await store.readSettings();
+      const current = stored.get('signature_key') ?? '';
+      if ((stored.get('signature_key_previous') ?? '') !== '') {
+        await store.writeSetting('signature_key_previous', '');
+        print('rotation ended: only the current signature_key is accepted now');
+        return;
+      }
+      const next = newSecretKey();
+      // The old key becomes the previous one first, so no moment accepts neither key.
+      if (current !== '') await store.writeSetting('signature_key_previous', current);
+      await store.writeSetting('signature_key', next);
+      print(`new signature_key: ${next}`);
+      if (current !== '') print('the old key is still accepted until "tally settings rotate-key" is run again');
+    }),
+  );
 }
 
 function settingName(name: string): SettingName {
@@ -53,8 +77,9 @@ function settingName(name: string): SettingName {
   return name;
 }
 
-/** The secret key is printed only when asked for by name. */
+/** A key is printed only when asked for by name. */
 function listedValue(name: SettingName, stored: string): string {
-  if (name !== 'api_secret_key') return displaySettingValue(name, stored);
-  return stored === '' ? '(empty: hash checks answer "API must have Secret Key")' : `(set, ${stored.length} characters; tally settings get ${name})`;
+  if (!isSecretSetting(name)) return displaySettingValue(name, stored);
+  if (stored !== '') return `(set, ${stored.length} characters; tally settings get ${name})`;
+  return name === 'api_secret_key' ? '(empty: hash checks answer "API must have Secret Key")' : '(empty)';
 }

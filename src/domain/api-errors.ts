@@ -14,13 +14,15 @@ export interface ApiError {
   readonly text: string;
   /** API-level errors are HTTP 200 (clients read the body); transport faults are honest. */
   readonly httpStatus: number;
+  /** A failed authentication: counted against the client address by the throttle. */
+  readonly authFailure: boolean;
 }
 
 type Envelope = 'status' | 'page' | 'page/status';
 
-function apiError(key: string, envelope: Envelope, text: string, httpStatus = 200): ApiError {
+function apiError(key: string, envelope: Envelope, text: string, httpStatus = 200, authFailure = false): ApiError {
   const elements = envelope === 'page/status' ? (['page', 'status'] as const) : ([envelope] as const);
-  return Object.freeze({ key, envelope: elements, text, httpStatus });
+  return Object.freeze({ key, envelope: elements, text, httpStatus, authFailure });
 }
 
 export const API_ERRORS = Object.freeze({
@@ -31,16 +33,25 @@ export const API_ERRORS = Object.freeze({
   bodyTooLarge: apiError('body_too_large', 'status', 'Request too large', 413),
   headersTooLarge: apiError('headers_too_large', 'status', 'Request too large', 431),
   unsupportedContentType: apiError('unsupported_content_type', 'status', 'Unsupported content type', 415),
+  requestTimeout: apiError('request_timeout', 'status', 'Request timeout', 408),
+  tooManyParameters: apiError('too_many_parameters', 'status', 'Too many parameters', 400),
+  parameterTooLong: apiError('parameter_too_long', 'status', 'Parameter too long', 400),
+  // Tally's hardening (README, "Security"): throttling and the optional request signature.
+  tooManyFailedAttempts: apiError('too_many_failed_attempts', 'status', 'Too many failed attempts', 429),
+  signatureRequired: apiError('signature_required', 'status', 'Signature required', 401, true),
+  signatureInvalid: apiError('signature_invalid', 'status', 'Invalid signature', 401, true),
+  signatureExpired: apiError('signature_expired', 'status', 'Signature expired', 401, true),
+  replayedRequest: apiError('replayed_request', 'status', 'Replayed request', 401, true),
   // Access checks (spec section 3, steps 1-3).
   apiDisabled: apiError('api_disabled', 'status', 'API Requests are disabled'),
   getDisabled: apiError('get_disabled', 'status', 'GET Requests are disabled'),
   secretKeyMissing: apiError('secret_key_missing', 'status', 'API must have Secret Key'),
-  incorrectHash: apiError('incorrect_hash', 'status', 'Incorrect hash'),
+  incorrectHash: apiError('incorrect_hash', 'status', 'Incorrect hash', 200, true),
   // Method answers (spec section 3, steps 4-5).
   featureDisabled: apiError('feature_disabled', 'page', 'Feature disabled'),
   userNotFound: apiError('user_not_found', 'page', 'User was not found'),
   // The write methods (spec section 10).
-  badLogin: apiError('bad_login', 'status', 'Bad login'),
+  badLogin: apiError('bad_login', 'status', 'Bad login', 200, true),
   balanceNotUpdated: apiError('balance_not_updated', 'page', 'User balance not updated'),
   duplicateTransactionId: apiError('duplicate_transaction_id', 'page', 'Duplicate transaction_id'),
   currencyNotFound: apiError('currency_not_found', 'page/status', 'Currency was not found'),

@@ -1,4 +1,8 @@
-/** The settings catalogue of spec section 7: names, types, initial values and validation. */
+/**
+ * The settings catalogue: spec section 7's Kolmisoft settings, then Tally's own hardening
+ * settings (throttling, proxies, request signatures). Names, types, initial values, validation.
+ */
+import { parseProxyList } from './proxies.js';
 
 export interface Settings {
   readonly allowApi: boolean;
@@ -10,27 +14,48 @@ export interface Settings {
   readonly xmlApiExtension: boolean;
   /** 0 to 10. */
   readonly numberDigits: number;
+  /** Failed authentications a client address may make in a minute; 0 turns throttling off. */
+  readonly authFailureLimit: number;
+  /** How long a throttled address is answered 429. */
+  readonly authFailureCooldownSeconds: number;
+  /** Addresses and CIDR ranges of load balancers whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
+  readonly signatureMode: SignatureMode;
+  /** The signing keys accepted: the current one, then the previous one during a rotation. Never logged. */
+  readonly signatureKeys: readonly string[];
 }
 
-type Kind = 'bool' | 'secret' | 'digits';
+export const SIGNATURE_MODES = ['off', 'optional', 'required'] as const;
+/** off: ignored; optional: checked when a request carries one; required: every request must. */
+export type SignatureMode = (typeof SIGNATURE_MODES)[number];
+
+type Kind = 'bool' | 'secret' | 'digits' | 'count' | 'seconds' | 'proxies' | 'signature_mode';
 
 interface SettingDefinition {
   readonly kind: Kind;
-  /** Kolmisoft's name for the same setting, for operators moving over. */
+  /** Kolmisoft's name for the same setting, for operators moving over ('' for Tally's own). */
   readonly kolmisoftName: string;
   readonly description: string;
-  /** Stored text after `tally init`; the secret key gets a fresh random value instead. */
+  /** Stored text after `tally init`. */
   readonly initial: string;
+  /** `tally init` stores a fresh random key instead of `initial`. */
+  readonly generated?: boolean;
 }
 
 export const SETTING_DEFINITIONS = {
   allow_api: { kind: 'bool', kolmisoftName: 'Allow_API', description: 'Answer API requests at all', initial: '1' },
   allow_get_api: { kind: 'bool', kolmisoftName: 'Allow_GET_API', description: 'Accept GET as well as POST', initial: '0' },
-  api_secret_key: { kind: 'secret', kolmisoftName: 'API_Secret_Key', description: 'Key appended to every hash', initial: '' },
+  api_secret_key: { kind: 'secret', kolmisoftName: 'API_Secret_Key', description: 'Key appended to every hash', initial: '', generated: true },
   disable_hash_checking: { kind: 'bool', kolmisoftName: 'API_Disable_hash_checking', description: 'Accept requests without a valid hash', initial: '0' },
   balance_get_enabled: { kind: 'bool', kolmisoftName: 'Devices_Check_Ballance', description: 'Enable the balance methods', initial: '1' },
   xml_api_extension: { kind: 'bool', kolmisoftName: 'XML_API_Extension', description: 'Content-Type text/xml (on) or text/html (off)', initial: '1' },
   number_digits: { kind: 'digits', kolmisoftName: 'Nice_Number_Digits', description: 'Fractional digits in balances (0-10)', initial: '2' },
+  auth_failure_limit: { kind: 'count', kolmisoftName: '', description: 'Failed authentications per client and minute before 429 (0: off)', initial: '20' },
+  auth_failure_cooldown: { kind: 'seconds', kolmisoftName: '', description: 'Seconds a throttled client is answered 429', initial: '60' },
+  trusted_proxies: { kind: 'proxies', kolmisoftName: '', description: 'Load balancers whose X-Forwarded-For is believed (addresses, CIDRs)', initial: '' },
+  signature_mode: { kind: 'signature_mode', kolmisoftName: '', description: 'HMAC request signatures: off, optional or required', initial: 'off' },
+  signature_key: { kind: 'secret', kolmisoftName: '', description: 'Key of the HMAC request signature', initial: '', generated: true },
+  signature_key_previous: { kind: 'secret', kolmisoftName: '', description: 'Old signing key, accepted until a rotation ends', initial: '' },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTING_DEFINITIONS;
@@ -38,6 +63,13 @@ export const SETTING_NAMES = Object.keys(SETTING_DEFINITIONS) as SettingName[];
 
 export const MIN_SECRET_KEY_LENGTH = 6;
 export const MAX_NUMBER_DIGITS = 10;
+const MAX_COUNT = 1_000_000;
+const MAX_SECONDS = 86_400;
+
+/** True for settings whose value is a key: never listed, never logged. */
+export function isSecretSetting(name: SettingName): boolean {
+  return SETTING_DEFINITIONS[name].kind === 'secret';
+}
 
 export function isSettingName(name: string): name is SettingName {
   return Object.hasOwn(SETTING_DEFINITIONS, name);
@@ -80,6 +112,24 @@ export function normalizeSettingValue(
         return { ok: false, reason: `${name} must be a whole number from 0 to ${MAX_NUMBER_DIGITS}` };
       return { ok: true, stored: String(Number(value)) };
     }
+    case 'count':
+      if (!/^\d{1,7}$/.test(value) || Number(value) > MAX_COUNT)
+        return { ok: false, reason: `${name} must be a whole number from 0 to ${MAX_COUNT}` };
+      return { ok: true, stored: String(Number(value)) };
+    case 'seconds':
+      if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > MAX_SECONDS)
+        return { ok: false, reason: `${name} must be a whole number of seconds from 1 to ${MAX_SECONDS}` };
+      return { ok: true, stored: String(Number(value)) };
+    case 'proxies': {
+      const proxies = parseProxyList(value);
+      if (!proxies.ok) return { ok: false, reason: `${name}: ${proxies.reason}` };
+      return { ok: true, stored: proxies.entries.join(',') };
+    }
+    case 'signature_mode': {
+      const mode = SIGNATURE_MODES.find((candidate) => candidate === value.toLowerCase());
+      if (mode === undefined) return { ok: false, reason: `${name} takes ${SIGNATURE_MODES.join(', ')}` };
+      return { ok: true, stored: mode };
+    }
   }
 }
 
@@ -98,6 +148,14 @@ export function readSettings(stored: ReadonlyMap<string, string>): Settings {
     return value === '1' ? true : value === '0' ? false : fallback;
   };
   const digits = Number(stored.get('number_digits'));
+  const whole = (name: SettingName, min: number, max: number, fallback: number): number => {
+    const value = Number(stored.get(name));
+    return stored.has(name) && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+  };
+  const proxies = parseProxyList(stored.get('trusted_proxies') ?? '');
+  // A damaged mode reads as required: a deployment that asked for signatures never loses them.
+  const mode = stored.get('signature_mode') ?? 'off';
+  const signatureKeys = [stored.get('signature_key') ?? '', stored.get('signature_key_previous') ?? ''].filter((key) => key !== '');
   return Object.freeze({
     allowApi: bool('allow_api', false),
     allowGetApi: bool('allow_get_api', false),
@@ -106,5 +164,10 @@ export function readSettings(stored: ReadonlyMap<string, string>): Settings {
     balanceGetEnabled: bool('balance_get_enabled', false),
     xmlApiExtension: bool('xml_api_extension', true),
     numberDigits: Number.isInteger(digits) && digits >= 0 && digits <= MAX_NUMBER_DIGITS ? digits : 2,
+    authFailureLimit: whole('auth_failure_limit', 0, MAX_COUNT, 20),
+    authFailureCooldownSeconds: whole('auth_failure_cooldown', 1, MAX_SECONDS, 60),
+    trustedProxies: proxies.ok ? proxies.entries : [],
+    signatureMode: SIGNATURE_MODES.find((candidate) => candidate === mode) ?? 'required',
+    signatureKeys,
   });
 }

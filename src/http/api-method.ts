@@ -24,12 +24,14 @@ export interface ApiContext {
 
 export interface Reply {
   readonly status: number;
-  /** XML documents follow `xml_api_extension` for their Content-Type. */
-  readonly type: 'xml' | 'text';
+  /** XML documents follow `xml_api_extension` for their Content-Type; `prometheus` is /metrics. */
+  readonly type: 'xml' | 'text' | 'prometheus';
   readonly body: string;
   /** Short name of what happened, for the request log. */
   readonly outcome: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The request failed to authenticate: the throttle counts it against the client. */
+  readonly authFailed?: boolean;
 }
 
 export interface ApiMethod {
@@ -41,7 +43,14 @@ export interface ApiMethod {
 }
 
 export function errorReply(error: ApiError, headers?: Readonly<Record<string, string>>): Reply {
-  return { status: error.httpStatus, type: 'xml', body: errorDocument(error), outcome: error.key, ...(headers && { headers }) };
+  return {
+    status: error.httpStatus,
+    type: 'xml',
+    body: errorDocument(error),
+    outcome: error.key,
+    ...(headers && { headers }),
+    ...(error.authFailure && { authFailed: true }),
+  };
 }
 
 export function xmlReply(body: string, outcome: string): Reply {

@@ -4,98 +4,217 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import type { HttpMethod } from '../domain/access.js';
+import type { Params } from '../domain/hash.js';
+import type { Settings } from '../domain/settings.js';
+import { checkSignature, SIGNATURE_HEADERS, type SignatureCheck } from '../domain/signature.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../logging.js';
+import type { Metrics } from '../ops/metrics.js';
+import { answerOps, OPS_PATHS } from '../ops/ops-endpoints.js';
 import { errorReply, type Reply } from './api-method.js';
 import { MAX_BODY_BYTES, parseBodyInto } from './body/request-body.js';
 import { parseUrlEncoded } from './body/url-encoded.js';
+import { clientAddress } from './client-address.js';
 import type { LiveConfig } from './live-config.js';
 import { API_PREFIX, resolveRoute } from './routes.js';
+import type { Throttle } from './throttle.js';
 
 export interface ApiServerDeps {
   readonly store: Store;
   readonly liveConfig: LiveConfig;
   readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly throttle: Throttle;
 }
 
 /** Request headers above this size are answered 431. */
 export const MAX_HEADER_BYTES = 16 * 1024;
+/** A client must send its whole head within this time, and its whole request within the next. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** More distinct parameters than this, or a name or value longer than the next, is refused. */
+export const MAX_PARAMETERS = 100;
+export const MAX_PARAMETER_LENGTH = 4096;
 
 const EMPTY_BODY = Buffer.alloc(0);
-const ROUTINE_OUTCOMES: ReadonlySet<string> = new Set(['balance']);
 const ALLOW_HEADER = { Allow: 'GET, POST' };
 const CLOSE_HEADER = { Connection: 'close' };
 const CONTENT_TYPES = {
   xml: 'text/xml; charset=utf-8',
   html: 'text/html; charset=utf-8',
   text: 'text/plain; charset=utf-8',
+  prometheus: 'text/plain; version=0.0.4; charset=utf-8',
 } as const;
+/** Balance reads are the platform's polling traffic, and probes poll too: logged at debug only. */
+const ROUTINE_OUTCOMES: ReadonlySet<string> = new Set(['balance', 'healthy', 'ready', 'metrics']);
+
+/** What the log and the metrics know of a request besides its reply. */
+interface Answered {
+  readonly reply: Reply;
+  /** The method's name, `ops` paths by their own name, or `unknown`. */
+  readonly api: string;
+  /** Safe to log: never the query string, which carries the hash. */
+  readonly logPath: string;
+}
 
 export function createApiServer(deps: ApiServerDeps): Server {
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    void handleRequest(req, res, deps);
-  });
+  const server = createServer(
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      // How often Node looks for requests past their timeouts (its default is 30 s).
+      connectionsCheckingInterval: 1000,
+    },
+    (req, res) => {
+      void handleRequest(req, res, deps);
+    },
+  );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, deps));
   return server;
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: ApiServerDeps): Promise<void> {
   const started = performance.now();
-  let reply: Reply;
-  let logPath: string;
+  const requestId = requestIdOf(req);
+  const settings = deps.liveConfig.current.settings;
+  const client = clientAddress(req, settings.trustedProxies);
+  let answered: Answered;
   try {
-    [reply, logPath] = await answer(req, deps);
+    answered = await answer(req, client, settings, deps);
   } catch (error) {
+    const logPath = unknownPathForLog(pathOf(req.url ?? ''));
     if (res.destroyed || req.socket.destroyed) {
       // The client hung up mid-body: nobody to answer, and nothing went wrong on our side.
-      deps.logger.info({ method: req.method, path: unknownPathForLog(pathOf(req.url ?? '')), outcome: 'client_gone' }, 'request');
+      deps.logger.info({ reqId: requestId, client, method: req.method, path: logPath, outcome: 'client_gone' }, 'request');
       return;
     }
-    deps.logger.error({ err: error }, 'request failed');
-    [reply, logPath] = [errorReply(API_ERRORS.internalError), unknownPathForLog(pathOf(req.url ?? ''))];
+    deps.logger.error({ reqId: requestId, err: error }, 'request failed');
+    answered = { reply: errorReply(API_ERRORS.internalError), api: 'unknown', logPath };
   }
-  send(res, reply, deps);
-  // Balance reads are the platform's polling traffic: one line each only at debug level.
-  // Everything else (writes, refusals, faults) is logged at info.
+  const { reply } = answered;
+  send(res, reply, requestId, settings);
+  const ms = performance.now() - started;
+  deps.metrics.recordRequest(answered.api, reply.outcome, ms / 1000);
+  afterAnswer(reply, client, settings, requestId, deps);
   const level = reply.status === 200 && ROUTINE_OUTCOMES.has(reply.outcome) ? 'debug' : 'info';
   if (deps.logger.isLevelEnabled(level)) {
     deps.logger[level](
-      { method: req.method, path: logPath, status: reply.status, outcome: reply.outcome, ms: Math.round((performance.now() - started) * 100) / 100 },
+      { reqId: requestId, client, method: req.method, path: answered.logPath, status: reply.status, outcome: reply.outcome, ms: Math.round(ms * 100) / 100 },
       'request',
     );
   }
 }
 
-/** The reply, and the path to log: never the query string, which carries the hash. */
-async function answer(req: IncomingMessage, deps: ApiServerDeps): Promise<[Reply, string]> {
+/** Bookkeeping once the answer is on its way: the throttle's count and the metrics. */
+function afterAnswer(reply: Reply, client: string, settings: Settings, requestId: string, deps: ApiServerDeps): void {
+  if (reply.outcome === 'balance_updated') deps.metrics.recordLedgerEntry();
+  else if (reply.status === 429) deps.metrics.recordThrottled();
+  if (!reply.authFailed) return;
+  deps.metrics.recordAuthFailure();
+  deps.throttle.recordFailure(client, settings, Date.now()).catch((error: unknown) => {
+    deps.logger.error({ reqId: requestId, err: error }, 'could not count a failed authentication');
+  });
+}
+
+async function answer(req: IncomingMessage, client: string, settings: Settings, deps: ApiServerDeps): Promise<Answered> {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const route = resolveRoute(path);
-  if (route === undefined) return [errorReply(API_ERRORS.noSuchApi), unknownPathForLog(path)];
-  if (route === 'malformed') return [errorReply(API_ERRORS.malformedRequest), unknownPathForLog(path)];
-  const logPath = API_PREFIX + route.name;
+  if (route === undefined) {
+    const ops = OPS_PATHS.get(path);
+    if (ops !== undefined) return { reply: await answerOps(ops, req.method, deps), api: ops, logPath: path };
+    return { reply: errorReply(API_ERRORS.noSuchApi), api: 'unknown', logPath: unknownPathForLog(path) };
+  }
+  if (route === 'malformed') return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath: unknownPathForLog(path) };
+  const api = route.method.names[0]!;
+  const done = (reply: Reply): Answered => ({ reply, api, logPath: API_PREFIX + route.name });
 
   const method = req.method;
-  if (method !== 'GET' && method !== 'POST') return [errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER), logPath];
+  if (method !== 'GET' && method !== 'POST') return done(errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER));
+
+  const blockedUntil = deps.throttle.blockedUntil(client, Date.now());
+  if (blockedUntil !== undefined) return done(throttledReply(blockedUntil));
 
   const body = await readBody(req);
-  if (body === undefined) return [errorReply(API_ERRORS.bodyTooLarge, CLOSE_HEADER), logPath];
+  if (body === undefined) return done(errorReply(API_ERRORS.bodyTooLarge, CLOSE_HEADER));
 
   const params = new Map<string, string>();
   if (queryStart !== -1 && !parseUrlEncoded(url.slice(queryStart + 1), params)) {
-    return [errorReply(API_ERRORS.malformedRequest), logPath];
+    return done(errorReply(API_ERRORS.malformedRequest));
   }
-  const bodyFault = parseBodyInto(body, req.headers['content-type'], params);
-  if (bodyFault !== undefined) return [errorReply(bodyFault), logPath];
+  const bodyFault = parseBodyInto(body, req.headers['content-type'], params) ?? parameterLimitFault(params);
+  if (bodyFault !== undefined) return done(errorReply(bodyFault));
+
+  if (settings.signatureMode !== 'off') {
+    const refused = await checkRequestSignature(req, method, path, params, settings, deps.store);
+    if (refused !== undefined) return done(errorReply(refused));
+  }
 
   const reply = await route.method.handle(
-    { method: method as HttpMethod, params, pathArgument: route.argument },
+    { method, params, pathArgument: route.argument },
     { config: deps.liveConfig.current, store: deps.store, refreshConfig: () => deps.liveConfig.refresh() },
   );
-  return [reply, logPath];
+  return done(reply);
+}
+
+function throttledReply(blockedUntil: number): Reply {
+  const seconds = Math.max(1, Math.ceil((blockedUntil - Date.now()) / 1000));
+  return errorReply(API_ERRORS.tooManyFailedAttempts, { 'Retry-After': String(seconds) });
+}
+
+function parameterLimitFault(params: Params): ApiError | undefined {
+  if (params.size > MAX_PARAMETERS) return API_ERRORS.tooManyParameters;
+  for (const [name, value] of params) {
+    if (name.length > MAX_PARAMETER_LENGTH || value.length > MAX_PARAMETER_LENGTH) return API_ERRORS.parameterTooLong;
+  }
+  return undefined;
+}
+
+const SIGNATURE_FAULTS: Record<Exclude<SignatureCheck, { ok: true }>['reason'], ApiError> = {
+  missing: API_ERRORS.signatureRequired,
+  malformed: API_ERRORS.signatureInvalid,
+  expired: API_ERRORS.signatureExpired,
+  mismatch: API_ERRORS.signatureInvalid,
+};
+
+/** The signature check (README, "Security"): a valid HMAC, in its window, with a fresh nonce. */
+async function checkRequestSignature(
+  req: IncomingMessage,
+  method: HttpMethod,
+  path: string,
+  params: Params,
+  settings: Settings,
+  store: Store,
+): Promise<ApiError | undefined> {
+  const headers = {
+    timestamp: singleHeader(req, SIGNATURE_HEADERS.timestamp),
+    nonce: singleHeader(req, SIGNATURE_HEADERS.nonce),
+    signature: singleHeader(req, SIGNATURE_HEADERS.signature),
+  };
+  const check = checkSignature(headers, { method, path, params }, settings.signatureKeys, Date.now());
+  if (!check.ok) return check.reason === 'missing' && settings.signatureMode === 'optional' ? undefined : SIGNATURE_FAULTS[check.reason];
+  return (await store.claimNonce(check.nonce, check.expiresAtMs)) ? undefined : API_ERRORS.replayedRequest;
+}
+
+function singleHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const REQUEST_ID_SYNTAX = /^[A-Za-z0-9._:-]{1,64}$/;
+const REQUEST_ID_PREFIX = randomBytes(4).toString('hex') + '-';
+let requestCounter = 0;
+
+/** The client's X-Request-Id when it is a sane one, else this process's next. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && REQUEST_ID_SYNTAX.test(given)) return given;
+  return REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 }
 
 /**
@@ -136,21 +255,22 @@ function discardRest(req: IncomingMessage): undefined {
   return undefined;
 }
 
-function send(res: ServerResponse, reply: Reply, deps: ApiServerDeps): void {
+function send(res: ServerResponse, reply: Reply, requestId: string, settings: Settings): void {
   // A flat header list and a string body: Node writes the head and the body in one piece.
   const headers = [
-    'Content-Type', contentType(reply.type, deps),
+    'Content-Type', contentType(reply.type, settings),
     'Content-Length', String(Buffer.byteLength(reply.body, 'utf8')),
     'Cache-Control', 'no-store',
+    'X-Request-Id', requestId,
   ];
   if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
   res.writeHead(reply.status, headers);
   res.end(reply.body, 'utf8');
 }
 
-function contentType(type: Reply['type'], deps: ApiServerDeps): string {
-  if (type === 'text') return CONTENT_TYPES.text;
-  return deps.liveConfig.current.settings.xmlApiExtension ? CONTENT_TYPES.xml : CONTENT_TYPES.html;
+function contentType(type: Reply['type'], settings: Settings): string {
+  if (type !== 'xml') return CONTENT_TYPES[type];
+  return settings.xmlApiExtension ? CONTENT_TYPES.xml : CONTENT_TYPES.html;
 }
 
 /**
@@ -166,7 +286,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, deps: A
   const reply = errorReply(fault, fault === API_ERRORS.methodNotAllowed ? ALLOW_HEADER : undefined);
   const body = Buffer.from(reply.body, 'utf8');
   const headers: Record<string, string | number> = {
-    'Content-Type': contentType(reply.type, deps),
+    'Content-Type': contentType(reply.type, deps.liveConfig.current.settings),
     'Content-Length': body.length,
     'Cache-Control': 'no-store',
     ...reply.headers,
@@ -174,14 +294,16 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, deps: A
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\n${head}\r\n`, 'latin1'), body]));
+  deps.metrics.recordRequest('unknown', reply.outcome, 0);
   deps.logger.info({ status: reply.status, outcome: reply.outcome, parserError: error.code }, 'request');
 }
 
 function clientErrorFault(code: string | undefined): ApiError | undefined {
   switch (code) {
     case 'ECONNRESET':
+      return undefined; // the client is gone: nothing worth writing
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return undefined; // the client is gone or too slow: nothing worth writing
+      return API_ERRORS.requestTimeout;
     case 'HPE_HEADER_OVERFLOW':
       return API_ERRORS.headersTooLarge;
     case 'HPE_INVALID_METHOD':

@@ -194,5 +194,24 @@ export interface Store {
    */
   importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void>;
 
+  /**
+   * Counts a failed authentication of a client address, in fixed windows of `rule.windowMs`.
+   * Returns the time (ms since the epoch) its block ends when the count reached `rule.limit`.
+   * The count lives in the database, so every node of a deployment sees the same one.
+   */
+  recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<number | undefined>;
+  /** Addresses blocked at `nowMs`, each with the time its block ends. */
+  blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>>;
+  /** Records a request signature's nonce until `expiresAtMs`; false when it was seen already. */
+  claimNonce(nonce: string, expiresAtMs: number): Promise<boolean>;
+  /** Deletes nonces and failure counts that no longer matter at `nowMs`. */
+  purgeExpired(nowMs: number): Promise<void>;
+
   close(): Promise<void>;
+}
+
+export interface ThrottleRule {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly cooldownMs: number;
 }

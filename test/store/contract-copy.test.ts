@@ -54,7 +54,7 @@ for (const backend of BACKENDS) {
       const summary = await store.summary();
       assert.deepEqual(summary, {
         currencies: 3,
-        settings: 7,
+        settings: 13,
         users: 5,
         ledgerEntries: 4,
         rateChanges: 3,
@@ -99,7 +99,7 @@ for (const backend of BACKENDS) {
       await seed(store);
       const target = await emptyStore(t, backend);
       const counts = await copy(store, target);
-      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 7, users: 5, ledger_entries: 4, rate_changes: 3 });
+      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 13, users: 5, ledger_entries: 4, rate_changes: 3 });
       assert.equal(await everything(target), await everything(store));
       assert.deepEqual((await target.readApiConfig()).currencies, (await store.readApiConfig()).currencies);
       const replay = await target.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), source: 'api', comment: '', idempotencyKey: 'tx-1' });

@@ -20,7 +20,8 @@ export const userSimpleBalanceGet: ApiMethod = {
 
     const token = pathArgument || params.get('id') || '';
     const user = token !== '' && token.length <= MAX_TOKEN_LENGTH ? await store.findBalanceViewByUniquehash(token) : undefined;
-    if (user === undefined) return plainError(API_ERRORS.userNotFound);
+    // The token is the credential: an unknown one is a failed authentication.
+    if (user === undefined) return { ...plainError(API_ERRORS.userNotFound), authFailed: true };
 
     // USER is not special here: no user context is passed, so it is an unknown code.
     const currency = requestedCurrency(params.get('currency'), undefined, config.currencies);

@@ -88,4 +88,21 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         SELECT code, NULL, rate, 'cli' FROM currencies WHERE NOT is_system;
     `,
   },
+  {
+    version: 3,
+    name: 'hardening: failed authentications per client, used signature nonces',
+    sql: `
+      CREATE TABLE auth_failures (
+        address       TEXT PRIMARY KEY,
+        window_start  BIGINT NOT NULL,    -- ms since the epoch
+        failures      INTEGER NOT NULL,
+        blocked_until BIGINT NOT NULL     -- ms since the epoch; 0 when never blocked
+      );
+      CREATE TABLE signature_nonces (
+        nonce      TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL        -- ms since the epoch
+      );
+      CREATE INDEX signature_nonces_by_expiry ON signature_nonces (expires_at);
+    `,
+  },
 ];

@@ -24,6 +24,7 @@ import type {
   InitializeReport,
   NewUser,
   Store,
+  ThrottleRule,
   UserChange,
   UserRecord,
   UserRef,
@@ -319,7 +320,54 @@ class PostgresStore implements Store {
     return importTables(this.pool, batches, onRows);
   }
 
+  async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<number | undefined> {
+    // One statement: concurrent failures on several nodes each add one, none is lost.
+    // A window that has run out starts again at 1. Every SET expression reads the old row.
+    const result = await this.pool.query<{ blocked_until: string }>(
+      named(
+        'count_auth_failure',
+        `INSERT INTO auth_failures AS f (address, window_start, failures, blocked_until)
+           VALUES ($1, $2, 1, CASE WHEN 1 >= $3 THEN $2 + $5 ELSE 0 END)
+         ON CONFLICT (address) DO UPDATE SET
+           window_start = CASE WHEN f.window_start <= $2 - $4 THEN $2 ELSE f.window_start END,
+           failures = CASE WHEN f.window_start <= $2 - $4 THEN 1 ELSE f.failures + 1 END,
+           blocked_until = CASE WHEN (CASE WHEN f.window_start <= $2 - $4 THEN 1 ELSE f.failures + 1 END) >= $3
+                                THEN greatest(f.blocked_until, $2 + $5) ELSE f.blocked_until END
+         RETURNING blocked_until`,
+        [address, nowMs, rule.limit, rule.windowMs, rule.cooldownMs],
+      ),
+    );
+    const blockedUntil = Number(result.rows[0]?.blocked_until ?? 0);
+    return blockedUntil > nowMs ? blockedUntil : undefined;
+  }
+
+  async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {
+    const result = await this.pool.query<{ address: string; blocked_until: string }>(
+      named('blocked_clients', 'SELECT address, blocked_until FROM auth_failures WHERE blocked_until > $1', [nowMs]),
+    );
+    return new Map(result.rows.map((row) => [row.address, Number(row.blocked_until)]));
+  }
+
+  async claimNonce(nonce: string, expiresAtMs: number): Promise<boolean> {
+    if (nonce.includes(NUL)) return false;
+    const result = await this.pool.query(
+      named('claim_nonce', 'INSERT INTO signature_nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING', [
+        nonce,
+        expiresAtMs,
+      ]),
+    );
+    return result.rowCount === 1;
+  }
+
+  async purgeExpired(nowMs: number): Promise<void> {
+    await this.pool.query('DELETE FROM signature_nonces WHERE expires_at < $1', [nowMs]);
+    await this.pool.query('DELETE FROM auth_failures WHERE window_start < $1 AND blocked_until < $2', [nowMs - AUTH_FAILURE_MEMORY_MS, nowMs]);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 }
+
+/** Failure counts are kept this long after their window opened (longer than any window). */
+const AUTH_FAILURE_MEMORY_MS = 3_600_000;

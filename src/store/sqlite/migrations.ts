@@ -98,4 +98,21 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT code, NULL, rate, 'cli' FROM currencies WHERE is_system = 0;
     `,
   },
+  {
+    version: 3,
+    name: 'hardening: failed authentications per client, used signature nonces',
+    sql: `
+      CREATE TABLE auth_failures (
+        address       TEXT PRIMARY KEY,
+        window_start  INTEGER NOT NULL,   -- ms since the epoch
+        failures      INTEGER NOT NULL,
+        blocked_until INTEGER NOT NULL    -- ms since the epoch; 0 when never blocked
+      ) STRICT;
+      CREATE TABLE signature_nonces (
+        nonce      TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL       -- ms since the epoch
+      ) STRICT;
+      CREATE INDEX signature_nonces_by_expiry ON signature_nonces (expires_at);
+    `,
+  },
 ];

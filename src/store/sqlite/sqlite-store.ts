@@ -22,6 +22,7 @@ import type {
   InitializeReport,
   NewUser,
   Store,
+  ThrottleRule,
   UserChange,
   UserRecord,
   UserRef,
@@ -95,6 +96,8 @@ const BULK_CACHE_SIZE = -524288;
 const LIST_PAGE = 1000;
 /** How long a write waits for another process's write lock before it fails. */
 const WRITE_LOCK_WAIT_MS = 5000;
+/** Failure counts are kept this long after their window opened (longer than any window). */
+const AUTH_FAILURE_MEMORY_MS = 3_600_000;
 
 class SqliteStore implements Store {
   private readonly statements;
@@ -130,6 +133,20 @@ class SqliteStore implements Store {
       setRate: prepare('UPDATE currencies SET rate = ? WHERE code = ?'),
       insertRateChange: prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES (?, ?, ?, ?)'),
       rateHistory: prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes WHERE currency = ? ORDER BY id'),
+      // A window that has run out starts again at 1. Every SET expression reads the old row.
+      countAuthFailure: prepare(`
+        INSERT INTO auth_failures (address, window_start, failures, blocked_until)
+          VALUES (:address, :now, 1, CASE WHEN 1 >= :limit THEN :now + :cooldown ELSE 0 END)
+        ON CONFLICT (address) DO UPDATE SET
+          window_start = CASE WHEN window_start <= :now - :window THEN :now ELSE window_start END,
+          failures = CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END,
+          blocked_until = CASE WHEN (CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END) >= :limit
+                               THEN max(blocked_until, :now + :cooldown) ELSE blocked_until END
+        RETURNING blocked_until`).pluck(),
+      blockedClients: prepare('SELECT address, blocked_until FROM auth_failures WHERE blocked_until > ?'),
+      claimNonce: prepare('INSERT INTO signature_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING'),
+      purgeNonces: prepare('DELETE FROM signature_nonces WHERE expires_at < ?'),
+      purgeAuthFailures: prepare('DELETE FROM auth_failures WHERE window_start < ? AND blocked_until < ?'),
     };
     this.ledger = new SqliteLedger(db);
     this.writes = new GroupCommit(db, WRITE_LOCK_WAIT_MS);
@@ -333,6 +350,37 @@ class SqliteStore implements Store {
 
   async importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void> {
     return this.onOwnConnection((db) => importTables(db, batches, onRows));
+  }
+
+  async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<number | undefined> {
+    const blockedUntil = await this.write(
+      () =>
+        this.statements.countAuthFailure.get({
+          address,
+          now: nowMs,
+          limit: rule.limit,
+          window: rule.windowMs,
+          cooldown: rule.cooldownMs,
+        }) as number,
+    );
+    return blockedUntil > nowMs ? blockedUntil : undefined;
+  }
+
+  async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {
+    const rows = this.statements.blockedClients.all(nowMs) as { address: string; blocked_until: number }[];
+    return new Map(rows.map((row) => [row.address, row.blocked_until]));
+  }
+
+  async claimNonce(nonce: string, expiresAtMs: number): Promise<boolean> {
+    return this.write(() => this.statements.claimNonce.run(nonce, expiresAtMs).changes === 1);
+  }
+
+  async purgeExpired(nowMs: number): Promise<void> {
+    await this.write(() => {
+      this.statements.purgeNonces.run(nowMs);
+      // A count older than any window, of an address no longer blocked, is forgotten.
+      this.statements.purgeAuthFailures.run(nowMs - AUTH_FAILURE_MEMORY_MS, nowMs);
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,94 @@
+/**
+ * The server's metrics in Prometheus text format (version 0.0.4), kept as plain counters:
+ * recording one request is a map update and a bucket search, cheap enough for the hot path.
+ */
+
+/** Upper bounds of the latency histogram, in seconds. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+
+interface RequestCount {
+  readonly api: string;
+  readonly outcome: string;
+  count: number;
+}
+
+export class Metrics {
+  private readonly requests = new Map<string, RequestCount>();
+  private readonly latencyBuckets = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
+  private latencySum = 0;
+  private latencyCount = 0;
+  private authFailures = 0;
+  private throttledRequests = 0;
+  private ledgerEntries = 0;
+  private readonly startedAt = Date.now();
+
+  /** `throttledClients` reads how many addresses are blocked right now. */
+  constructor(private readonly throttledClients: () => number) {}
+
+  /** One answered request: `api` is the method's name (or what kind of path it was). */
+  recordRequest(api: string, outcome: string, seconds: number): void {
+    const key = `${api} ${outcome}`;
+    const entry = this.requests.get(key);
+    if (entry === undefined) this.requests.set(key, { api, outcome, count: 1 });
+    else entry.count++;
+    let bucket = 0;
+    while (bucket < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[bucket]!) bucket++;
+    this.latencyBuckets[bucket]!++;
+    this.latencySum += seconds;
+    this.latencyCount++;
+  }
+
+  recordAuthFailure(): void {
+    this.authFailures++;
+  }
+
+  recordThrottled(): void {
+    this.throttledRequests++;
+  }
+
+  recordLedgerEntry(): void {
+    this.ledgerEntries++;
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    const family = (name: string, type: string, help: string): void => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    };
+
+    family('tally_http_requests_total', 'counter', 'API requests answered, by method and outcome.');
+    for (const { api, outcome, count } of this.requests.values()) {
+      lines.push(`tally_http_requests_total{method="${label(api)}",outcome="${label(outcome)}"} ${count}`);
+    }
+
+    family('tally_http_request_duration_seconds', 'histogram', 'Time from the request to its answer.');
+    let cumulative = 0;
+    for (const [index, bound] of LATENCY_BUCKETS.entries()) {
+      cumulative += this.latencyBuckets[index]!;
+      lines.push(`tally_http_request_duration_seconds_bucket{le="${bound}"} ${cumulative}`);
+    }
+    lines.push(`tally_http_request_duration_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
+    lines.push(`tally_http_request_duration_seconds_sum ${this.latencySum}`);
+    lines.push(`tally_http_request_duration_seconds_count ${this.latencyCount}`);
+
+    family('tally_auth_failures_total', 'counter', 'Failed authentications: wrong hash, bad login, bad signature, unknown token.');
+    lines.push(`tally_auth_failures_total ${this.authFailures}`);
+    family('tally_throttled_requests_total', 'counter', 'Requests answered 429 because their client failed too often.');
+    lines.push(`tally_throttled_requests_total ${this.throttledRequests}`);
+    family('tally_throttled_clients', 'gauge', 'Client addresses blocked right now.');
+    lines.push(`tally_throttled_clients ${this.throttledClients()}`);
+    family('tally_ledger_entries_written_total', 'counter', 'Ledger entries written by API balance updates on this node.');
+    lines.push(`tally_ledger_entries_written_total ${this.ledgerEntries}`);
+
+    family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
+    lines.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    family('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.');
+    lines.push(`process_start_time_seconds ${Math.floor(this.startedAt / 1000)}`);
+    return lines.join('\n') + '\n';
+  }
+}
+
+/** A label value as the text format wants it: backslash, quote and line feed escaped. */
+function label(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
