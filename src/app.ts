@@ -59,7 +59,14 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
     const throttle = new Throttle(store, logger);
     const metrics = new Metrics(() => throttle.blockedCount());
     const housekeeping = startHousekeeping(store, throttle, logger);
-    const server = createApiServer({ store, liveConfig, logger, metrics, throttle });
+    const server = createApiServer({
+      store,
+      liveConfig,
+      logger,
+      metrics,
+      throttle,
+      timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {

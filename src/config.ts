@@ -15,6 +15,9 @@ export interface TallyConfig {
   readonly logLevel: LogLevel;
   /** PostgreSQL connections per process. */
   readonly pgPoolSize: number;
+  /** A client must send its request head within this time, and its whole request within the next. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }
 
 export const DEFAULT_DB = './data/tally.db';
@@ -32,12 +35,21 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   const host = pick(overrides.host, '--host', env.TALLY_HOST, 'TALLY_HOST');
   const logLevel = pick(undefined, '', env.TALLY_LOG_LEVEL, 'TALLY_LOG_LEVEL');
   const pgPoolSize = pick(undefined, '', env.TALLY_PG_POOL, 'TALLY_PG_POOL');
+  const headersTimeout = pick(undefined, '', env.TALLY_HEADERS_TIMEOUT, 'TALLY_HEADERS_TIMEOUT');
+  const requestTimeout = pick(undefined, '', env.TALLY_REQUEST_TIMEOUT, 'TALLY_REQUEST_TIMEOUT');
+  const headersTimeoutMs = headersTimeout ? parseSeconds(headersTimeout.value, headersTimeout.source) * 1000 : 10_000;
+  const requestTimeoutMs = requestTimeout ? parseSeconds(requestTimeout.value, requestTimeout.source) * 1000 : 30_000;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new TallyError('invalid_value', 'TALLY_HEADERS_TIMEOUT must not be longer than TALLY_REQUEST_TIMEOUT');
+  }
   return Object.freeze({
     db: db ? nonEmpty(db.value, db.source) : DEFAULT_DB,
     port: port ? parsePort(port.value, port.source) : 8080,
     host: host ? nonEmpty(host.value, host.source) : '127.0.0.1',
     logLevel: logLevel ? parseLogLevel(logLevel.value, logLevel.source) : 'info',
     pgPoolSize: pgPoolSize ? parsePoolSize(pgPoolSize.value, pgPoolSize.source) : 10,
+    headersTimeoutMs,
+    requestTimeoutMs,
   });
 }
 
@@ -62,6 +74,13 @@ function parsePort(value: string, source: string): number {
 function parsePoolSize(value: string, source: string): number {
   if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 500) {
     throw new TallyError('invalid_value', `${source} must be a whole number from 1 to 500, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseSeconds(value: string, source: string): number {
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 600) {
+    throw new TallyError('invalid_value', `${source} must be a whole number of seconds from 1 to 600, not "${value}"`);
   }
   return Number(value);
 }

@@ -28,13 +28,11 @@ export interface ApiServerDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly throttle: Throttle;
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number };
 }
 
 /** Request headers above this size are answered 431. */
 export const MAX_HEADER_BYTES = 16 * 1024;
-/** A client must send its whole head within this time, and its whole request within the next. */
-export const HEADERS_TIMEOUT_MS = 10_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
 /** More distinct parameters than this, or a name or value longer than the next, is refused. */
 export const MAX_PARAMETERS = 100;
 export const MAX_PARAMETER_LENGTH = 4096;
@@ -64,8 +62,9 @@ export function createApiServer(deps: ApiServerDeps): Server {
   const server = createServer(
     {
       maxHeaderSize: MAX_HEADER_BYTES,
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      // A slow client cannot hold a socket: its head and its whole request have deadlines.
+      headersTimeout: deps.timeouts.headersMs,
+      requestTimeout: deps.timeouts.requestMs,
       // How often Node looks for requests past their timeouts (its default is 30 s).
       connectionsCheckingInterval: 1000,
     },

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startServer, type RunningServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -167,10 +167,13 @@ export async function tally(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** A real server on an ephemeral loopback port, on the given database file. */
-export async function startTestServer(db: string): Promise<RunningServer> {
-  const config = loadConfig({ db, port: '0', host: '127.0.0.1' }, {});
-  return startServer(config, pino({ level: 'silent' }));
+/**
+ * A real server on an ephemeral loopback port, on the given database. `env` takes TALLY_*
+ * variables (timeouts, say); `logger` replaces the silent default, to read what is logged.
+ */
+export async function startTestServer(db: string, options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<RunningServer> {
+  const config = loadConfig({ db, port: '0', host: '127.0.0.1' }, options.env ?? {});
+  return startServer(config, options.logger ?? pino({ level: 'silent' }));
 }
 
 /** Sends raw bytes and returns everything the server answers before it closes or goes quiet. */
