@@ -112,7 +112,7 @@ class SqliteStore implements Store {
     // Integer columns come back as bigint, so a balance never passes through a number.
     const prepareExact = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.statements = {
-      balanceView: prepareExact('SELECT id, username, currency, balance FROM users WHERE username_key = ?'),
+      balanceView: prepareExact('SELECT id, username, currency, balance FROM users INDEXED BY users_balance_lookup WHERE username_key = ?'),
       balanceViewByUniquehash: prepareExact('SELECT id, username, currency, balance FROM users WHERE uniquehash = ?'),
       userByKey: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
       userById: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
