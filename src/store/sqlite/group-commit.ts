@@ -29,9 +29,11 @@ export class GroupCommit {
   private busyAttempts = 0;
   private waitingForIdle: (() => void)[] = [];
 
+  /** `beforeWrite` ends whatever read transaction the connection holds. */
   constructor(
     private readonly db: Database.Database,
     private readonly lockWaitMs: number,
+    private readonly beforeWrite: () => void = () => undefined,
   ) {}
 
   /** Runs `work` inside a write transaction; settles once that transaction is committed. */
@@ -58,6 +60,7 @@ export class GroupCommit {
 
   private flush(): void {
     this.scheduled = false;
+    this.beforeWrite();
     const batch = this.queue.slice(0, MAX_BATCH);
     let outcomes: Outcome[];
     try {

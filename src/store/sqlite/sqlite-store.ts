@@ -28,6 +28,7 @@ import type {
   UserRef,
 } from '../store.js';
 import { GroupCommit } from './group-commit.js';
+import { ReadSnapshot } from './read-snapshot.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
@@ -103,6 +104,7 @@ class SqliteStore implements Store {
   private readonly statements;
   private readonly ledger: SqliteLedger;
   private readonly writes: GroupCommit;
+  private readonly snapshot: ReadSnapshot;
 
   constructor(
     private readonly db: Database.Database,
@@ -149,7 +151,8 @@ class SqliteStore implements Store {
       purgeAuthFailures: prepare('DELETE FROM auth_failures WHERE window_start < ? AND blocked_until < ?'),
     };
     this.ledger = new SqliteLedger(db);
-    this.writes = new GroupCommit(db, WRITE_LOCK_WAIT_MS);
+    this.snapshot = new ReadSnapshot(db);
+    this.writes = new GroupCommit(db, WRITE_LOCK_WAIT_MS, this.snapshot.end);
   }
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
@@ -195,11 +198,11 @@ class SqliteStore implements Store {
   }
 
   async findBalanceView(usernameKey: string): Promise<BalanceView | undefined> {
-    return toBalanceView(this.statements.balanceView.get(usernameKey));
+    return toBalanceView(this.snapshot.read(() => this.statements.balanceView.get(usernameKey)));
   }
 
   async findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined> {
-    return toBalanceView(this.statements.balanceViewByUniquehash.get(uniquehash));
+    return toBalanceView(this.snapshot.read(() => this.statements.balanceViewByUniquehash.get(uniquehash)));
   }
 
   async readSettings(): Promise<ReadonlyMap<string, string>> {
@@ -385,6 +388,7 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writes.idle();
+    this.snapshot.end();
     if (this.db.open) this.db.close();
   }
 }
