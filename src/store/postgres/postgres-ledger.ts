@@ -16,66 +16,66 @@ const IMPORT_BATCH = 1000;
 const MONEY_LIMIT = MONEY_LIMIT_UNITS.toString();
 
 
-/** Applies one balance change and writes its entry, in one transaction. */
+/**
+ * Applies one balance change and writes its entry. The common case is one statement, so one
+ * round trip and one implicit transaction: the guarded UPDATE and the INSERT of its entry
+ * commit together or not at all. A key used before makes the INSERT, and so the whole
+ * statement, fail on the unique index; the first entry is then looked up and replayed.
+ */
 export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult> {
-try {
-  return await inTransaction(pool, (client) => applyOn(client, change));
-} catch (error) {
-  // Another node committed the same key between our look-up and our insert: our
-  // transaction rolled back, and the second attempt finds their entry.
-  if (change.idempotencyKey !== undefined && isUniqueViolation(error, 'ledger_entries_by_key')) {
-    return inTransaction(pool, (client) => applyOn(client, change));
-  }
-  throw error;
-}
-}
-
-async function applyOn(client: pg.PoolClient, change: BalanceChange): Promise<BalanceChangeResult> {
   if ('usernameKey' in change.user && change.user.usernameKey.includes(NUL)) return { kind: 'user_not_found' };
-  if (change.idempotencyKey !== undefined) {
-    const seen = await client.query<LedgerRow & { username: string; username_key: string }>(
-      named(
-        'entry_by_key',
-        `SELECT e.id, e.user_id, e.amount::text, e.balance_after::text, e.source, e.comment, e.idempotency_key, e.created_at,
-                u.username, u.username_key
-         FROM ledger_entries e JOIN users u ON u.id = e.user_id WHERE e.source = $1 AND e.idempotency_key = $2`,
-        [change.source, change.idempotencyKey],
-      ),
-    );
-    const row = seen.rows[0];
-    if (row !== undefined) {
-      const sameUser = 'id' in change.user ? Number(row.user_id) === change.user.id : row.username_key === change.user.usernameKey;
-      if (!sameUser || money(row.amount) !== change.amount) return { kind: 'duplicate_key' };
-      return { kind: 'replayed', entry: toLedgerEntry(row), username: row.username };
-    }
-  }
   const [column, value] = 'id' in change.user ? ['id', change.user.id] : ['username_key', change.user.usernameKey];
   const amount = moneyParameter(change.amount);
-  // The guard and the change in one statement: the row lock makes concurrent changes queue.
-  const updated = await client.query<{ id: string; username: string; balance: string }>(
-    named(
-      `change_balance_by_${column}`,
-      `UPDATE users SET balance = balance + $2::numeric
-       WHERE ${column} = $1 AND abs(balance + $2::numeric) < $3::numeric
-       RETURNING id, username, balance::text`,
-      [value, amount, MONEY_LIMIT],
-    ),
-  );
-  const user = updated.rows[0];
-  if (user === undefined) {
-    const exists = await client.query(`SELECT 1 FROM users WHERE ${column} = $1`, [value]);
-    return exists.rowCount === 0 ? { kind: 'user_not_found' } : { kind: 'out_of_range' };
+  let applied: pg.QueryResult<LedgerRow & { username: string }>;
+  try {
+    applied = await pool.query<LedgerRow & { username: string }>(
+      named(
+        `apply_change_by_${column}`,
+        `WITH changed AS (
+           UPDATE users SET balance = balance + $2::numeric
+           WHERE ${column} = $1 AND abs(balance + $2::numeric) < $3::numeric
+           RETURNING id, username, balance
+         ), entry AS (
+           INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
+           SELECT id, $2::numeric, balance, $4, $5, $6 FROM changed
+           RETURNING id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at
+         )
+         SELECT entry.*, changed.username FROM entry JOIN changed ON changed.id = entry.user_id`,
+        [value, amount, MONEY_LIMIT, change.source, change.comment, change.idempotencyKey ?? null],
+      ),
+    );
+  } catch (error) {
+    if (change.idempotencyKey !== undefined && isUniqueViolation(error, 'ledger_entries_by_key')) {
+      return (await replayOf(pool, change)) ?? { kind: 'duplicate_key' };
+    }
+    throw error;
   }
-  const entry = await client.query<LedgerRow>(
+  const row = applied.rows[0];
+  if (row !== undefined) return { kind: 'applied', entry: toLedgerEntry(row), username: row.username };
+  // Nothing changed. A retry of a change that was applied must still be answered as a replay,
+  // even if the same amount would now leave the allowed range.
+  const replay = change.idempotencyKey === undefined ? undefined : await replayOf(pool, change);
+  if (replay !== undefined) return replay;
+  const exists = await pool.query(`SELECT 1 FROM users WHERE ${column} = $1`, [value]);
+  return exists.rowCount === 0 ? { kind: 'user_not_found' } : { kind: 'out_of_range' };
+}
+
+/** The first answer again for a key seen before with the same change; duplicate_key for another. */
+async function replayOf(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult | undefined> {
+  const seen = await pool.query<LedgerRow & { username: string; username_key: string }>(
     named(
-      'insert_entry',
-      `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       RETURNING id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at`,
-      [user.id, amount, user.balance, change.source, change.comment, change.idempotencyKey ?? null],
+      'entry_by_key',
+      `SELECT e.id, e.user_id, e.amount::text, e.balance_after::text, e.source, e.comment, e.idempotency_key, e.created_at,
+              u.username, u.username_key
+       FROM ledger_entries e JOIN users u ON u.id = e.user_id WHERE e.source = $1 AND e.idempotency_key = $2`,
+      [change.source, change.idempotencyKey],
     ),
   );
-  return { kind: 'applied', entry: toLedgerEntry(entry.rows[0]!), username: user.username };
+  const row = seen.rows[0];
+  if (row === undefined) return undefined;
+  const sameUser = 'id' in change.user ? Number(row.user_id) === change.user.id : row.username_key === change.user.usernameKey;
+  if (!sameUser || money(row.amount) !== change.amount) return { kind: 'duplicate_key' };
+  return { kind: 'replayed', entry: toLedgerEntry(row), username: row.username };
 }
 
 export async function ledgerEntries(pool: pg.Pool, userId: number, limit: number): Promise<readonly LedgerEntry[]> {
