@@ -79,7 +79,7 @@ function settingName(name: string): SettingName {
 
 /** A key is printed only when asked for by name. */
 function listedValue(name: SettingName, stored: string): string {
-  if (!isSecretSetting(name)) return displaySettingValue(name, stored);
+  if (!isSecretSetting(name)) return stored === '' ? '(none)' : displaySettingValue(name, stored);
   if (stored !== '') return `(set, ${stored.length} characters; tally settings get ${name})`;
   return name === 'api_secret_key' ? '(empty: hash checks answer "API must have Secret Key")' : '(empty)';
 }

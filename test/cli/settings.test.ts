@@ -11,7 +11,8 @@ before(async () => {
 after(() => dirs.removeAll());
 
 const BOOLS = ['allow_api', 'allow_get_api', 'disable_hash_checking', 'balance_get_enabled', 'xml_api_extension'];
-const ALL = [...BOOLS.slice(0, 2), 'api_secret_key', ...BOOLS.slice(2), 'number_digits'];
+const HARDENING = ['auth_failure_limit', 'auth_failure_cooldown', 'trusted_proxies', 'signature_mode', 'signature_key', 'signature_key_previous'];
+const ALL = [...BOOLS.slice(0, 2), 'api_secret_key', ...BOOLS.slice(2), 'number_digits', ...HARDENING];
 
 describe('tally settings get', () => {
   test('prints a bool setting as on or off', async () => {
@@ -30,7 +31,7 @@ describe('tally settings get', () => {
 });
 
 describe('tally settings list', () => {
-  test('lists every setting of section 7 with its value', async () => {
+  test('lists every setting of section 7 and the hardening settings with their values', async () => {
     const dir = await initDb(dirs);
     const rows = parseTable(await ok(dir.db, 'settings', 'list'));
     assert.deepEqual(rows.map((r) => r.name).sort(), [...ALL].sort());
@@ -41,6 +42,12 @@ describe('tally settings list', () => {
     assert.equal(values.balance_get_enabled, 'on');
     assert.equal(values.xml_api_extension, 'on');
     assert.equal(values.number_digits, '2');
+    assert.equal(values.auth_failure_limit, '20');
+    assert.equal(values.auth_failure_cooldown, '60');
+    assert.equal(values.trusted_proxies, '(none)');
+    assert.equal(values.signature_mode, 'off');
+    assert.match(values.signature_key ?? '', /^\(set, 40 characters; tally settings get signature_key\)$/);
+    assert.equal(values.signature_key_previous, '(empty)');
   });
 
   test('never prints the secret key, neither the generated one nor one set by hand', async () => {
@@ -142,4 +149,28 @@ describe('tally settings set with an unknown name', () => {
     assertRefused(await on(dir.db, 'settings', 'set', 'allow_everything', 'on'));
     assert.equal(await ok(dir.db, 'settings', 'list'), before);
   });
+});
+
+describe('tally settings set for the hardening settings', () => {
+  const cases: [name: string, good: [given: string, stored: string][], bad: string[]][] = [
+    ['auth_failure_limit', [['0', '0'], ['007', '7'], ['1000000', '1000000']], ['-1', '1.5', 'ten', '', '1000001']],
+    ['auth_failure_cooldown', [['1', '1'], ['86400', '86400']], ['0', '86401', '1m', '']],
+    ['trusted_proxies', [[' 10.0.0.0/8 , ::1,192.168.1.5', '10.0.0.0/8,::1,192.168.1.5'], ['', '']], ['10.0.0.0/33', 'example.com', '10.0.0.1/', '::1/129', '10.0.0.0/8;1.2.3.4']],
+    ['signature_mode', [['OPTIONAL', 'optional'], ['required', 'required'], ['off', 'off']], ['on', 'yes', '', 'strict']],
+  ];
+  for (const [name, good, bad] of cases) {
+    for (const [given, stored] of good) {
+      test(`${name} accepts "${given}" and stores "${stored}"`, async () => {
+        await ok(shared.db, 'settings', 'set', name, given);
+        assert.equal(await ok(shared.db, 'settings', 'get', name), `${stored}\n`);
+      });
+    }
+    for (const value of bad) {
+      test(`${name} refuses "${value}" and keeps the old value`, async () => {
+        const before = await ok(shared.db, 'settings', 'get', name);
+        assertRefused(await on(shared.db, 'settings', 'set', name, value), value);
+        assert.equal(await ok(shared.db, 'settings', 'get', name), before);
+      });
+    }
+  }
 });

@@ -327,12 +327,12 @@ class PostgresStore implements Store {
       named(
         'count_auth_failure',
         `INSERT INTO auth_failures AS f (address, window_start, failures, blocked_until)
-           VALUES ($1, $2, 1, CASE WHEN 1 >= $3 THEN $2 + $5 ELSE 0 END)
+           VALUES ($1, $2::bigint, 1, CASE WHEN 1 >= $3::integer THEN $2::bigint + $5::bigint ELSE 0 END)
          ON CONFLICT (address) DO UPDATE SET
-           window_start = CASE WHEN f.window_start <= $2 - $4 THEN $2 ELSE f.window_start END,
-           failures = CASE WHEN f.window_start <= $2 - $4 THEN 1 ELSE f.failures + 1 END,
-           blocked_until = CASE WHEN (CASE WHEN f.window_start <= $2 - $4 THEN 1 ELSE f.failures + 1 END) >= $3
-                                THEN greatest(f.blocked_until, $2 + $5) ELSE f.blocked_until END
+           window_start = CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN $2::bigint ELSE f.window_start END,
+           failures = CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN 1 ELSE f.failures + 1 END,
+           blocked_until = CASE WHEN (CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN 1 ELSE f.failures + 1 END) >= $3::integer
+                                THEN greatest(f.blocked_until, $2::bigint + $5::bigint) ELSE f.blocked_until END
          RETURNING blocked_until`,
         [address, nowMs, rule.limit, rule.windowMs, rule.cooldownMs],
       ),
