@@ -59,6 +59,7 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
     const throttle = new Throttle(store, logger);
     const metrics = new Metrics(() => throttle.blockedCount());
     const housekeeping = startHousekeeping(store, throttle, logger);
+    let closing = false;
     const server = createApiServer({
       store,
       liveConfig,
@@ -66,6 +67,7 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
       metrics,
       throttle,
       timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
+      isClosing: () => closing,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -80,6 +82,7 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
       server,
       url: `http://${host}:${address.port}`,
       async close() {
+        closing = true;
         liveConfig.stop();
         housekeeping.stop();
         await new Promise<void>((resolve) => {

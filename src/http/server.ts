@@ -29,6 +29,8 @@ export interface ApiServerDeps {
   readonly metrics: Metrics;
   readonly throttle: Throttle;
   readonly timeouts: { readonly headersMs: number; readonly requestMs: number };
+  /** True once the server has begun to shut down. */
+  readonly isClosing: () => boolean;
 }
 
 /** Request headers above this size are answered 431. */
@@ -95,10 +97,13 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
     answered = { reply: errorReply(API_ERRORS.internalError), api: 'unknown', logPath };
   }
   const { reply } = answered;
-  send(res, reply, requestId, settings);
+  // A failure is counted before it is answered: a client cannot get its next guess in first.
+  if (reply.authFailed) await countAuthFailure(client, settings, requestId, deps);
+  send(res, reply, requestId, settings, deps.isClosing());
   const ms = performance.now() - started;
   deps.metrics.recordRequest(answered.api, reply.outcome, ms / 1000);
-  afterAnswer(reply, client, settings, requestId, deps);
+  if (reply.outcome === 'balance_updated') deps.metrics.recordLedgerEntry();
+  else if (reply.status === 429) deps.metrics.recordThrottled();
   const level = reply.status === 200 && ROUTINE_OUTCOMES.has(reply.outcome) ? 'debug' : 'info';
   if (deps.logger.isLevelEnabled(level)) {
     deps.logger[level](
@@ -108,15 +113,13 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
   }
 }
 
-/** Bookkeeping once the answer is on its way: the throttle's count and the metrics. */
-function afterAnswer(reply: Reply, client: string, settings: Settings, requestId: string, deps: ApiServerDeps): void {
-  if (reply.outcome === 'balance_updated') deps.metrics.recordLedgerEntry();
-  else if (reply.status === 429) deps.metrics.recordThrottled();
-  if (!reply.authFailed) return;
+async function countAuthFailure(client: string, settings: Settings, requestId: string, deps: ApiServerDeps): Promise<void> {
   deps.metrics.recordAuthFailure();
-  deps.throttle.recordFailure(client, settings, Date.now()).catch((error: unknown) => {
+  try {
+    await deps.throttle.recordFailure(client, settings, Date.now());
+  } catch (error) {
     deps.logger.error({ reqId: requestId, err: error }, 'could not count a failed authentication');
-  });
+  }
 }
 
 async function answer(req: IncomingMessage, client: string, settings: Settings, deps: ApiServerDeps): Promise<Answered> {
@@ -212,7 +215,10 @@ let requestCounter = 0;
 /** The client's X-Request-Id when it is a sane one, else this process's next. */
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  if (typeof given === 'string' && REQUEST_ID_SYNTAX.test(given)) return given;
+  return typeof given === 'string' && REQUEST_ID_SYNTAX.test(given) ? given : newRequestId();
+}
+
+function newRequestId(): string {
   return REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 }
 
@@ -254,7 +260,7 @@ function discardRest(req: IncomingMessage): undefined {
   return undefined;
 }
 
-function send(res: ServerResponse, reply: Reply, requestId: string, settings: Settings): void {
+function send(res: ServerResponse, reply: Reply, requestId: string, settings: Settings, closing: boolean): void {
   // A flat header list and a string body: Node writes the head and the body in one piece.
   const headers = [
     'Content-Type', contentType(reply.type, settings),
@@ -263,6 +269,8 @@ function send(res: ServerResponse, reply: Reply, requestId: string, settings: Se
     'X-Request-Id', requestId,
   ];
   if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+  // A server shutting down answers what is in flight and lets no connection be reused.
+  if (closing) headers.push('Connection', 'close');
   res.writeHead(reply.status, headers);
   res.end(reply.body, 'utf8');
 }
@@ -283,18 +291,22 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, deps: A
     return;
   }
   const reply = errorReply(fault, fault === API_ERRORS.methodNotAllowed ? ALLOW_HEADER : undefined);
+  const requestId = newRequestId();
   const body = Buffer.from(reply.body, 'utf8');
   const headers: Record<string, string | number> = {
     'Content-Type': contentType(reply.type, deps.liveConfig.current.settings),
     'Content-Length': body.length,
     'Cache-Control': 'no-store',
+    'X-Request-Id': requestId,
     ...reply.headers,
     Connection: 'close',
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\n${head}\r\n`, 'latin1'), body]));
   deps.metrics.recordRequest('unknown', reply.outcome, 0);
-  deps.logger.info({ status: reply.status, outcome: reply.outcome, parserError: error.code }, 'request');
+  // No request was parsed, so only the peer is known (and no X-Forwarded-For is believed).
+  const client = socket.remoteAddress ?? '';
+  deps.logger.info({ reqId: requestId, client, status: reply.status, outcome: reply.outcome, parserError: error.code }, 'request');
 }
 
 function clientErrorFault(code: string | undefined): ApiError | undefined {
