@@ -3,7 +3,7 @@
 // server property again on PostgreSQL (TALLY_TEST_PG_URL, default the local server) when one is
 // reachable. With CI set, an unreachable PostgreSQL fails the run instead of skipping its half.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -13,7 +13,7 @@ const PG_URL = process.env.TALLY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5
 const BACKEND_DEPENDENT = ['dist/test/http', 'dist/test/cli', 'dist/test/crash', 'dist/test/property/server.test.js'];
 
 function testFiles(dir) {
-  if (dir.endsWith('.test.js')) return [dir];
+  if (dir.endsWith('.test.js')) return existsSync(dir) ? [dir] : [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.test.js'))
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name))

@@ -67,6 +67,8 @@ export function createApiServer(deps: ApiServerDeps): Server {
       // A slow client cannot hold a socket: its head and its whole request have deadlines.
       headersTimeout: deps.timeouts.headersMs,
       requestTimeout: deps.timeouts.requestMs,
+      // A missing Host is answered with the API's own 400 document, not Node's empty one.
+      requireHostHeader: false,
       // How often Node looks for requests past their timeouts (its default is 30 s).
       connectionsCheckingInterval: 1000,
     },
@@ -75,6 +77,10 @@ export function createApiServer(deps: ApiServerDeps): Server {
     },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, deps));
+  // Node would answer an unknown Expect with a bare 417 of its own: the request is served instead.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => void handleRequest(req, res, deps));
+  // CONNECT is not a method of this API; without a listener Node would just drop the socket.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER), deps));
   return server;
 }
 
@@ -123,7 +129,7 @@ async function countAuthFailure(client: string, settings: Settings, requestId: s
 }
 
 async function answer(req: IncomingMessage, client: string, settings: Settings, deps: ApiServerDeps): Promise<Answered> {
-  const url = req.url ?? '/';
+  const url = originFormOf(req.url ?? '/');
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const route = resolveRoute(path);
@@ -138,6 +144,7 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
 
   const method = req.method;
   if (method !== 'GET' && method !== 'POST') return done(errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER));
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) return done(errorReply(API_ERRORS.malformedRequest));
 
   const blockedUntil = deps.throttle.blockedUntil(client, Date.now());
   if (blockedUntil !== undefined) return done(throttledReply(blockedUntil));
@@ -162,6 +169,15 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
     { config: deps.liveConfig.current, store: deps.store, refreshConfig: () => deps.liveConfig.refresh() },
   );
   return done(reply);
+}
+
+/** `http://host/path?query` (absolute form, RFC 9112 section 3.2.2) as `/path?query`. */
+function originFormOf(url: string): string {
+  if (url.startsWith('/')) return url;
+  const match = /^https?:\/\/[^/?#]*/i.exec(url);
+  if (match === null) return url;
+  const rest = url.slice(match[0].length);
+  return rest.startsWith('/') ? rest : '/' + rest;
 }
 
 function throttledReply(blockedUntil: number): Reply {
@@ -290,7 +306,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, deps: A
     socket.destroy();
     return;
   }
-  const reply = errorReply(fault, fault === API_ERRORS.methodNotAllowed ? ALLOW_HEADER : undefined);
+  answerRaw(socket, errorReply(fault, fault === API_ERRORS.methodNotAllowed ? ALLOW_HEADER : undefined), deps, error.code);
+}
+
+/** Writes a whole answer on a socket no request object owns, then closes it. */
+function answerRaw(socket: Socket, reply: Reply, deps: ApiServerDeps, parserError?: string): void {
   const requestId = newRequestId();
   const body = Buffer.from(reply.body, 'utf8');
   const headers: Record<string, string | number> = {
@@ -306,7 +326,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, deps: A
   deps.metrics.recordRequest('unknown', reply.outcome, 0);
   // No request was parsed, so only the peer is known (and no X-Forwarded-For is believed).
   const client = socket.remoteAddress ?? '';
-  deps.logger.info({ reqId: requestId, client, status: reply.status, outcome: reply.outcome, parserError: error.code }, 'request');
+  deps.logger.info({ reqId: requestId, client, status: reply.status, outcome: reply.outcome, parserError }, 'request');
 }
 
 function clientErrorFault(code: string | undefined): ApiError | undefined {

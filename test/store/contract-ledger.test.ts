@@ -103,7 +103,7 @@ for (const backend of BACKENDS) {
         assert.equal((await store.ledgerEntries(alice.id, 10)).length, 1);
       });
 
-      it('the same key with another amount or another user is duplicate_key and changes nothing', async (t) => {
+      it('the same key with another amount or another user is duplicate_key, with no such user user_not_found, and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
         const alice = await store.addUser(newUser('alice'));
         const bob = await store.addUser(newUser('bob'));
@@ -114,9 +114,12 @@ for (const backend of BACKENDS) {
           change({ user: { id: alice.id }, amount: money('-1'), idempotencyKey: 'tx-1' }),
           change({ user: { id: bob.id }, amount: money('1'), idempotencyKey: 'tx-1' }),
           change({ user: { usernameKey: 'bob' }, amount: money('1'), idempotencyKey: 'tx-1' }),
-          change({ user: { usernameKey: 'nobody' }, amount: money('1'), idempotencyKey: 'tx-1' }),
         ];
         for (const c of duplicates) assert.deepEqual(await store.applyBalanceChange(c), { kind: 'duplicate_key' });
+        // No such user is answered first, as the spec orders it, whatever the key.
+        for (const user of [{ usernameKey: 'nobody' }, { id: 999_999 }]) {
+          assert.deepEqual(await store.applyBalanceChange(change({ user, amount: money('1'), idempotencyKey: 'tx-1' })), { kind: 'user_not_found' });
+        }
         assert.equal(await snapshot(store), before);
       });
 

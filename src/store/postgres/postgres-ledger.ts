@@ -52,12 +52,13 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
   }
   const row = applied.rows[0];
   if (row !== undefined) return { kind: 'applied', entry: toLedgerEntry(row), username: row.username };
-  // Nothing changed. A retry of a change that was applied must still be answered as a replay,
-  // even if the same amount would now leave the allowed range.
-  const replay = change.idempotencyKey === undefined ? undefined : await replayOf(pool, change);
-  if (replay !== undefined) return replay;
+  // Nothing changed: no such user (answered first, as the spec orders it), or out of range. A
+  // retry of a change that was applied is still a replay, even if the amount would now leave
+  // the allowed range.
   const exists = await pool.query(`SELECT 1 FROM users WHERE ${column} = $1`, [value]);
-  return exists.rowCount === 0 ? { kind: 'user_not_found' } : { kind: 'out_of_range' };
+  if (exists.rowCount === 0) return { kind: 'user_not_found' };
+  const replay = change.idempotencyKey === undefined ? undefined : await replayOf(pool, change);
+  return replay ?? { kind: 'out_of_range' };
 }
 
 /** The first answer again for a key seen before with the same change; duplicate_key for another. */

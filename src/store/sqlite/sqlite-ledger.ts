@@ -93,14 +93,15 @@ export class SqliteLedger {
   /** One balance change; runs inside the caller's write transaction. */
   applyChange(change: BalanceChange): BalanceChangeResult {
     const s = this.statements;
+    const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
+      | Pick<UserRow, 'id' | 'username' | 'balance'>
+      | undefined;
+    // No user is answered first, as the spec orders it (users are never deleted, so no replay is lost).
+    if (user === undefined) return { kind: 'user_not_found' };
     if (change.idempotencyKey !== undefined) {
       const seen = s.entryByKey.get(change.source, change.idempotencyKey) as LedgerRow | undefined;
       if (seen !== undefined) return this.replay(seen, change);
     }
-    const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
-      | Pick<UserRow, 'id' | 'username' | 'balance'>
-      | undefined;
-    if (user === undefined) return { kind: 'user_not_found' };
     const balanceAfter = user.balance + change.amount;
     if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
     const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
