@@ -60,7 +60,9 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
     const metrics = new Metrics(() => throttle.blockedCount());
     const housekeeping = startHousekeeping(store, throttle, logger);
     let closing = false;
-    const server = createApiServer({
+    // Blocks recorded before this process started apply from its first request.
+    await throttle.refresh();
+    const { server, dropWaitingConnections } = createApiServer({
       store,
       liveConfig,
       logger,
@@ -87,7 +89,7 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
         housekeeping.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeIdleConnections();
+          dropWaitingConnections();
           // A client that keeps a busy connection open does not hold the shutdown forever.
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });

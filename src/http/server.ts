@@ -60,7 +60,25 @@ interface Answered {
   readonly logPath: string;
 }
 
-export function createApiServer(deps: ApiServerDeps): Server {
+export interface ApiServer {
+  readonly server: Server;
+  /**
+   * Cuts the connections that have no request being answered: idle keep-alive ones, and those
+   * still sending a head. Node stops enforcing its timeouts once closing has begun, so a stalled
+   * client would otherwise hold a shutdown for its whole grace period.
+   */
+  dropWaitingConnections(): void;
+}
+
+export function createApiServer(deps: ApiServerDeps): ApiServer {
+  // Requests being answered per connection, to tell a busy connection from a waiting one.
+  const answering = new Map<Socket, number>();
+  const track = (res: ServerResponse): void => {
+    const socket = res.socket;
+    if (socket === null) return;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
+  };
   const server = createServer(
     {
       maxHeaderSize: MAX_HEADER_BYTES,
@@ -73,15 +91,28 @@ export function createApiServer(deps: ApiServerDeps): Server {
       connectionsCheckingInterval: 1000,
     },
     (req, res) => {
+      track(res);
       void handleRequest(req, res, deps);
     },
   );
+  server.on('connection', (socket: Socket) => {
+    answering.set(socket, 0);
+    socket.once('close', () => answering.delete(socket));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, deps));
   // Node would answer an unknown Expect with a bare 417 of its own: the request is served instead.
-  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => void handleRequest(req, res, deps));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    track(res);
+    void handleRequest(req, res, deps);
+  });
   // CONNECT is not a method of this API; without a listener Node would just drop the socket.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER), deps));
-  return server;
+  return {
+    server,
+    dropWaitingConnections() {
+      for (const [socket, requests] of answering) if (requests === 0) socket.destroy();
+    },
+  };
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: ApiServerDeps): Promise<void> {
@@ -323,6 +354,10 @@ function answerRaw(socket: Socket, reply: Reply, deps: ApiServerDeps, parserErro
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\n${head}\r\n`, 'latin1'), body]));
+  // Whatever the client still sends is read and dropped, and the socket is cut after a grace:
+  // an unread socket would otherwise stay half-open and hold the server's shutdown.
+  socket.resume();
+  setTimeout(() => socket.destroy(), DISCARD_GRACE_MS).unref();
   deps.metrics.recordRequest('unknown', reply.outcome, 0);
   // No request was parsed, so only the peer is known (and no X-Forwarded-For is believed).
   const client = socket.remoteAddress ?? '';

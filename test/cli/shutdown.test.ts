@@ -1,6 +1,7 @@
 /**
  * `tally serve` stops cleanly on SIGTERM: it stops accepting at once, finishes the request in
- * flight (even one whose body is still arriving), then exits 0.
+ * flight (even one whose body is still arriving), cuts connections with nothing in flight, then
+ * exits 0.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -107,4 +108,30 @@ describe('tally serve on SIGTERM', () => {
       }
     },
   );
+
+  it('cuts a connection still sending its head, and an idle keep-alive one, instead of waiting for them', async () => {
+    const server = await serve();
+    const port = Number(new URL(server.url).port);
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+    const stalled = await RawConnection.open(port);
+    const idle = await RawConnection.open(port);
+    try {
+      await stalled.write('POST /billing/api/user_balance_get HTTP/1.1\r\nHost: tally.test\r\n');
+      await idle.write(
+        'POST /billing/api/user_balance_get HTTP/1.1\r\nHost: tally.test\r\n' +
+          `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`,
+      );
+      assert.equal((await idle.response(5000)).body, balanceXml('26.00'));
+      const stoppedAt = Date.now();
+      server.child.kill('SIGTERM');
+      // Both are closed by the server, and the process exits well before its 10 s grace.
+      assert.ok(await stalled.closedByServer(5000), 'the stalled connection must be cut');
+      assert.ok(await idle.closedByServer(5000), 'the idle keep-alive connection must be cut');
+      assert.equal(await exited, 0);
+      assert.ok(Date.now() - stoppedAt < 8000, 'the stop waited for the stalled client');
+    } finally {
+      stalled.destroy();
+      idle.destroy();
+    }
+  });
 });
