@@ -84,6 +84,19 @@ for (const backend of BACKENDS) {
         assert.equal(await store.findBalanceView('nobody'), undefined);
       });
 
+      it('findBalanceView answers many look-ups at once, repeated and missing keys among them, each with its own user', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const users: Awaited<ReturnType<typeof store.addUser>>[] = [];
+        for (let i = 0; i < 20; i++) users.push(await store.addUser(newUser(`u${i}`, { balance: BigInt(i) * 1_000_000n })));
+        // More keys than one batch holds, asked for in the same turn.
+        const keys = Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? `missing${i}` : `u${i % 20}`));
+        const views = await Promise.all(keys.map((key) => store.findBalanceView(key)));
+        for (const [index, key] of keys.entries()) {
+          const user = users.find((candidate) => candidate.username === key);
+          assert.deepEqual(views[index], user && { id: user.id, username: key, currency: 'USD', balance: user.balance }, key);
+        }
+      });
+
       it('findBalanceViewByUniquehash finds the holder of a token, and nothing for an unknown or differently cased token', async (t) => {
         const { store } = await freshDb(t, backend);
         const alice = await store.addUser(newUser('Alice', { uniquehash: 'abcdef0123456789', balance: money('7') }));

@@ -29,13 +29,13 @@ import type {
   UserRecord,
   UserRef,
 } from '../store.js';
+import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { applyBalanceChange, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { createPool, inTransaction, isUniqueViolation, migrate, named, NUL, parsePgLocation, type Queryable } from './connection.js';
 import {
   money,
   moneyParameter,
-  toBalanceView,
   toCurrency,
   toRateChange,
   toUser,
@@ -69,10 +69,17 @@ const LIST_PAGE = 1000;
 
 
 class PostgresStore implements Store {
+  /** The hot path: look-ups of one turn of the event loop share a query. */
+  private readonly balanceViews: BatchedLookup;
+  private readonly balanceViewsByToken: BatchedLookup;
+
   constructor(
     private readonly pool: pg.Pool,
     readonly location: string,
-  ) {}
+  ) {
+    this.balanceViews = new BatchedLookup(pool, 'username_key');
+    this.balanceViewsByToken = new BatchedLookup(pool, 'uniquehash');
+  }
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
     return inTransaction(this.pool, async (client) => {
@@ -136,20 +143,12 @@ class PostgresStore implements Store {
 
   async findBalanceView(key: string): Promise<BalanceView | undefined> {
     if (key.includes(NUL)) return undefined;
-    const result = await this.pool.query<UserRow>(
-      named('balance_view', 'SELECT id, username, currency, balance::text FROM users WHERE username_key = $1', [key]),
-    );
-    const row = result.rows[0];
-    return row && toBalanceView(row);
+    return this.balanceViews.find(key);
   }
 
   async findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined> {
     if (uniquehash.includes(NUL)) return undefined;
-    const result = await this.pool.query<UserRow>(
-      named('balance_view_by_token', 'SELECT id, username, currency, balance::text FROM users WHERE uniquehash = $1', [uniquehash]),
-    );
-    const row = result.rows[0];
-    return row && toBalanceView(row);
+    return this.balanceViewsByToken.find(uniquehash);
   }
 
   async readSettings(): Promise<ReadonlyMap<string, string>> {
