@@ -6,10 +6,8 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
-import type { HttpMethod } from '../domain/access.js';
 import type { Params } from '../domain/hash.js';
 import type { Settings } from '../domain/settings.js';
-import { checkSignature, SIGNATURE_HEADERS, type SignatureCheck } from '../domain/signature.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -18,6 +16,7 @@ import { errorReply, type Reply } from './api-method.js';
 import { MAX_BODY_BYTES, parseBodyInto } from './body/request-body.js';
 import { parseUrlEncoded } from './body/url-encoded.js';
 import { clientAddress } from './client-address.js';
+import { checkRequestSignature } from './request-signature.js';
 import type { LiveConfig } from './live-config.js';
 import { API_PREFIX, resolveRoute } from './routes.js';
 import type { Throttle } from './throttle.js';
@@ -222,37 +221,6 @@ function parameterLimitFault(params: Params): ApiError | undefined {
     if (name.length > MAX_PARAMETER_LENGTH || value.length > MAX_PARAMETER_LENGTH) return API_ERRORS.parameterTooLong;
   }
   return undefined;
-}
-
-const SIGNATURE_FAULTS: Record<Exclude<SignatureCheck, { ok: true }>['reason'], ApiError> = {
-  missing: API_ERRORS.signatureRequired,
-  malformed: API_ERRORS.signatureInvalid,
-  expired: API_ERRORS.signatureExpired,
-  mismatch: API_ERRORS.signatureInvalid,
-};
-
-/** The signature check (README, "Security"): a valid HMAC, in its window, with a fresh nonce. */
-async function checkRequestSignature(
-  req: IncomingMessage,
-  method: HttpMethod,
-  path: string,
-  params: Params,
-  settings: Settings,
-  store: Store,
-): Promise<ApiError | undefined> {
-  const headers = {
-    timestamp: singleHeader(req, SIGNATURE_HEADERS.timestamp),
-    nonce: singleHeader(req, SIGNATURE_HEADERS.nonce),
-    signature: singleHeader(req, SIGNATURE_HEADERS.signature),
-  };
-  const check = checkSignature(headers, { method, path, params }, settings.signatureKeys, Date.now());
-  if (!check.ok) return check.reason === 'missing' && settings.signatureMode === 'optional' ? undefined : SIGNATURE_FAULTS[check.reason];
-  return (await store.claimNonce(check.nonce, check.expiresAtMs)) ? undefined : API_ERRORS.replayedRequest;
-}
-
-function singleHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 const REQUEST_ID_SYNTAX = /^[A-Za-z0-9._:-]{1,64}$/;
