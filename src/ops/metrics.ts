@@ -80,8 +80,13 @@ export class Metrics {
     family('tally_ledger_entries_written_total', 'counter', 'Ledger entries written by API balance updates on this node.');
     lines.push(`tally_ledger_entries_written_total ${this.ledgerEntries}`);
 
+    const memory = process.memoryUsage();
     family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
-    lines.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    lines.push(`process_resident_memory_bytes ${memory.rss}`);
+    family('nodejs_heap_size_used_bytes', 'gauge', 'JavaScript heap in use, in bytes.');
+    lines.push(`nodejs_heap_size_used_bytes ${memory.heapUsed}`);
+    family('nodejs_heap_size_total_bytes', 'gauge', 'JavaScript heap reserved, in bytes.');
+    lines.push(`nodejs_heap_size_total_bytes ${memory.heapTotal}`);
     family('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.');
     lines.push(`process_start_time_seconds ${Math.floor(this.startedAt / 1000)}`);
     return lines.join('\n') + '\n';
