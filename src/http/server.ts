@@ -76,7 +76,11 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const socket = res.socket;
     if (socket === null) return;
     answering.set(socket, (answering.get(socket) ?? 0) + 1);
-    res.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
+    res.once('close', () => {
+      // A socket that has closed already is gone from the map and must not come back.
+      const requests = answering.get(socket);
+      if (requests !== undefined) answering.set(socket, requests - 1);
+    });
   };
   const server = createServer(
     {
