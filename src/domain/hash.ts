@@ -57,7 +57,11 @@ export const HASH_RECIPES: ReadonlyMap<string, HashRecipe> = new Map([
 
 /** The hex SHA1 of the values followed by the secret key. */
 export function computeHash(values: readonly string[], secretKey: string): string {
-  return hash('sha1', values.join('') + secretKey, 'hex');
+  return sha1Of(values, secretKey).toString('hex');
+}
+
+function sha1Of(values: readonly string[], secretKey: string): Buffer {
+  return hash('sha1', values.join('') + secretKey, 'buffer');
 }
 
 const HASH_SYNTAX = /^[0-9a-fA-F]{40}$/;
@@ -68,7 +72,7 @@ const HASH_SYNTAX = /^[0-9a-fA-F]{40}$/;
  * first difference is, and the expected hash is computed even for a malformed one.
  */
 export function hashMatches(given: string | undefined, values: readonly string[], secretKey: string): boolean {
-  const expected = hash('sha1', values.join('') + secretKey, 'buffer');
+  const expected = sha1Of(values, secretKey);
   if (given === undefined || !HASH_SYNTAX.test(given)) return false;
   return timingSafeEqual(Buffer.from(given, 'hex'), expected);
 }

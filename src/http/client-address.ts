@@ -6,13 +6,13 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 
-const proxyLists = new WeakMap<readonly string[], BlockList | undefined>();
+const proxyLists = new WeakMap<readonly string[], BlockList>();
 
 export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[]): string {
   const peer = normalizeAddress(req.socket.remoteAddress ?? '');
   if (trustedProxies.length === 0) return peer;
   const trusted = proxyListOf(trustedProxies);
-  if (trusted === undefined || !isTrusted(trusted, peer)) return peer;
+  if (!isTrusted(trusted, peer)) return peer;
   const header = req.headers['x-forwarded-for'];
   if (header === undefined) return peer;
   // Right to left: each trusted hop vouches for the one before it.
@@ -38,8 +38,9 @@ function isTrusted(list: BlockList, address: string): boolean {
 }
 
 /** The settings' list as a BlockList, built once per settings version. */
-function proxyListOf(entries: readonly string[]): BlockList | undefined {
-  if (proxyLists.has(entries)) return proxyLists.get(entries);
+function proxyListOf(entries: readonly string[]): BlockList {
+  const known = proxyLists.get(entries);
+  if (known !== undefined) return known;
   const list = new BlockList();
   for (const entry of entries) {
     const [address, bits] = entry.split('/') as [string, string | undefined];

@@ -36,7 +36,7 @@ export class Throttle {
     return count;
   }
 
-  /** Counts a failed authentication; the answer already sent is not held up by it. */
+  /** Counts a failed authentication; the server waits for it before answering, so no guess slips past the limit. */
   async recordFailure(address: string, settings: Settings, nowMs: number): Promise<void> {
     if (settings.authFailureLimit === 0) return;
     const until = await this.store.recordAuthFailure(

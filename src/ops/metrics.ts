@@ -71,24 +71,20 @@ export class Metrics {
     lines.push(`tally_http_request_duration_seconds_sum ${this.latencySum}`);
     lines.push(`tally_http_request_duration_seconds_count ${this.latencyCount}`);
 
-    family('tally_auth_failures_total', 'counter', 'Failed authentications: wrong hash, bad login, bad signature, unknown token.');
-    lines.push(`tally_auth_failures_total ${this.authFailures}`);
-    family('tally_throttled_requests_total', 'counter', 'Requests answered 429 because their client failed too often.');
-    lines.push(`tally_throttled_requests_total ${this.throttledRequests}`);
-    family('tally_throttled_clients', 'gauge', 'Client addresses blocked right now.');
-    lines.push(`tally_throttled_clients ${this.throttledClients()}`);
-    family('tally_ledger_entries_written_total', 'counter', 'Ledger entries written by API balance updates on this node.');
-    lines.push(`tally_ledger_entries_written_total ${this.ledgerEntries}`);
+    const single = (name: string, type: string, help: string, value: number): void => {
+      family(name, type, help);
+      lines.push(`${name} ${value}`);
+    };
+    single('tally_auth_failures_total', 'counter', 'Failed authentications: wrong hash, bad login, bad signature, unknown token.', this.authFailures);
+    single('tally_throttled_requests_total', 'counter', 'Requests answered 429 because their client failed too often.', this.throttledRequests);
+    single('tally_throttled_clients', 'gauge', 'Client addresses blocked right now.', this.throttledClients());
+    single('tally_ledger_entries_written_total', 'counter', 'Ledger entries written by API balance updates on this node.', this.ledgerEntries);
 
     const memory = process.memoryUsage();
-    family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
-    lines.push(`process_resident_memory_bytes ${memory.rss}`);
-    family('nodejs_heap_size_used_bytes', 'gauge', 'JavaScript heap in use, in bytes.');
-    lines.push(`nodejs_heap_size_used_bytes ${memory.heapUsed}`);
-    family('nodejs_heap_size_total_bytes', 'gauge', 'JavaScript heap reserved, in bytes.');
-    lines.push(`nodejs_heap_size_total_bytes ${memory.heapTotal}`);
-    family('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.');
-    lines.push(`process_start_time_seconds ${Math.floor(this.startedAt / 1000)}`);
+    single('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', memory.rss);
+    single('nodejs_heap_size_used_bytes', 'gauge', 'JavaScript heap in use, in bytes.', memory.heapUsed);
+    single('nodejs_heap_size_total_bytes', 'gauge', 'JavaScript heap reserved, in bytes.', memory.heapTotal);
+    single('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.', Math.floor(this.startedAt / 1000));
     return lines.join('\n') + '\n';
   }
 }

@@ -210,6 +210,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Failure counts are kept this long after their window opened (longer than any window), then purged. */
+export const AUTH_FAILURE_MEMORY_MS = 3_600_000;
+
 export interface ThrottleRule {
   readonly limit: number;
   readonly windowMs: number;

@@ -29,6 +29,7 @@ import type {
   UserRecord,
   UserRef,
 } from '../store.js';
+import { AUTH_FAILURE_MEMORY_MS } from '../store.js';
 import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { applyBalanceChange, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
@@ -367,6 +368,3 @@ class PostgresStore implements Store {
     await this.pool.end();
   }
 }
-
-/** Failure counts are kept this long after their window opened (longer than any window). */
-const AUTH_FAILURE_MEMORY_MS = 3_600_000;

@@ -27,6 +27,7 @@ import type {
   UserRecord,
   UserRef,
 } from '../store.js';
+import { AUTH_FAILURE_MEMORY_MS } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { ReadSnapshot } from './read-snapshot.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
@@ -102,8 +103,6 @@ const BULK_CACHE_SIZE = -524288;
 const LIST_PAGE = 1000;
 /** How long a write waits for another process's write lock before it fails. */
 const WRITE_LOCK_WAIT_MS = 5000;
-/** Failure counts are kept this long after their window opened (longer than any window). */
-const AUTH_FAILURE_MEMORY_MS = 3_600_000;
 
 class SqliteStore implements Store {
   private readonly statements;
