@@ -29,7 +29,7 @@ export function registerCopy(program: Command): void {
         }
         print(
           `copied ${expected.users} users, ${expected.ledgerEntries} ledger entries, ${expected.currencies} currencies, ` +
-            `${expected.settings} settings and ${expected.rateChanges} rate changes to ${describeLocation(options.to)}`,
+            `${expected.settings} settings, ${expected.rateChanges} rate changes and ${expected.requestHashes} request hashes to ${describeLocation(options.to)}`,
           `verified: counts match, balances sum to ${formatMoney(copied.balanceSum)}, ledger amounts sum to ${formatMoney(copied.ledgerSum)}`,
         );
       } finally {
@@ -40,7 +40,7 @@ export function registerCopy(program: Command): void {
 }
 
 function totalRows(summary: DatabaseSummary): number {
-  return summary.currencies + summary.settings + summary.users + summary.ledgerEntries + summary.rateChanges;
+  return summary.currencies + summary.settings + summary.users + summary.ledgerEntries + summary.rateChanges + summary.requestHashes;
 }
 
 function compare(expected: DatabaseSummary, actual: DatabaseSummary): string[] {

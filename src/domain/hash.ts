@@ -11,24 +11,28 @@ export interface HashRecipe {
   readonly method: string;
   /** The values that go into the hash, in order, each already present and non-empty. */
   hashedValues(params: Params): string[];
+  /** The same values with their names: what the hash covers, told apart. */
+  hashedFields(params: Params): [name: string, value: string][];
 }
 
 /** A hashed parameter, with how its value is written into the hash. */
 type HashedField = string | { readonly name: string; readonly normalize: (value: string) => string };
 
 function recipe(method: string, fields: readonly HashedField[]): HashRecipe {
+  const hashedFields = (params: Params): [string, string][] => {
+    const named: [string, string][] = [];
+    for (const field of fields) {
+      const name = typeof field === 'string' ? field : field.name;
+      const value = params.get(name);
+      if (value === undefined || value === '') continue;
+      named.push([name, typeof field === 'string' ? value : field.normalize(value)]);
+    }
+    return named;
+  };
   return {
     method,
-    hashedValues(params) {
-      const values: string[] = [];
-      for (const field of fields) {
-        const name = typeof field === 'string' ? field : field.name;
-        const value = params.get(name);
-        if (value === undefined || value === '') continue;
-        values.push(typeof field === 'string' ? value : field.normalize(value));
-      }
-      return values;
-    },
+    hashedFields,
+    hashedValues: (params) => hashedFields(params).map(([, value]) => value),
   };
 }
 
@@ -75,4 +79,25 @@ export function hashMatches(given: string | undefined, values: readonly string[]
   const expected = sha1Of(values, secretKey);
   if (given === undefined || !HASH_SYNTAX.test(given)) return false;
   return timingSafeEqual(Buffer.from(given, 'hex'), expected);
+}
+
+/**
+ * What a write's hash authorised (README, "Security"): Kolmisoft's hash runs the values together
+ * without separators, so `balance=10.50&transaction_id=pay-1` and `balance=10.5&transaction_id=0pay-1`
+ * hash alike. A write records its hash with this digest of the method and the hashed parameters,
+ * each named; a later request with the same hash and another digest is an incorrect hash. The
+ * parameters the hash does not cover (`u`, `p`) change nothing a write does, so they are left out.
+ */
+export interface RequestAuthorization {
+  /** The hash as lower-case hex: either letter case is accepted, so both spellings are one hash. */
+  readonly hash: string;
+  /** SHA-256 hex of the method and its hashed parameters, names and values kept apart. */
+  readonly request: string;
+}
+
+export function requestAuthorization(recipe: HashRecipe, params: Params): RequestAuthorization {
+  return {
+    hash: (params.get('hash') ?? '').toLowerCase(),
+    request: hash('sha256', JSON.stringify([recipe.method, recipe.hashedFields(params)]), 'hex'),
+  };
 }

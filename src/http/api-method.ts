@@ -4,6 +4,7 @@ import type { ApiError } from '../domain/api-errors.js';
 import type { HttpMethod } from '../domain/access.js';
 import type { Params } from '../domain/hash.js';
 import type { Store } from '../store/store.js';
+import type { CheckResult } from './throttle.js';
 import { errorDocument } from './xml.js';
 
 export interface ApiRequest {
@@ -14,9 +15,16 @@ export interface ApiRequest {
   readonly pathArgument: string;
 }
 
+/**
+ * Runs one authentication check of this request's client, counted against it before it runs
+ * (see Throttle.check): its own answer, or `tooManyFailedAttempts` when the client may not try.
+ */
+export type AuthGuard = (run: () => CheckResult | Promise<CheckResult>) => Promise<CheckResult>;
+
 export interface ApiContext {
   /** The settings and currencies as of this request (refreshed in the background). */
   readonly config: ApiConfig;
+  readonly guard: AuthGuard;
   readonly store: Store;
   /** Reloads settings and currencies now, after this request changed them. */
   readonly refreshConfig: () => Promise<void>;

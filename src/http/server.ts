@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../ops/metrics.js';
 import { answerOps, OPS_PATHS } from '../ops/ops-endpoints.js';
-import { errorReply, type Reply } from './api-method.js';
+import { errorReply, type AuthGuard, type Reply } from './api-method.js';
 import { MAX_BODY_BYTES, parseBodyInto } from './body/request-body.js';
 import { parseUrlEncoded } from './body/url-encoded.js';
 import { clientAddress } from './client-address.js';
@@ -193,16 +193,24 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
   const bodyFault = parseBodyInto(body, req.headers['content-type'], params) ?? parameterLimitFault(params);
   if (bodyFault !== undefined) return done(errorReply(bodyFault));
 
+  const guard: AuthGuard = (run) => deps.throttle.check(client, settings, run);
   if (settings.signatureMode !== 'off') {
-    const refused = await checkRequestSignature(req, method, path, params, settings, deps.store);
-    if (refused !== undefined) return done(errorReply(refused));
+    const refused = await guard(() => checkRequestSignature(req, method, path, params, settings, deps.store));
+    if (refused !== undefined) return done(withRetryAfter(errorReply(refused), client, settings, deps.throttle));
   }
 
   const reply = await route.method.handle(
     { method, params, pathArgument: route.argument },
-    { config: deps.liveConfig.current, store: deps.store, refreshConfig: () => deps.liveConfig.refresh() },
+    { config: deps.liveConfig.current, store: deps.store, guard, refreshConfig: () => deps.liveConfig.refresh() },
   );
-  return done(reply);
+  return done(withRetryAfter(reply, client, settings, deps.throttle));
+}
+
+/** A 429 answered by a guarded check says when to come back, like the one answered up front. */
+function withRetryAfter(reply: Reply, client: string, settings: Settings, throttle: Throttle): Reply {
+  if (reply.status !== 429) return reply;
+  const now = Date.now();
+  return throttledReply(throttle.blockedUntil(client, now) ?? now + settings.authFailureCooldownSeconds * 1000);
 }
 
 /** `http://host/path?query` (absolute form, RFC 9112 section 3.2.2) as `/path?query`. */

@@ -4,7 +4,14 @@
  * 429 until its cooldown ends. Each node keeps the blocked addresses in memory, learns its own
  * blocks at once and the other nodes' blocks at the next poll, so a blocked request costs no
  * database work.
+ *
+ * A burst must not outrun the count: a check is counted against its address before it runs,
+ * while the failures already recorded are still being written. An address may have at most
+ * `auth_failure_limit` checks that can still fail, counted failures included, at any moment on
+ * a node: a check beyond that waits for one of the running ones to pass, or is answered 429
+ * once enough have failed.
  */
+import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import type { Settings } from '../domain/settings.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
@@ -12,8 +19,25 @@ import type { Store } from '../store/store.js';
 /** Failures are counted in fixed windows of one minute. */
 export const FAILURE_WINDOW_MS = 60_000;
 
+/** One authentication check's outcome: an error, with `authFailure` for a failed one. */
+export type CheckResult = ApiError | undefined;
+
+/** What a node knows of an address that has failed lately or is being checked now. */
+interface AddressState {
+  /** Failures in the window that opened at `windowStart`, as the store last counted them. */
+  failures: number;
+  windowStart: number;
+  /** Failed checks whose count the store has not confirmed yet. */
+  unrecorded: number;
+  /** Checks running now (waiting for the database) that may still fail. */
+  running: number;
+  /** Checks waiting for a running one to end. */
+  waiting: (() => void)[];
+}
+
 export class Throttle {
   private blocked = new Map<string, number>();
+  private readonly states = new Map<string, AddressState>();
 
   constructor(
     private readonly store: Store,
@@ -36,21 +60,96 @@ export class Throttle {
     return count;
   }
 
-  /** Counts a failed authentication; the server waits for it before answering, so no guess slips past the limit. */
-  async recordFailure(address: string, settings: Settings, nowMs: number): Promise<void> {
-    if (settings.authFailureLimit === 0) return;
-    const until = await this.store.recordAuthFailure(
-      address,
-      { limit: settings.authFailureLimit, windowMs: FAILURE_WINDOW_MS, cooldownMs: settings.authFailureCooldownSeconds * 1000 },
-      nowMs,
-    );
-    if (until !== undefined && (this.blocked.get(address) ?? 0) < until) {
-      this.blocked.set(address, until);
-      this.logger.warn({ client: address, until: new Date(until).toISOString() }, 'client throttled after repeated failed authentication');
+  /**
+   * Runs one authentication check of `address`, counted before it runs: answers
+   * `tooManyFailedAttempts` instead when the address is blocked or has as many failures (counted
+   * or being counted) as the limit allows. A failed check is held against the address at once;
+   * the caller then records it with `recordFailure` before answering.
+   */
+  async check(address: string, settings: Settings, run: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {
+    const limit = settings.authFailureLimit;
+    if (limit === 0) return run();
+    let state = this.states.get(address);
+    if (state === undefined) {
+      // The common case, a client with no recent failure: nothing to count unless the check waits.
+      if (this.blocked.size > 0 && this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
+      const result = run();
+      if (!(result instanceof Promise)) {
+        if (result?.authFailure) this.stateOf(address).unrecorded++;
+        return result;
+      }
+      state = this.stateOf(address);
+      return this.settle(address, state, result);
+    }
+    for (;;) {
+      if (this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
+      const counted = this.failuresNow(state) + state.unrecorded;
+      // Past a block that has ended, within its window, the next failure blocks again: one check at a time.
+      const room = counted < limit ? limit - counted : state.unrecorded === 0 ? 1 : 0;
+      if (state.running < room) break;
+      if (state.running === 0) return API_ERRORS.tooManyFailedAttempts; // enough failures for a block
+      // Every slot is held by a check still running: whichever way it ends decides this one.
+      await new Promise<void>((resolve) => state!.waiting.push(resolve));
+      state = this.stateOf(address); // the same one, unless it was forgotten meanwhile
+    }
+    const result = run();
+    if (!(result instanceof Promise)) {
+      if (result?.authFailure) state.unrecorded++;
+      return result;
+    }
+    return this.settle(address, state, result);
+  }
+
+  private async settle(address: string, state: AddressState, pending: Promise<CheckResult>): Promise<CheckResult> {
+    state.running++;
+    try {
+      const result = await pending;
+      if (result?.authFailure) state.unrecorded++;
+      return result;
+    } finally {
+      state.running--;
+      this.wake(address, state);
     }
   }
 
-  /** Takes in the blocks every node has recorded. */
+  /**
+   * Counts a failed authentication in the store; the server waits for it before answering, so
+   * every node learns of the failure before the client can send its next guess.
+   */
+  async recordFailure(address: string, settings: Settings, nowMs: number): Promise<void> {
+    if (settings.authFailureLimit === 0) return;
+    const state = this.stateOf(address);
+    let counted = false;
+    try {
+      const count = await this.store.recordAuthFailure(
+        address,
+        { limit: settings.authFailureLimit, windowMs: FAILURE_WINDOW_MS, cooldownMs: settings.authFailureCooldownSeconds * 1000 },
+        nowMs,
+      );
+      if (count.windowStartMs > state.windowStart) {
+        state.windowStart = count.windowStartMs;
+        state.failures = count.failures;
+      } else if (count.windowStartMs === state.windowStart) {
+        state.failures = Math.max(state.failures, count.failures);
+      }
+      counted = true;
+      const until = count.blockedUntilMs;
+      if (until !== undefined && (this.blocked.get(address) ?? 0) < until) {
+        this.blocked.set(address, until);
+        this.logger.warn({ client: address, until: new Date(until).toISOString() }, 'client throttled after repeated failed authentication');
+      }
+    } finally {
+      if (!counted) {
+        // A failure the store could not count still counts here.
+        if (nowMs - state.windowStart >= FAILURE_WINDOW_MS) Object.assign(state, { windowStart: nowMs, failures: 0 });
+        state.failures++;
+      }
+      if (state.unrecorded > 0) state.unrecorded--;
+      this.wake(address, state);
+    }
+  }
+
+  /** Takes in the blocks every node has recorded, and forgets addresses with nothing left to count. */
   async refresh(nowMs = Date.now()): Promise<void> {
     const shared = await this.store.blockedClients(nowMs);
     const merged = new Map(shared);
@@ -58,5 +157,36 @@ export class Throttle {
       if (until > nowMs && (merged.get(address) ?? 0) < until) merged.set(address, until);
     }
     this.blocked = merged;
+    for (const [address, state] of this.states) this.forgetIfIdle(address, state, nowMs);
+  }
+
+  private stateOf(address: string): AddressState {
+    let state = this.states.get(address);
+    if (state === undefined) {
+      state = { failures: 0, windowStart: 0, unrecorded: 0, running: 0, waiting: [] };
+      this.states.set(address, state);
+    }
+    return state;
+  }
+
+  private failuresNow(state: AddressState): number {
+    return Date.now() - state.windowStart < FAILURE_WINDOW_MS ? state.failures : 0;
+  }
+
+  /** Lets the waiting checks look again (each decides for itself), and drops an idle address. */
+  private wake(address: string, state: AddressState): void {
+    const waiting = state.waiting;
+    if (waiting.length === 0) {
+      this.forgetIfIdle(address, state, Date.now());
+      return;
+    }
+    // Kept while the woken checks run: they count on this very state.
+    state.waiting = [];
+    for (const resume of waiting) resume();
+  }
+
+  private forgetIfIdle(address: string, state: AddressState, nowMs: number): void {
+    const idle = state.running === 0 && state.unrecorded === 0 && state.waiting.length === 0;
+    if (idle && nowMs - state.windowStart >= FAILURE_WINDOW_MS && this.states.get(address) === state) this.states.delete(address);
   }
 }

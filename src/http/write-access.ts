@@ -1,20 +1,41 @@
 /** The access checks of the write methods (spec section 10): API on, GET allowed, `u` an admin, hash. */
 import { checkApiEnabled, checkHash, type HttpMethod } from '../domain/access.js';
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
-import type { HashRecipe, Params } from '../domain/hash.js';
+import { requestAuthorization, type HashRecipe, type Params, type RequestAuthorization } from '../domain/hash.js';
 import type { Settings } from '../domain/settings.js';
 import { MAX_USERNAME_LENGTH, usernameKey } from '../domain/usernames.js';
 import type { Store } from '../store/store.js';
+import type { AuthGuard } from './api-method.js';
 
-/** The first failing check, in the spec's order, or undefined when the request may proceed. */
+export type WriteAccess =
+  | { readonly denied: ApiError }
+  /** `authorization` is the hash that let the request in; absent while hash checking is off. */
+  | { readonly denied?: undefined; readonly authorization: RequestAuthorization | undefined };
+
+/**
+ * The first failing check, in the spec's order, or the request's authorization. The login and
+ * the hash are one guarded check: a burst of guesses at either is counted before it runs.
+ */
 export async function checkWriteAccess(
   settings: Settings,
   method: HttpMethod,
   params: Params,
   recipe: HashRecipe,
   store: Store,
-): Promise<ApiError | undefined> {
-  return checkApiEnabled(settings, method) ?? (await checkAdminLogin(params, store)) ?? checkHash(settings, params, recipe);
+  guard: AuthGuard,
+): Promise<WriteAccess> {
+  const denied =
+    checkApiEnabled(settings, method) ?? (await guard(async () => (await checkAdminLogin(params, store)) ?? checkHash(settings, params, recipe)));
+  if (denied !== undefined) return { denied };
+  return { authorization: settings.disableHashChecking ? undefined : requestAuthorization(recipe, params) };
+}
+
+/**
+ * A hash that authorised another request is an incorrect hash (README, "Security"): asked by a
+ * write method that refuses the request before it reaches the store's write.
+ */
+export async function refusalOrReusedHash(refusal: ApiError, authorization: RequestAuthorization | undefined, store: Store): Promise<ApiError> {
+  return authorization !== undefined && (await store.isHashReused(authorization)) ? API_ERRORS.incorrectHash : refusal;
 }
 
 /** Bad login for an unknown or non-admin `u`; `p` is ignored, as in Kolmisoft's hash mode. */

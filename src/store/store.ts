@@ -7,6 +7,7 @@ import type { BalanceView } from '../domain/balance.js';
 import type { Currency } from '../domain/currency.js';
 import type { CurrencyChange } from '../domain/currency-change.js';
 import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../domain/ledger.js';
+import type { RequestAuthorization } from '../domain/hash.js';
 import type { Decimal } from '../domain/money.js';
 
 export type UserRole = 'user' | 'admin';
@@ -43,8 +44,10 @@ export interface BalanceChange {
   readonly amount: bigint;
   readonly source: LedgerSource;
   readonly comment: string;
-  /** A retry carrying the same key (within its source) changes nothing twice. */
+  /** A retry carrying the same key changes nothing twice; a key names one change, whatever its source. */
   readonly idempotencyKey?: string;
+  /** The hash that authorised an API write: recorded with the change, refused for any other request. */
+  readonly authorization?: RequestAuthorization;
 }
 
 export type BalanceChangeResult =
@@ -54,7 +57,9 @@ export type BalanceChangeResult =
   /** The key was seen with another user or amount. */
   | { readonly kind: 'duplicate_key' }
   /** The new balance would leave the range every store can hold. */
-  | { readonly kind: 'out_of_range' };
+  | { readonly kind: 'out_of_range' }
+  /** The authorization's hash was recorded for another request: checked before anything else. */
+  | { readonly kind: 'hash_reused' };
 
 export interface ImportOptions {
   /** The ledger comment of every entry. */
@@ -114,7 +119,13 @@ export type TableBatch =
   | { readonly table: 'settings'; readonly rows: readonly (readonly [name: string, value: string])[] }
   | { readonly table: 'users'; readonly rows: readonly StoredUser[] }
   | { readonly table: 'ledger_entries'; readonly rows: readonly LedgerEntry[] }
-  | { readonly table: 'rate_changes'; readonly rows: readonly RateChange[] };
+  | { readonly table: 'rate_changes'; readonly rows: readonly RateChange[] }
+  | { readonly table: 'request_hashes'; readonly rows: readonly RecordedHash[] };
+
+/** A hash that authorised an API write, kept as long as the ledger. */
+export interface RecordedHash extends RequestAuthorization {
+  readonly createdAt: string;
+}
 
 export type CopiedTable = TableBatch['table'];
 
@@ -125,6 +136,7 @@ export interface DatabaseSummary {
   readonly users: number;
   readonly ledgerEntries: number;
   readonly rateChanges: number;
+  readonly requestHashes: number;
   /** Sum of every user's balance, in millionths. */
   readonly balanceSum: bigint;
   /** Sum of every ledger amount, in millionths. */
@@ -152,8 +164,11 @@ export interface Store {
   listCurrencies(): Promise<readonly Currency[]>;
   /** Adds or changes a currency by the rules of applyCurrencyChange, atomically, recording a rate change. */
   saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency>;
-  /** Changes an existing, non-system currency's rate; 'not_found' for any other code. */
-  updateRate(code: string, rate: Decimal, source: LedgerSource): Promise<'updated' | 'not_found'>;
+  /**
+   * Changes an existing, non-system currency's rate; 'not_found' for any other code; 'hash_reused'
+   * (checked first) when the authorization's hash was recorded for another request.
+   */
+  updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'>;
   /** Every rate change of a currency, oldest first. */
   rateHistory(code: string): Promise<readonly RateChange[]>;
 
@@ -172,6 +187,8 @@ export interface Store {
   /** Every user in id order, streamed: a database may hold millions. */
   listUsers(): AsyncIterable<UserRecord>;
 
+  /** True when this hash authorised a write of another request (a request refused before any write asks). */
+  isHashReused(authorization: RequestAuthorization): Promise<boolean>;
   /** Applies one balance change and writes its ledger entry, in one transaction. */
   applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult>;
   /** A user's entries, newest first. */
@@ -195,11 +212,11 @@ export interface Store {
   importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void>;
 
   /**
-   * Counts a failed authentication of a client address, in fixed windows of `rule.windowMs`.
-   * Returns the time (ms since the epoch) its block ends when the count reached `rule.limit`.
-   * The count lives in the database, so every node of a deployment sees the same one.
+   * Counts a failed authentication of a client address, in fixed windows of `rule.windowMs`, and
+   * returns the address's count; it is blocked once the count reaches `rule.limit`. The count lives
+   * in the database, so every node of a deployment sees the same one.
    */
-  recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<number | undefined>;
+  recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount>;
   /** Addresses blocked at `nowMs`, each with the time its block ends. */
   blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>>;
   /** Records a request signature's nonce until `expiresAtMs`; false when it was seen already. */
@@ -212,6 +229,14 @@ export interface Store {
 
 /** Failure counts are kept this long after their window opened (longer than any window), then purged. */
 export const AUTH_FAILURE_MEMORY_MS = 3_600_000;
+
+export interface AuthFailureCount {
+  /** Failures in the window that `windowStartMs` opened, this one included. */
+  readonly failures: number;
+  readonly windowStartMs: number;
+  /** When its block ends (ms since the epoch), or undefined when it is not blocked. */
+  readonly blockedUntilMs: number | undefined;
+}
 
 export interface ThrottleRule {
   readonly limit: number;

@@ -123,15 +123,17 @@ for (const backend of BACKENDS) {
         assert.equal(await snapshot(store), before);
       });
 
-      it('idempotency keys are per source: the same key under another source applies again', async (t) => {
+      it('idempotency keys are one namespace: the same key from another source is the same change, applied once', async (t) => {
         const { store } = await freshDb(t, backend);
         await store.addUser(newUser('alice'));
         const kinds = [];
         for (const source of ['api', 'cli', 'import', 'api'] as const) {
           kinds.push((await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('1'), source, idempotencyKey: 'same' }))).kind);
         }
-        assert.deepEqual(kinds, ['applied', 'applied', 'applied', 'replayed']);
-        assert.equal(await balanceOf(store, 'alice'), 3_000_000n);
+        assert.deepEqual(kinds, ['applied', 'replayed', 'replayed', 'replayed']);
+        assert.equal(await balanceOf(store, 'alice'), 1_000_000n);
+        const other = await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('2'), source: 'cli', idempotencyKey: 'same' }));
+        assert.deepEqual(other, { kind: 'duplicate_key' });
       });
     });
 

@@ -3,7 +3,7 @@ import { API_ERRORS } from '../../domain/api-errors.js';
 import { normalizeCurrencyCode } from '../../domain/currency.js';
 import { EXCHANGE_RATE_UPDATE_RECIPE } from '../../domain/hash.js';
 import { parseRate } from '../../domain/money.js';
-import { checkWriteAccess } from '../write-access.js';
+import { checkWriteAccess, refusalOrReusedHash } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument } from '../xml.js';
 
@@ -12,19 +12,22 @@ const SUCCESS = xmlDocument('page', [['status', [['success', 'Currency successfu
 export const exchangeRateUpdate: ApiMethod = {
   names: ['exchange_rate_update'],
   takesPathArgument: false,
-  async handle({ method, params }, { config, store, refreshConfig }) {
+  async handle({ method, params }, { config, store, refreshConfig, guard }) {
     const { settings } = config;
-    const denied = await checkWriteAccess(settings, method, params, EXCHANGE_RATE_UPDATE_RECIPE, store);
-    if (denied) return errorReply(denied);
+    const access = await checkWriteAccess(settings, method, params, EXCHANGE_RATE_UPDATE_RECIPE, store, guard);
+    if (access.denied) return errorReply(access.denied);
+    const { authorization } = access;
 
     const code = normalizeCurrencyCode(params.get('currency') ?? '');
-    if (code === undefined) return errorReply(API_ERRORS.currencyNotFound);
+    if (code === undefined) return errorReply(await refusalOrReusedHash(API_ERRORS.currencyNotFound, authorization, store));
     const rate = parseRate(params.get('rate') ?? '');
     if (!rate.ok) {
       const known = (await store.listCurrencies()).some((currency) => currency.code === code && !currency.isSystem);
-      return errorReply(known ? API_ERRORS.exchangeRateInvalid : API_ERRORS.currencyNotFound);
+      return errorReply(await refusalOrReusedHash(known ? API_ERRORS.exchangeRateInvalid : API_ERRORS.currencyNotFound, authorization, store));
     }
-    if ((await store.updateRate(code, rate.value, 'api')) === 'not_found') return errorReply(API_ERRORS.currencyNotFound);
+    const outcome = await store.updateRate(code, rate.value, 'api', authorization);
+    if (outcome === 'hash_reused') return errorReply(API_ERRORS.incorrectHash);
+    if (outcome === 'not_found') return errorReply(API_ERRORS.currencyNotFound);
     await refreshConfig(); // this node answers with the new rate at once; others within a poll
     return xmlReply(SUCCESS, 'rate_updated');
   },

@@ -10,9 +10,9 @@ import { xmlDocument, type XmlElement } from '../xml.js';
 export const userBalanceGet: ApiMethod = {
   names: ['user_balance_get', 'balance'],
   takesPathArgument: false,
-  async handle({ method, params }, { config, store }) {
+  async handle({ method, params }, { config, store, guard }) {
     const { settings } = config;
-    const denied = checkApiEnabled(settings, method) ?? checkHash(settings, params, USER_BALANCE_GET_RECIPE);
+    const denied = checkApiEnabled(settings, method) ?? (await guard(() => checkHash(settings, params, USER_BALANCE_GET_RECIPE)));
     if (denied) return errorReply(denied);
     if (!settings.balanceGetEnabled) return errorReply(API_ERRORS.featureDisabled);
 

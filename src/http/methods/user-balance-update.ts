@@ -6,7 +6,7 @@ import { API_ERRORS } from '../../domain/api-errors.js';
 import { USER_BALANCE_UPDATE_RECIPE } from '../../domain/hash.js';
 import { isValidIdempotencyKey, type LedgerEntry } from '../../domain/ledger.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
-import { checkWriteAccess } from '../write-access.js';
+import { checkWriteAccess, refusalOrReusedHash } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument } from '../xml.js';
 
@@ -16,19 +16,21 @@ const USER_ID_SYNTAX = /^\d{1,15}$/;
 export const userBalanceUpdate: ApiMethod = {
   names: ['user_balance_update', 'user_balance_change'],
   takesPathArgument: false,
-  async handle({ method, params }, { config, store }) {
+  async handle({ method, params }, { config, store, guard }) {
     const { settings } = config;
-    const denied = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE_RECIPE, store);
-    if (denied) return errorReply(denied);
+    const access = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE_RECIPE, store, guard);
+    if (access.denied) return errorReply(access.denied);
+    const { authorization } = access;
 
     const userIdText = params.get('user_id') ?? '';
-    if (!USER_ID_SYNTAX.test(userIdText)) return errorReply(API_ERRORS.userNotFound);
+    if (!USER_ID_SYNTAX.test(userIdText)) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
     const userId = Number(userIdText);
     const amount = parseMoney(params.get('balance') ?? '');
     const transactionId = params.get('transaction_id') || undefined;
-    if (!amount.ok || (transactionId !== undefined && !isValidIdempotencyKey(transactionId))) {
+    // A zero amount would be an empty entry: it is refused like any amount that cannot be applied.
+    if (!amount.ok || amount.value === 0n || (transactionId !== undefined && !isValidIdempotencyKey(transactionId))) {
       const exists = (await store.findUser({ id: userId })) !== undefined;
-      return errorReply(exists ? API_ERRORS.balanceNotUpdated : API_ERRORS.userNotFound);
+      return errorReply(await refusalOrReusedHash(exists ? API_ERRORS.balanceNotUpdated : API_ERRORS.userNotFound, authorization, store));
     }
 
     const result = await store.applyBalanceChange({
@@ -37,11 +39,14 @@ export const userBalanceUpdate: ApiMethod = {
       source: 'api',
       comment: `user_balance_update by ${params.get('u')}`,
       ...(transactionId !== undefined && { idempotencyKey: transactionId }),
+      ...(authorization !== undefined && { authorization }),
     });
     switch (result.kind) {
       case 'applied':
       case 'replayed':
         return xmlReply(updatedDocument(result.username, result.entry), result.kind === 'applied' ? 'balance_updated' : 'balance_update_replayed');
+      case 'hash_reused':
+        return errorReply(API_ERRORS.incorrectHash);
       case 'user_not_found':
         return errorReply(API_ERRORS.userNotFound);
       case 'out_of_range':

@@ -5,7 +5,8 @@
  */
 import { API_ERRORS, type ApiError } from '../../domain/api-errors.js';
 import { convert, requestedCurrency } from '../../domain/balance.js';
-import { textReply, type ApiMethod, type Reply } from '../api-method.js';
+import type { BalanceView } from '../../domain/balance.js';
+import { errorReply, textReply, type ApiMethod, type Reply } from '../api-method.js';
 
 // Longer than any token Tally or Kolmisoft issues: not worth a lookup.
 const MAX_TOKEN_LENGTH = 64;
@@ -13,21 +14,29 @@ const MAX_TOKEN_LENGTH = 64;
 export const userSimpleBalanceGet: ApiMethod = {
   names: ['user_simple_balance_get', 'simple_balance'],
   takesPathArgument: true,
-  async handle({ params, pathArgument }, { config, store }) {
+  async handle({ params, pathArgument }, { config, store, guard }) {
     const { settings } = config;
     if (!settings.allowApi) return plainError(API_ERRORS.apiDisabled);
     if (!settings.balanceGetEnabled) return plainError(API_ERRORS.featureDisabled);
 
     const token = pathArgument || params.get('id') || '';
-    const user = token !== '' && token.length <= MAX_TOKEN_LENGTH ? await store.findBalanceViewByUniquehash(token) : undefined;
-    // The token is the credential: an unknown one is a failed authentication.
-    if (user === undefined) return { ...plainError(API_ERRORS.userNotFound), authFailed: true };
+    let user: BalanceView | undefined;
+    // The token is the credential: looking one up is an authentication check, an unknown one a failure.
+    const denied = await guard(async () => {
+      user = token !== '' && token.length <= MAX_TOKEN_LENGTH ? await store.findBalanceViewByUniquehash(token) : undefined;
+      return user === undefined ? UNKNOWN_TOKEN : undefined;
+    });
+    if (denied === UNKNOWN_TOKEN) return { ...plainError(API_ERRORS.userNotFound), authFailed: true };
+    if (denied !== undefined || user === undefined) return errorReply(denied ?? API_ERRORS.internalError);
 
     // USER is not special here: no user context is passed, so it is an unknown code.
     const currency = requestedCurrency(params.get('currency'), undefined, config.currencies);
     return textReply(convert(user.balance, currency, settings.numberDigits), 'balance');
   },
 };
+
+/** `User was not found`, counted as a failed authentication. */
+const UNKNOWN_TOKEN: ApiError = Object.freeze({ ...API_ERRORS.userNotFound, authFailure: true });
 
 function plainError(error: ApiError): Reply {
   return textReply(error.text, error.key);

@@ -4,6 +4,12 @@
  */
 import type { Migration } from '../sqlite/migrations.js';
 
+/** Fills idempotency_keys from the ledger: after migration 5, and after a copy of the ledger. */
+export const REBUILD_IDEMPOTENCY_KEYS = `
+  INSERT INTO idempotency_keys (key, entry_id)
+    SELECT idempotency_key, CASE WHEN count(*) = 1 THEN max(id) END
+    FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key`;
+
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -103,6 +109,29 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         expires_at BIGINT NOT NULL        -- ms since the epoch
       );
       CREATE INDEX signature_nonces_by_expiry ON signature_nonces (expires_at);
+    `,
+  },
+  // Version 4 is SQLite's covering lookup index; PostgreSQL's plan needs none.
+  {
+    version: 5,
+    name: 'one namespace for idempotency keys; the hashes that authorised API writes',
+    sql: `
+      -- A key names one change, whatever its source. A key that two sources used before keys were
+      -- shared keeps both entries and has no entry here (NULL): it is refused from now on.
+      CREATE TABLE idempotency_keys (
+        key      TEXT PRIMARY KEY,
+        entry_id BIGINT                  -- a ledger entry (never deleted: no foreign key, so TRUNCATE meets the immutability trigger)
+      );
+      ${REBUILD_IDEMPOTENCY_KEYS};
+      DROP INDEX ledger_entries_by_key;
+
+      -- Kolmisoft's hash runs values together, so one hash fits several splits of them: a write
+      -- records the hash with a digest of the request it authorised, and refuses it for any other.
+      CREATE TABLE request_hashes (
+        hash       TEXT PRIMARY KEY,      -- lower-case hex
+        request    TEXT NOT NULL,         -- SHA-256 hex of the method and its named parameters
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
     `,
   },
 ];

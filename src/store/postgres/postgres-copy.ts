@@ -5,6 +5,7 @@ import { formatRate } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { inTransaction } from './connection.js';
+import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
   money,
   moneyParameter,
@@ -25,7 +26,7 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
   const result = await db.query<Record<string, string>>(
     `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
             (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
-            (SELECT count(*) FROM rate_changes) AS rate_changes,
+            (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
             (SELECT coalesce(sum(balance), 0)::text FROM users) AS balance_sum,
             (SELECT coalesce(sum(amount), 0)::text FROM ledger_entries) AS ledger_sum`,
   );
@@ -36,6 +37,7 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
     users: Number(row.users),
     ledgerEntries: Number(row.ledger_entries),
     rateChanges: Number(row.rate_changes),
+    requestHashes: Number(row.request_hashes),
     balanceSum: money(row.balance_sum ?? '0'),
     ledgerSum: money(row.ledger_sum ?? '0'),
   };
@@ -82,6 +84,15 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
   }
   const changes = await pool.query<RateChangeRow>('SELECT currency, old_rate::text, new_rate::text, source, created_at FROM rate_changes ORDER BY id');
   yield { table: 'rate_changes', rows: changes.rows.map(toRateChange) };
+  for (let after = ''; ; ) {
+    const page = await pool.query<{ hash: string; request: string; created_at: Date }>(
+      `SELECT hash, request, created_at FROM request_hashes WHERE hash > $1 ORDER BY hash LIMIT ${BATCH}`,
+      [after],
+    );
+    if (page.rows.length === 0) break;
+    yield { table: 'request_hashes', rows: page.rows.map((row) => ({ hash: row.hash, request: row.request, createdAt: row.created_at.toISOString() })) };
+    after = page.rows.at(-1)!.hash;
+  }
 }
 
 /** Writes batches into an empty database in one transaction, ids kept, with multi-row inserts. */
@@ -92,7 +103,7 @@ export async function importTables(
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
     // No other writer may slip in between the emptiness check and the copy.
-    await client.query('LOCK TABLE currencies, settings, users, ledger_entries, rate_changes IN EXCLUSIVE MODE');
+    await client.query('LOCK TABLE currencies, settings, users, ledger_entries, rate_changes, idempotency_keys, request_hashes IN EXCLUSIVE MODE');
     const summary = await summarize(client);
     if (summary.currencies + summary.settings + summary.users > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
@@ -101,6 +112,8 @@ export async function importTables(
       await insertBatch(client, batch);
       onRows?.(batch.table, batch.rows.length);
     }
+    // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
+    await client.query(REBUILD_IDEMPOTENCY_KEYS);
     for (const table of ['users', 'ledger_entries', 'rate_changes']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM ${table}), 1))`);
     }
@@ -166,6 +179,12 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
           batch.rows.map((r) => r.source),
           batch.rows.map((r) => r.createdAt),
         ],
+      );
+      return;
+    case 'request_hashes':
+      await client.query(
+        'INSERT INTO request_hashes (hash, request, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])',
+        [batch.rows.map((h) => h.hash), batch.rows.map((h) => h.request), batch.rows.map((h) => h.createdAt)],
       );
       return;
   }

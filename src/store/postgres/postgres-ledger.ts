@@ -5,10 +5,11 @@
 import type pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
-import { MONEY_LIMIT_UNITS } from '../../domain/money.js';
+import { isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
+import type { RequestAuthorization } from '../../domain/hash.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
-import { inTransaction, isUniqueViolation, named, NUL } from './connection.js';
+import { inTransaction, isUniqueViolation, named, NUL, type Queryable } from './connection.js';
 import { money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
 
 const IMPORT_BATCH = 1000;
@@ -18,14 +19,15 @@ const MONEY_LIMIT = MONEY_LIMIT_UNITS.toString();
 
 /**
  * Applies one balance change and writes its entry. The common case is one statement, so one
- * round trip and one implicit transaction: the guarded UPDATE and the INSERT of its entry
- * commit together or not at all. A key used before makes the INSERT, and so the whole
- * statement, fail on the unique index; the first entry is then looked up and replayed.
+ * round trip and one implicit transaction: the guarded UPDATE, the INSERT of its entry, of its
+ * idempotency key and of the hash that authorised it commit together or not at all. Anything
+ * else (a key or hash seen before, no such user, a balance out of range, a deadlock with a
+ * concurrent change) falls to `applyCarefully`, which decides step by step.
  */
 export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult> {
   if ('usernameKey' in change.user && change.user.usernameKey.includes(NUL)) return { kind: 'user_not_found' };
-  const [column, value] = 'id' in change.user ? ['id', change.user.id] : ['username_key', change.user.usernameKey];
-  const amount = moneyParameter(change.amount);
+  const [column, value] = userColumn(change);
+  const authorization = change.authorization;
   let applied: pg.QueryResult<LedgerRow & { username: string }>;
   try {
     applied = await pool.query<LedgerRow & { username: string }>(
@@ -38,45 +40,118 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
          ), entry AS (
            INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
            SELECT id, $2::numeric, balance, $4, $5, $6 FROM changed
-           RETURNING id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at
+           RETURNING ${RETURNED_ENTRY}
+         ), keyed AS (
+           INSERT INTO idempotency_keys (key, entry_id) SELECT idempotency_key, id FROM entry WHERE idempotency_key IS NOT NULL
+         ), hashed AS (
+           INSERT INTO request_hashes (hash, request) SELECT $7::text, $8::text FROM entry WHERE $7::text IS NOT NULL
          )
          SELECT entry.*, changed.username FROM entry JOIN changed ON changed.id = entry.user_id`,
-        [value, amount, MONEY_LIMIT, change.source, change.comment, change.idempotencyKey ?? null],
+        [value, moneyParameter(change.amount), MONEY_LIMIT, change.source, change.comment, change.idempotencyKey ?? null, authorization?.hash ?? null, authorization?.request ?? null],
       ),
     );
   } catch (error) {
-    if (change.idempotencyKey !== undefined && isUniqueViolation(error, 'ledger_entries_by_key')) {
-      return (await replayOf(pool, change)) ?? { kind: 'duplicate_key' };
-    }
+    if (isUniqueViolation(error) || isDeadlock(error)) return applyCarefully(pool, change);
     throw error;
   }
   const row = applied.rows[0];
   if (row !== undefined) return { kind: 'applied', entry: toLedgerEntry(row), username: row.username };
-  // Nothing changed: no such user (answered first, as the spec orders it), or out of range. A
-  // retry of a change that was applied is still a replay, even if the amount would now leave
-  // the allowed range.
-  const exists = await pool.query(`SELECT 1 FROM users WHERE ${column} = $1`, [value]);
-  if (exists.rowCount === 0) return { kind: 'user_not_found' };
-  const replay = change.idempotencyKey === undefined ? undefined : await replayOf(pool, change);
-  return replay ?? { kind: 'out_of_range' };
+  return applyCarefully(pool, change);
 }
 
-/** The first answer again for a key seen before with the same change; duplicate_key for another. */
-async function replayOf(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult | undefined> {
-  const seen = await pool.query<LedgerRow & { username: string; username_key: string }>(
-    named(
-      'entry_by_key',
-      `SELECT e.id, e.user_id, e.amount::text, e.balance_after::text, e.source, e.comment, e.idempotency_key, e.created_at,
-              u.username, u.username_key
-       FROM ledger_entries e JOIN users u ON u.id = e.user_id WHERE e.source = $1 AND e.idempotency_key = $2`,
-      [change.source, change.idempotencyKey],
-    ),
+const RETURNED_ENTRY = 'id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at';
+// How often the careful path starts again after losing a race for a key or a deadlock.
+const CAREFUL_ATTEMPTS = 3;
+
+function userColumn(change: BalanceChange): ['id' | 'username_key', number | string] {
+  return 'id' in change.user ? ['id', change.user.id] : ['username_key', change.user.usernameKey];
+}
+
+/**
+ * The same change, one decision at a time in one transaction, in the order the answers rank:
+ * a reused hash, no such user, a key seen before (a replay or a refusal), a balance out of range.
+ * Locks are taken in the fast statement's order (the user's row first), so the two paths cannot
+ * deadlock each other on the key or the hash.
+ */
+async function applyCarefully(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult> {
+  const client = await pool.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      await client.query('BEGIN');
+      try {
+        const result = await decide(client, change);
+        // Only a change or a replay keeps what it wrote (the entry, the key, the hash claimed).
+        await client.query(result.kind === 'applied' || result.kind === 'replayed' ? 'COMMIT' : 'ROLLBACK');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (attempt < CAREFUL_ATTEMPTS && (isUniqueViolation(error) || isDeadlock(error))) continue;
+        throw error;
+      }
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function decide(client: pg.PoolClient, change: BalanceChange): Promise<BalanceChangeResult> {
+  const [column, value] = userColumn(change);
+  const authorization = change.authorization;
+  const found = await client.query<{ id: string; username: string; balance: string }>(
+    `SELECT id, username, balance::text FROM users WHERE ${column} = $1 FOR UPDATE`,
+    [value],
   );
-  const row = seen.rows[0];
-  if (row === undefined) return undefined;
-  const sameUser = 'id' in change.user ? Number(row.user_id) === change.user.id : row.username_key === change.user.usernameKey;
-  if (!sameUser || money(row.amount) !== change.amount) return { kind: 'duplicate_key' };
-  return { kind: 'replayed', entry: toLedgerEntry(row), username: row.username };
+  const user = found.rows[0];
+  if (authorization !== undefined) {
+    // Claimed while the user's row is locked; waits for a concurrent claim of the same hash.
+    const fits = user === undefined ? !(await hashReusedOn(client, authorization)) : await claimHash(client, authorization);
+    if (!fits) return { kind: 'hash_reused' };
+  }
+  if (user === undefined) return { kind: 'user_not_found' };
+  if (change.idempotencyKey !== undefined) {
+    const seen = await client.query<LedgerRow & { entry_id: string | null }>(
+      `SELECT k.entry_id, e.id, e.user_id, e.amount::text, e.balance_after::text, e.source, e.comment, e.idempotency_key, e.created_at
+       FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = $1`,
+      [change.idempotencyKey],
+    );
+    const row = seen.rows[0];
+    if (row !== undefined) {
+      const sameChange = row.entry_id !== null && row.user_id === user.id && money(row.amount) === change.amount;
+      if (!sameChange) return { kind: 'duplicate_key' };
+      // The first entry's user is this one, so its name is the one just read.
+      return { kind: 'replayed', entry: toLedgerEntry(row), username: user.username };
+    }
+  }
+  const balanceAfter = money(user.balance) + change.amount;
+  if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
+  await client.query('UPDATE users SET balance = $2 WHERE id = $1', [user.id, moneyParameter(balanceAfter)]);
+  const entry = await client.query<LedgerRow>(
+    `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${RETURNED_ENTRY}`,
+    [user.id, moneyParameter(change.amount), moneyParameter(balanceAfter), change.source, change.comment, change.idempotencyKey ?? null],
+  );
+  const inserted = entry.rows[0]!;
+  if (change.idempotencyKey !== undefined) {
+    await client.query('INSERT INTO idempotency_keys (key, entry_id) VALUES ($1, $2)', [change.idempotencyKey, inserted.id]);
+  }
+  return { kind: 'applied', entry: toLedgerEntry(inserted), username: user.username };
+}
+
+/** True when the hash is recorded for another request. */
+export async function hashReusedOn(db: Queryable, authorization: RequestAuthorization): Promise<boolean> {
+  const recorded = await db.query<{ request: string }>(named('hashed_request', 'SELECT request FROM request_hashes WHERE hash = $1', [authorization.hash]));
+  const request = recorded.rows[0]?.request;
+  return request !== undefined && request !== authorization.request;
+}
+
+/** Claims the hash for this request inside the caller's transaction; false when it is another request's. */
+export async function claimHash(client: pg.PoolClient, authorization: RequestAuthorization): Promise<boolean> {
+  await client.query('INSERT INTO request_hashes (hash, request) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [authorization.hash, authorization.request]);
+  return !(await hashReusedOn(client, authorization));
+}
+
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string }).code === '40P01';
 }
 
 export async function ledgerEntries(pool: pg.Pool, userId: number, limit: number): Promise<readonly LedgerEntry[]> {

@@ -9,10 +9,12 @@ import type { Currency } from '../../domain/currency.js';
 import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
+import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
+  AuthFailureCount,
   CopiedTable,
   DatabaseSummary,
   TableBatch,
@@ -32,7 +34,7 @@ import type {
 import { AUTH_FAILURE_MEMORY_MS } from '../store.js';
 import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
-import { applyBalanceChange, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
+import { applyBalanceChange, claimHash, hashReusedOn, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { createPool, inTransaction, isUniqueViolation, migrate, named, NUL, parsePgLocation, type Queryable } from './connection.js';
 import {
   money,
@@ -185,11 +187,16 @@ class PostgresStore implements Store {
     });
   }
 
-  async updateRate(code: string, rate: Decimal, source: LedgerSource): Promise<'updated' | 'not_found'> {
+  async updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
     return inTransaction(this.pool, async (client) => {
       const text = formatRate(rate);
       const old = await client.query<{ rate: string }>('SELECT rate::text FROM currencies WHERE code = $1 AND NOT is_system FOR UPDATE', [code]);
       const oldRate = old.rows[0]?.rate;
+      if (authorization !== undefined) {
+        // Nothing else is written when the hash is another request's, so the claim may commit.
+        const fits = oldRate === undefined ? !(await hashReusedOn(client, authorization)) : await claimHash(client, authorization);
+        if (!fits) return 'hash_reused';
+      }
       if (oldRate === undefined) return 'not_found';
       await client.query('UPDATE currencies SET rate = $2 WHERE code = $1', [code, text]);
       await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES ($1, $2, $3, $4)', [code, oldRate, text, source]);
@@ -292,6 +299,10 @@ class PostgresStore implements Store {
     }
   }
 
+  async isHashReused(authorization: RequestAuthorization): Promise<boolean> {
+    return hashReusedOn(this.pool, authorization);
+  }
+
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
     return applyBalanceChange(this.pool, change);
   }
@@ -320,10 +331,10 @@ class PostgresStore implements Store {
     return importTables(this.pool, batches, onRows);
   }
 
-  async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<number | undefined> {
+  async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount> {
     // One statement: concurrent failures on several nodes each add one, none is lost.
     // A window that has run out starts again at 1. Every SET expression reads the old row.
-    const result = await this.pool.query<{ blocked_until: string }>(
+    const result = await this.pool.query<{ failures: number; window_start: string; blocked_until: string }>(
       named(
         'count_auth_failure',
         `INSERT INTO auth_failures AS f (address, window_start, failures, blocked_until)
@@ -333,12 +344,13 @@ class PostgresStore implements Store {
            failures = CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN 1 ELSE f.failures + 1 END,
            blocked_until = CASE WHEN (CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN 1 ELSE f.failures + 1 END) >= $3::integer
                                 THEN greatest(f.blocked_until, $2::bigint + $5::bigint) ELSE f.blocked_until END
-         RETURNING blocked_until`,
+         RETURNING failures, window_start, blocked_until`,
         [address, nowMs, rule.limit, rule.windowMs, rule.cooldownMs],
       ),
     );
-    const blockedUntil = Number(result.rows[0]?.blocked_until ?? 0);
-    return blockedUntil > nowMs ? blockedUntil : undefined;
+    const row = result.rows[0]!;
+    const blockedUntil = Number(row.blocked_until);
+    return { failures: row.failures, windowStartMs: Number(row.window_start), blockedUntilMs: blockedUntil > nowMs ? blockedUntil : undefined };
   }
 
   async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {

@@ -9,6 +9,12 @@ export interface Migration {
   readonly sql: string;
 }
 
+/** Fills idempotency_keys from the ledger: after migration 5, and after a copy of the ledger. */
+export const REBUILD_IDEMPOTENCY_KEYS = `
+  INSERT INTO idempotency_keys (key, entry_id)
+    SELECT idempotency_key, CASE WHEN count(*) = 1 THEN max(id) END
+    FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -124,4 +130,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX users_balance_lookup ON users (username_key, id, username, currency, balance);
     `,
   },
+  {
+    version: 5,
+    name: 'one namespace for idempotency keys; the hashes that authorised API writes',
+    sql: `
+      -- A key names one change, whatever its source. A key that two sources used before keys were
+      -- shared keeps both entries and has no entry here (NULL): it is refused from now on.
+      CREATE TABLE idempotency_keys (
+        key      TEXT PRIMARY KEY,
+        entry_id INTEGER                 -- a ledger entry (entries are never deleted)
+      ) STRICT, WITHOUT ROWID;
+      ${REBUILD_IDEMPOTENCY_KEYS};
+      DROP INDEX ledger_entries_by_key;
+
+      -- Kolmisoft's hash runs values together, so one hash fits several splits of them: a write
+      -- records the hash with a digest of the request it authorised, and refuses it for any other.
+      CREATE TABLE request_hashes (
+        hash       TEXT PRIMARY KEY,      -- lower-case hex
+        request    TEXT NOT NULL,         -- SHA-256 hex of the method and its named parameters
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
+

@@ -4,6 +4,7 @@ import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
+import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
   LEDGER_COLUMNS,
   toCurrency,
@@ -24,7 +25,7 @@ export function summarize(db: Database.Database): DatabaseSummary {
     .prepare(
       `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
               (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
-              (SELECT count(*) FROM rate_changes) AS rate_changes,
+              (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
               (SELECT coalesce(sum(balance / 1000000), 0) FROM users) AS balance_units,
               (SELECT coalesce(sum(balance % 1000000), 0) FROM users) AS balance_micros,
               (SELECT coalesce(sum(amount / 1000000), 0) FROM ledger_entries) AS ledger_units,
@@ -38,6 +39,7 @@ export function summarize(db: Database.Database): DatabaseSummary {
     users: Number(row.users),
     ledgerEntries: Number(row.ledger_entries),
     rateChanges: Number(row.rate_changes),
+    requestHashes: Number(row.request_hashes),
     // Summed as whole units and millionths apart: a million large balances overflow int64 in one sum.
     balanceSum: (row.balance_units ?? 0n) * 1_000_000n + (row.balance_micros ?? 0n),
     ledgerSum: (row.ledger_units ?? 0n) * 1_000_000n + (row.ledger_micros ?? 0n),
@@ -78,6 +80,13 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
   }
   const changes = db.prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes ORDER BY id').all() as RateChangeRow[];
   yield { table: 'rate_changes', rows: changes.map(toRateChange) };
+  const hashes = db.prepare(`SELECT hash, request, created_at FROM request_hashes WHERE hash > ? ORDER BY hash LIMIT ${BATCH}`);
+  for (let after = ''; ; ) {
+    const rows = hashes.all(after) as { hash: string; request: string; created_at: string }[];
+    if (rows.length === 0) break;
+    yield { table: 'request_hashes', rows: rows.map((row) => ({ hash: row.hash, request: row.request, createdAt: row.created_at })) };
+    after = rows.at(-1)!.hash;
+  }
 }
 
 /** Writes batches into an empty database in one transaction, ids kept. */
@@ -99,6 +108,7 @@ export async function importTables(
       )
       .safeIntegers(true),
     rateChange: db.prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at) VALUES (?, ?, ?, ?, ?)'),
+    requestHash: db.prepare('INSERT INTO request_hashes (hash, request, created_at) VALUES (?, ?, ?)'),
   };
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -129,9 +139,14 @@ export async function importTables(
             insert.rateChange.run(r.currency, r.oldRate === undefined ? null : formatRate(r.oldRate), formatRate(r.newRate), r.source, r.createdAt);
           }
           break;
+        case 'request_hashes':
+          for (const h of batch.rows) insert.requestHash.run(h.hash, h.request, h.createdAt);
+          break;
       }
       onRows?.(batch.table, batch.rows.length);
     }
+    // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
+    db.exec(REBUILD_IDEMPOTENCY_KEYS);
     db.exec('COMMIT');
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { TallyError } from '../../domain/errors.js';
+import type { RequestAuthorization } from '../../domain/hash.js';
 import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
 import { isMoneyInRange } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
@@ -39,7 +40,14 @@ export class SqliteLedger {
         `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
       ),
-      entryByKey: prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE source = ? AND idempotency_key = ?`),
+      // A key whose entry_id is NULL was used by two sources before keys were shared: refused.
+      keyedEntry: prepare(
+        `SELECT k.entry_id, ${LEDGER_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}
+         FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = ?`,
+      ),
+      insertKey: prepare('INSERT INTO idempotency_keys (key, entry_id) VALUES (?, ?)'),
+      hashedRequest: prepare('SELECT request FROM request_hashes WHERE hash = ?').pluck(),
+      insertHash: prepare('INSERT INTO request_hashes (hash, request) VALUES (?, ?)'),
       entriesOfUser: prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
       counts: prepare('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS entries'),
       // SQLite's bare-column rule: with max(id), balance_after comes from the newest entry.
@@ -87,29 +95,57 @@ export class SqliteLedger {
   /** Sets the balance and writes the entry. Runs inside the caller's transaction. */
   append(userId: bigint, amount: bigint, balanceAfter: bigint, source: LedgerSource, comment: string, key: string | null): LedgerEntry {
     this.statements.setBalance.run(balanceAfter, userId);
-    return toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
+    const entry = toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
+    if (key !== null) this.statements.insertKey.run(key, entry.id);
+    return entry;
   }
 
   /** One balance change; runs inside the caller's write transaction. */
   applyChange(change: BalanceChange): BalanceChangeResult {
     const s = this.statements;
+    const authorization = change.authorization;
+    const hashedRequest = authorization && (s.hashedRequest.get(authorization.hash) as string | undefined);
+    // A hash recorded for another request is answered before anything else, so it tells nothing.
+    if (hashedRequest !== undefined && hashedRequest !== authorization!.request) return { kind: 'hash_reused' };
     const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
       | Pick<UserRow, 'id' | 'username' | 'balance'>
       | undefined;
-    // No user is answered first, as the spec orders it (users are never deleted, so no replay is lost).
+    // No user is answered next, as the spec orders it (users are never deleted, so no replay is lost).
     if (user === undefined) return { kind: 'user_not_found' };
+    let result: BalanceChangeResult | undefined;
     if (change.idempotencyKey !== undefined) {
-      const seen = s.entryByKey.get(change.source, change.idempotencyKey) as LedgerRow | undefined;
-      if (seen !== undefined) return this.replay(seen, change);
+      const seen = s.keyedEntry.get(change.idempotencyKey) as (LedgerRow & { entry_id: bigint | null }) | undefined;
+      if (seen !== undefined) result = this.replay(seen, change);
     }
-    const balanceAfter = user.balance + change.amount;
-    if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
-    const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
-    return { kind: 'applied', entry, username: user.username };
+    if (result === undefined) {
+      const balanceAfter = user.balance + change.amount;
+      if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
+      const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
+      result = { kind: 'applied', entry, username: user.username };
+    }
+    // A replay records its hash too: the hash then fits this request only, like any other write's.
+    if (result.kind !== 'duplicate_key' && authorization !== undefined && hashedRequest === undefined) {
+      s.insertHash.run(authorization.hash, authorization.request);
+    }
+    return result;
+  }
+
+  /** True when the hash was recorded for another request. */
+  isHashReused(authorization: RequestAuthorization): boolean {
+    const request = this.statements.hashedRequest.get(authorization.hash) as string | undefined;
+    return request !== undefined && request !== authorization.request;
+  }
+
+  /** Records the hash of a write that changed something, unless it is recorded already. */
+  recordHash(authorization: RequestAuthorization): void {
+    if (this.statements.hashedRequest.get(authorization.hash) === undefined) {
+      this.statements.insertHash.run(authorization.hash, authorization.request);
+    }
   }
 
   /** A key seen before: the first answer again when it is the same change, a refusal otherwise. */
-  private replay(seen: LedgerRow, change: BalanceChange): BalanceChangeResult {
+  private replay(seen: LedgerRow & { entry_id: bigint | null }, change: BalanceChange): BalanceChangeResult {
+    if (seen.entry_id === null) return { kind: 'duplicate_key' };
     const sameUser = 'id' in change.user ? BigInt(change.user.id) === seen.user_id : this.isUser(seen.user_id, change.user.usernameKey);
     if (!sameUser || seen.amount !== change.amount) return { kind: 'duplicate_key' };
     return { kind: 'replayed', entry: toLedgerEntry(seen), username: this.statements.usernameById.get(seen.user_id) as string };

@@ -7,10 +7,12 @@ import type { Currency } from '../../domain/currency.js';
 import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
+import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
+  AuthFailureCount,
   CopiedTable,
   DatabaseSummary,
   TableBatch,
@@ -148,7 +150,7 @@ class SqliteStore implements Store {
           failures = CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END,
           blocked_until = CASE WHEN (CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END) >= :limit
                                THEN max(blocked_until, :now + :cooldown) ELSE blocked_until END
-        RETURNING blocked_until`).pluck(),
+        RETURNING failures, window_start, blocked_until`),
       blockedClients: prepare('SELECT address, blocked_until FROM auth_failures WHERE blocked_until > ?'),
       claimNonce: prepare('INSERT INTO signature_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING'),
       purgeNonces: prepare('DELETE FROM signature_nonces WHERE expires_at < ?'),
@@ -242,14 +244,16 @@ class SqliteStore implements Store {
       });
   }
 
-  async updateRate(code: string, rate: Decimal, source: LedgerSource): Promise<'updated' | 'not_found'> {
+  async updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
     const s = this.statements;
     return this.write(() => {
+        if (authorization !== undefined && this.ledger.isHashReused(authorization)) return 'hash_reused';
         const row = s.currencyByCode.get(code) as CurrencyRow | undefined;
         if (row === undefined || row.is_system === 1) return 'not_found';
         const text = formatRate(rate);
         s.setRate.run(text, code);
         s.insertRateChange.run(code, row.rate, text, source);
+        if (authorization !== undefined) this.ledger.recordHash(authorization);
         return 'updated';
       });
   }
@@ -309,6 +313,10 @@ class SqliteStore implements Store {
     }
   }
 
+  async isHashReused(authorization: RequestAuthorization): Promise<boolean> {
+    return this.ledger.isHashReused(authorization);
+  }
+
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
     return this.write(() => this.ledger.applyChange(change));
   }
@@ -359,8 +367,8 @@ class SqliteStore implements Store {
     return this.onOwnConnection((db) => importTables(db, batches, onRows));
   }
 
-  async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<number | undefined> {
-    const blockedUntil = await this.write(
+  async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount> {
+    const row = await this.write(
       () =>
         this.statements.countAuthFailure.get({
           address,
@@ -368,9 +376,13 @@ class SqliteStore implements Store {
           limit: rule.limit,
           window: rule.windowMs,
           cooldown: rule.cooldownMs,
-        }) as number,
+        }) as { failures: number; window_start: number; blocked_until: number },
     );
-    return blockedUntil > nowMs ? blockedUntil : undefined;
+    return {
+      failures: row.failures,
+      windowStartMs: row.window_start,
+      blockedUntilMs: row.blocked_until > nowMs ? row.blocked_until : undefined,
+    };
   }
 
   async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {
