@@ -1,43 +1,101 @@
 /**
  * Which address a request counts against. By default the TCP peer; behind load balancers
- * listed in `trusted_proxies`, the nearest X-Forwarded-For hop that is not one of them. An
- * untrusted peer's X-Forwarded-For is ignored: anyone can write that header.
+ * listed in `trusted_proxies`, the nearest forwarded hop that is not one of them. An untrusted
+ * peer's forwarding headers are ignored: anyone can write them. Every address is in the
+ * canonical form of domain/ip-address.ts, so the trust check and the throttle agree on who is who.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import { canonicalIp, hopAddress, unparsedHopBucket } from '../domain/ip-address.js';
 
 const proxyLists = new WeakMap<readonly string[], BlockList>();
 
 export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[]): string {
-  const peer = normalizeAddress(req.socket.remoteAddress ?? '');
+  const socketAddress = req.socket.remoteAddress ?? '';
+  const peer = canonicalIp(socketAddress) ?? socketAddress;
   if (trustedProxies.length === 0) return peer;
   const trusted = proxyListOf(trustedProxies);
   if (!isTrusted(trusted, peer)) return peer;
-  const header = req.headers['x-forwarded-for'];
-  if (header === undefined) return peer;
+  const hops = forwardedHops(req.headers);
   // Right to left: each trusted hop vouches for the one before it.
-  const hops = (Array.isArray(header) ? header.join(',') : header).split(',');
   let client = peer;
   for (let index = hops.length - 1; index >= 0; index--) {
-    const hop = normalizeAddress(hops[index]!.trim());
-    if (isIP(hop) === 0) break; // a damaged header: the last good hop stands
+    const hop = hopAddress(hops[index]!);
+    // A hop a trusted proxy wrote but nobody can read is a client of its own: counting it
+    // against the proxy (or the hop after it) would let one client lock out everyone behind it.
+    if (hop === undefined) return unparsedHopBucket(hops[index]!);
     client = hop;
     if (!isTrusted(trusted, hop)) break;
   }
   return client;
 }
 
-/** `::ffff:192.0.2.1` is the IPv4 client 192.0.2.1 on a dual-stack socket. */
-function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+/**
+ * The hops a request names, nearest to the client first: X-Forwarded-For's when it has one
+ * (balancers that append to it pass a client's own Forwarded through untouched), else the
+ * `for=` of each RFC 7239 Forwarded element. Repeated headers are read as one, in order.
+ */
+export function forwardedHops(headers: IncomingHttpHeaders): string[] {
+  const xff = headers['x-forwarded-for'];
+  if (xff !== undefined) return (Array.isArray(xff) ? xff.join(',') : xff).split(',');
+  const forwarded = headers['forwarded'];
+  if (forwarded === undefined) return [];
+  return forwardedForValues(Array.isArray(forwarded) ? forwarded.join(',') : forwarded);
+}
+
+/**
+ * RFC 7239 section 4: elements split by commas, pairs by semicolons, a value a token or a
+ * quoted-string. Each element gives its `for` value, or its whole text when it has none (which
+ * then parses as no address).
+ */
+export function forwardedForValues(header: string): string[] {
+  const values: string[] = [];
+  for (const element of splitOutsideQuotes(header, ',')) {
+    let value: string | undefined;
+    for (const pair of splitOutsideQuotes(element, ';')) {
+      const equals = pair.indexOf('=');
+      if (equals === -1 || pair.slice(0, equals).trim().toLowerCase() !== 'for') continue;
+      value = unquote(pair.slice(equals + 1).trim());
+      break;
+    }
+    values.push(value ?? element);
+  }
+  return values;
+}
+
+/** Splits at `separator` where it is not inside a quoted-string. */
+function splitOutsideQuotes(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (quoted && char === '\\') index++;
+    else if (char === '"') quoted = !quoted;
+    else if (!quoted && char === separator) {
+      parts.push(text.slice(start, index));
+      start = index + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** A quoted-string's content with its escapes undone; a token as it is. */
+function unquote(value: string): string {
+  if (!value.startsWith('"')) return value;
+  const end = value.length > 1 && value.endsWith('"') ? value.length - 1 : value.length;
+  return value.slice(1, end).replace(/\\(.)/g, '$1');
 }
 
 function isTrusted(list: BlockList, address: string): boolean {
-  const family = isIP(address);
-  return family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  // A zone id names a link, not another host: the address is checked without it.
+  const bare = address.split('%', 1)[0]!;
+  const family = isIP(bare);
+  return family !== 0 && list.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** The settings' list as a BlockList, built once per settings version. */
+/** The settings' list (canonical entries, see domain/proxies.ts) as a BlockList, built once per settings version. */
 function proxyListOf(entries: readonly string[]): BlockList {
   const known = proxyLists.get(entries);
   if (known !== undefined) return known;

@@ -20,11 +20,18 @@ export interface Route {
   readonly argument: string;
 }
 
+/** A known method whose path argument has a broken percent escape (answered 400). */
+export interface MalformedRoute {
+  readonly malformed: true;
+  /** The name as requested, for the request log: never the argument. */
+  readonly name: string;
+}
+
 /**
- * The route for a path; undefined for an unknown API (answered 404), 'malformed' for a path
- * argument with a broken percent escape (400). A trailing slash is ignored.
+ * The route for a path; undefined for an unknown API (answered 404), a MalformedRoute for a
+ * path argument with a broken percent escape (400). A trailing slash is ignored.
  */
-export function resolveRoute(path: string): Route | 'malformed' | undefined {
+export function resolveRoute(path: string): Route | MalformedRoute | undefined {
   if (!path.startsWith(API_PREFIX)) return undefined;
   const rest = path.endsWith('/') ? path.slice(API_PREFIX.length, -1) : path.slice(API_PREFIX.length);
   const slash = rest.indexOf('/');
@@ -33,7 +40,7 @@ export function resolveRoute(path: string): Route | 'malformed' | undefined {
   const method = METHODS_BY_NAME.get(name);
   if (method === undefined || (rawArgument !== '' && !method.takesPathArgument)) return undefined;
   const argument = decodePathSegment(rawArgument);
-  return argument === undefined ? 'malformed' : { method, name, argument };
+  return argument === undefined ? { malformed: true, name } : { method, name, argument };
 }
 
 function decodePathSegment(segment: string): string | undefined {

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import type { Params } from '../domain/hash.js';
+import { canonicalIp } from '../domain/ip-address.js';
 import type { Settings } from '../domain/settings.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../logging.js';
@@ -127,7 +128,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
   try {
     answered = await answer(req, client, settings, deps);
   } catch (error) {
-    const logPath = unknownPathForLog(pathOf(req.url ?? ''));
+    const logPath = pathForLog(pathOf(originFormOf(req.url ?? '/')));
     if (res.destroyed || req.socket.destroyed) {
       // The client hung up mid-body: nobody to answer, and nothing went wrong on our side.
       deps.logger.info({ reqId: requestId, client, method: req.method, path: logPath, outcome: 'client_gone' }, 'request');
@@ -172,7 +173,7 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
     if (ops !== undefined) return { reply: await answerOps(ops, req.method, deps), api: ops, logPath: path };
     return { reply: errorReply(API_ERRORS.noSuchApi), api: 'unknown', logPath: unknownPathForLog(path) };
   }
-  if (route === 'malformed') return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath: unknownPathForLog(path) };
+  if ('malformed' in route) return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath: API_PREFIX + route.name };
   const api = route.method.names[0]!;
   const done = (reply: Reply): Answered => ({ reply, api, logPath: API_PREFIX + route.name });
 
@@ -340,7 +341,7 @@ function answerRaw(socket: Socket, reply: Reply, deps: ApiServerDeps, parserErro
   setTimeout(() => socket.destroy(), DISCARD_GRACE_MS).unref();
   deps.metrics.recordRequest('unknown', reply.outcome, 0);
   // No request was parsed, so only the peer is known (and no X-Forwarded-For is believed).
-  const client = socket.remoteAddress ?? '';
+  const client = canonicalIp(socket.remoteAddress ?? '') ?? socket.remoteAddress ?? '';
   deps.logger.info({ reqId: requestId, client, status: reply.status, outcome: reply.outcome, parserError }, 'request');
 }
 
@@ -365,11 +366,19 @@ function pathOf(url: string): string {
 }
 
 /**
- * An unknown path as logged: `/billing/api/NAME` at most, or only the first segment of any other
- * path, since what follows may be a uniquehash token sent to a mistyped address; and never an
- * attacker's megabyte.
+ * Any path as logged: an ops path as itself, a known method as `/billing/api/NAME` (never its
+ * argument, which may be a uniquehash token), anything else as its prefix only.
+ */
+function pathForLog(path: string): string {
+  if (OPS_PATHS.has(path)) return path;
+  const route = resolveRoute(path);
+  return route === undefined ? unknownPathForLog(path) : API_PREFIX + route.name;
+}
+
+/**
+ * An unknown path as logged: `/billing/api/` or `/`. Any segment of it may be a uniquehash
+ * token sent to a mistyped address (`/billing/api/<token>`, `/<token>`), so none is kept.
  */
 function unknownPathForLog(path: string): string {
-  const kept = path.startsWith(API_PREFIX) ? path.split('/', 4).join('/') : path.split('/', 2).join('/');
-  return kept.length > 100 ? kept.slice(0, 100) + '…' : kept;
+  return path.startsWith(API_PREFIX) ? API_PREFIX : '/';
 }

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { RunningServer } from '../../src/app.js';
 import { signRequest } from '../../examples/signed-client.js';
-import { balanceXml, errorXml, execSql, rawRequest, startTestServer } from '../support/fixtures.js';
+import { balanceXml, errorXml, eventually, execSql, rawRequest, startTestServer } from '../support/fixtures.js';
 import { API_PATH, assertAnswer, parseRaw, send, type Answer, type Harness } from './helpers.js';
 import { FORM, startHardenedHarness } from './hardening-helpers.js';
 import { updatedXml, UPDATE_PATH } from './write-helpers.js';
@@ -152,8 +152,10 @@ describe('request logging', () => {
     }
     const paths = new Set(parsed(debug.lines).map((entry) => entry.path));
     assert.ok(paths.has('/billing/api/user_simple_balance_get'));
-    assert.ok(paths.has('/billing/api/simple_balanc'));
-    assert.ok(paths.has('/tokens'));
+    // An unknown path is logged as its prefix only: any segment of it may be a token.
+    assert.ok(paths.has('/billing/api/'));
+    assert.ok(paths.has('/'));
+    assert.ok(![...paths].some((path) => typeof path === 'string' && (path.includes('simple_balanc/') || path.startsWith('/tokens'))));
   });
 
   it('gives a request refused by the HTTP parser a reqId too', async () => {
@@ -203,5 +205,68 @@ describe('request logging', () => {
       );
       for (const entry of entries) assert.equal(typeof entry.reqId, 'string');
     });
+  });
+});
+
+describe('the path in the request log', () => {
+  let h: Harness;
+  let token: string;
+  const debug = memoryLogger('debug');
+  before(async () => {
+    h = await startHardenedHarness({ settings: { api_secret_key: API_KEY, allow_get_api: 'on' }, logger: debug.logger });
+    const rows = (await execSql(h.db, "SELECT uniquehash FROM users WHERE username = 'alice'")) as { uniquehash: string }[];
+    token = rows[0]!.uniquehash;
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  /** The request lines logged while `act` ran. */
+  async function loggedDuring(act: () => Promise<unknown>): Promise<LogLine[]> {
+    const before = debug.lines.length;
+    await act();
+    return parsed(debug.lines.slice(before)).filter((entry) => entry.msg === 'request');
+  }
+
+  it('logs a path that is no API method as /billing/api/ or /, never with a segment that could be a token', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', `/billing/api/${token}`, '/billing/api/'],
+      ['GET', `/${token}`, '/'],
+      ['POST', `/billing/api/${token}/x`, '/billing/api/'],
+      ['GET', `/${token}/a/b`, '/'],
+      ['GET', `/billing/api/simple_balanc/${token}`, '/billing/api/'],
+      ['GET', `/billing/api/user_balance_get/${token}`, '/billing/api/'], // a method that takes no path argument
+      ['GET', `/billing/${token}`, '/'],
+      ['GET', `/healthz/${token}`, '/'],
+      ['GET', `http://example.com/${token}`, '/'],
+    ];
+    for (const [method, path, logged] of cases) {
+      const lines = await loggedDuring(async () => {
+        const raw = parseRaw(await rawRequest(h.port, `${method} ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+        assert.equal(raw.status, 404, `${method} ${path}`);
+      });
+      assert.deepEqual(lines.map((entry) => [entry.method, entry.path, entry.status]), [[method, logged, 404]], `${method} ${path}`);
+    }
+    for (const line of debug.lines) assert.ok(!line.includes(token), `the log line ${line} contains the token`);
+  });
+
+  it('logs a request to user_simple_balance_get/<TOKEN> with the method name only, also when its argument is malformed or the client leaves', async () => {
+    const simple = await loggedDuring(async () => assert.equal((await send(`${h.url}/billing/api/user_simple_balance_get/${token}`)).body, '26.00'));
+    assert.deepEqual(simple.map((entry) => [entry.path, entry.outcome]), [['/billing/api/user_simple_balance_get', 'balance']]);
+
+    const malformed = await loggedDuring(async () => assert.equal((await send(`${h.url}/billing/api/user_simple_balance_get/%ZZ${token}`)).status, 400));
+    assert.deepEqual(malformed.map((entry) => [entry.path, entry.status]), [['/billing/api/user_simple_balance_get', 400]]);
+
+    // A client that hangs up mid-body is logged from the catch, with the same path.
+    const gone = await loggedDuring(async () => {
+      await rawRequest(h.port, `POST /billing/api/user_simple_balance_get/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf`, 100);
+      assert.ok(await eventually(async () => debug.lines.some((line) => line.includes('client_gone'))), 'no client_gone line');
+    });
+    // (The parser's own complaint about the cut body is logged too, without a path.)
+    assert.deepEqual(gone.filter((entry) => entry.outcome === 'client_gone').map((entry) => entry.path), ['/billing/api/user_simple_balance_get']);
+
+    const ops = await loggedDuring(async () => assert.equal((await send(`${h.url}/healthz`)).status, 200));
+    assert.deepEqual(ops.map((entry) => entry.path), ['/healthz']);
+    for (const line of debug.lines) assert.ok(!line.includes(token), `the log line ${line} contains the token`);
   });
 });
