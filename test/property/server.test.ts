@@ -33,6 +33,7 @@ import {
   multiplyTexts,
   plainText,
   referenceHash,
+  referenceHashedValues,
   referenceHashMatches,
   referenceParseMoney,
   referenceParseRate,
@@ -41,7 +42,6 @@ import {
 import { exchange, exchangePipelined, type RawResponse } from './raw-http.js';
 import {
   balanceDocument,
-  balanceUpdatedDocument,
   classifyDocument,
   HTML_TYPE,
   isZeroText,
@@ -109,8 +109,10 @@ interface ServerUnderTest {
   readonly port: number;
   readonly settings: ModelSettings;
   readonly users: readonly ModelUser[];
-  /** transaction_id → the user id it was first applied to (amounts are always 0). */
+  /** transaction_id → the user id it was first applied to. */
   readonly transactionIds: Map<string, number>;
+  /** The hash of each write that succeeded (lower case) → the method and hashed values it authorised. */
+  readonly writeHashes: Map<string, string>;
 }
 
 const SERVER_SETTINGS: readonly { label: string; stored: Record<string, string> }[] = [
@@ -161,7 +163,7 @@ async function startServerUnderTest(label: string, stored: Record<string, string
     await store.close();
   }
   const running = await startTestServer(tmp.db, { env: { TALLY_PG_POOL: '2' } });
-  return { label, tmp, running, port: Number(new URL(running.url).port), settings: modelSettings(stored), users, transactionIds: new Map() };
+  return { label, tmp, running, port: Number(new URL(running.url).port), settings: modelSettings(stored), users, transactionIds: new Map(), writeHashes: new Map() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -726,11 +728,18 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
     return doc(balanceDocument(shown(user.micros, target, s.digits)));
   }
 
-  // The write methods: u must name an admin, then the hash.
+  // The write methods: u must name an admin, then the hash, which must not be another write's.
   const login = byName(params.get('u'));
   if (login === undefined || login.role !== 'admin') return error('status', 'Bad login');
   const denied = hashFails();
   if (denied) return denied;
+  const hash = s.hashOff ? undefined : params.get('hash')!.toLowerCase();
+  const authorised = authorisedRequest(recipe, params);
+  const recorded = hash === undefined ? undefined : server.writeHashes.get(hash);
+  if (recorded !== undefined && recorded !== authorised) return error('status', 'Incorrect hash');
+  const recordHash = (): void => {
+    if (hash !== undefined) server.writeHashes.set(hash, authorised);
+  };
 
   if (kind === 'update') {
     const idText = params.get('user_id') ?? '';
@@ -740,17 +749,10 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
     const keyValid = key === undefined || (key.length <= 128 && !/[\u0000-\u001f\u007f]/.test(key));
     // No such user comes first, even with a transaction_id seen before.
     if (user === undefined) return error('page', 'User was not found');
-    if (amount === undefined || !keyValid) return error('page', 'User balance not updated');
-    assert.equal(amount, 0n, 'the model only lets zero amounts through');
-    if (key !== undefined && server.transactionIds.has(key) && server.transactionIds.get(key) !== user.id) {
-      return error('page', 'Duplicate transaction_id');
-    }
-    const body = balanceUpdatedDocument(user.username, user.id, plainText(user.micros, 6).replace(/0+$/, '').replace(/\.$/, '.0'));
-    // A retry with the same key answers the same document; the key is now taken for this user.
-    const record = (): void => {
-      if (key !== undefined) server.transactionIds.set(key, user.id);
-    };
-    return { exact: true, status: 200, type: xmlType, body, record };
+    // Zero, in any spelling, would be an empty entry: refused like an amount that is no decimal.
+    // Every amount that could pass is made zero (sanitize), so no update changes the world.
+    if (amount === undefined || amount === 0n || !keyValid) return error('page', 'User balance not updated');
+    throw new Error('the model only lets zero amounts through');
   }
 
   // exchange_rate_update
@@ -759,7 +761,14 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
   if (code === undefined) return error('page/status', 'Currency was not found');
   if (referenceParseRate(params.get('rate') ?? '') === undefined) return error('page/status', known ? 'Exchange rate is invalid' : 'Currency was not found');
   if (!known) return error('page/status', 'Currency was not found');
-  return doc(RATE_UPDATED_DOCUMENT);
+  return { exact: true, status: 200, type: xmlType, body: RATE_UPDATED_DOCUMENT, record: recordHash };
+}
+
+/** What a write's hash authorises: the method and its hashed values, each with its name. */
+function authorisedRequest(recipe: string, params: Map<string, string>): string {
+  const names = recipe === 'user_balance_update' ? ['user_id', 'balance', 'transaction_id'] : ['currency', 'rate'];
+  const named = names.filter((name) => (params.get(name) ?? '') !== '').map((name) => [name, referenceHashedValues(recipe, new Map([[name, params.get(name)!]]))[0]]);
+  return JSON.stringify([recipe, named]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -959,8 +968,8 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
       const server = servers[0]!;
       const alice = server.users.find((user) => user.username === 'alice')!;
       const key = `todo-${process.pid}-${Date.now()}`;
-      const update = async (userId: string): Promise<string> => {
-        const params = new Map([['u', 'admin'], ['user_id', userId], ['balance', '0'], ['transaction_id', key]]);
+      const update = async (userId: string, amount = '0.000001', transactionId = key): Promise<string> => {
+        const params = new Map([['u', 'admin'], ['user_id', userId], ['balance', amount], ['transaction_id', transactionId]]);
         params.set('hash', referenceHash('user_balance_update', params, server.settings.key));
         const body = new URLSearchParams([...params]).toString();
         const raw = `POST /billing/api/user_balance_update HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
@@ -969,6 +978,8 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
       assert.match(await update(String(alice.id)), /User balance updated/);
       server.transactionIds.set(key, alice.id);
       assert.equal(await update('99999'), specErrorDocument('page', 'User was not found'));
+      // Taken back, so the model's balances hold again (a zero amount would change nothing, but is refused).
+      assert.match(await update(String(alice.id), '-0.000001', `${key}-back`), /User balance updated/);
     });
 
     it('accepts the absolute-form request target (RFC 9112 section 3.2.2: a server MUST accept it)', async () => {

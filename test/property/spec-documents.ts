@@ -51,14 +51,6 @@ export function balanceDocument(balance: string, currency?: string): string {
   return `${DECLARATION}<page>\n  <balance>${balance}</balance>\n${currencyLine}</page>\n`;
 }
 
-export function balanceUpdatedDocument(username: string, id: number, balance: string): string {
-  return (
-    `${DECLARATION}<page>\n  <page>\n    <status>User balance updated</status>\n    <user>\n` +
-    `      <username>${escapeText(username)}</username>\n      <id>${id}</id>\n      <balance>${balance}</balance>\n` +
-    `    </user>\n  </page>\n</page>\n`
-  );
-}
-
 export const RATE_UPDATED_DOCUMENT = `${DECLARATION}<page>\n  <status>\n    <success>Currency successfully updated</success>\n  </status>\n</page>\n`;
 
 // ---------------------------------------------------------------------------------------------
