@@ -2,9 +2,11 @@
  * The PostgreSQL schema: the same numbered migrations as SQLite's, in PostgreSQL's dialect.
  * Money is NUMERIC(19,6): exact, six fractional digits like the SQLite store's millionths.
  */
+import type pg from 'pg';
 import type { Migration } from '../sqlite/migrations.js';
+import { repairUsernames } from './username-repair.js';
 
-export const PG_MIGRATIONS: readonly Migration[] = [
+export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] = [
   {
     version: 1,
     name: 'core: currencies, settings, users, config version',
@@ -104,5 +106,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX signature_nonces_by_expiry ON signature_nonces (expires_at);
     `,
+  },  {
+    version: 6,
+    name: 'usernames in Unicode NFC, keys from the NFC form',
+    // As on SQLite: colliding spellings are left as they were, for `tally verify` to report.
+    sql: '',
+    run: repairUsernames,
   },
 ];
