@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
 import { isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } from '../domain/ledger.js';
 import { formatMoney } from '../domain/money.js';
-import { usernameKey } from '../domain/usernames.js';
+import { printableUsername, usernameKey, type StoredUsername } from '../domain/usernames.js';
 import type { Store } from '../store/store.js';
 import { commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
 
@@ -77,7 +77,8 @@ export function registerBalance(program: Command): void {
 
 async function verify(store: Store): Promise<void> {
   const report = await store.verifyLedger();
-  if (report.mismatches.length === 0) {
+  const collisions = await store.usernameCollisions();
+  if (report.mismatches.length === 0 && collisions.length === 0) {
     print(`ok: ${report.users} users, ${report.entries} ledger entries; every balance equals the sum of its entries`);
     return;
   }
@@ -85,7 +86,17 @@ async function verify(store: Store): Promise<void> {
     const last = m.lastBalanceAfter === undefined ? '' : `, last entry says ${formatMoney(m.lastBalanceAfter)}`;
     print(`mismatch: ${m.username} (id ${m.id}): balance ${formatMoney(m.balance)}, ledger sum ${formatMoney(m.ledgerSum)}${last}`);
   }
-  throw new TallyError('conflict', `${report.mismatches.length} of ${report.users} users do not match their ledger`);
+  // The NFC migration leaves such pairs as they were: merging them would merge two customers.
+  for (const c of collisions) print(`username ${named(c.user)} collides with ${named(c.with)} under Unicode normalisation: rename one`);
+  const problems = [
+    ...(report.mismatches.length > 0 ? [`${report.mismatches.length} of ${report.users} users do not match their ledger`] : []),
+    ...(collisions.length > 0 ? [`${collisions.length} username${collisions.length === 1 ? '' : 's'} collide with another under Unicode normalisation`] : []),
+  ];
+  throw new TallyError('conflict', problems.join('; '));
+}
+
+function named(user: StoredUsername): string {
+  return `"${printableUsername(user.username)}" (id ${user.id})`;
 }
 
 function signed(amount: bigint): string {

@@ -7,12 +7,13 @@ import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import { normalizeCurrencyCode } from '../domain/currency.js';
 import { BALANCE_SCALE, describeDecimalProblem, formatMoney, parseMoney } from '../domain/money.js';
+import { MAX_USER_ID } from '../domain/user-ids.js';
 import { usernameKey, usernameProblem } from '../domain/usernames.js';
 import type { UserRecord } from '../store/store.js';
 
 export const CSV_COLUMNS = ['id', 'username', 'currency', 'balance'] as const;
 const REQUIRED_COLUMNS = ['username', 'currency', 'balance'] as const;
-const ID_SYNTAX = /^[1-9]\d{0,14}$/;
+const ID_SYNTAX = /^[1-9]\d*$/;
 
 export interface CsvUser {
   readonly line: number;
@@ -120,7 +121,7 @@ function checkRow(record: string[], line: number, columns: Map<string, number>, 
     const index = columns.get(name);
     return index === undefined ? undefined : record[index];
   };
-  const username = field('username') ?? '';
+  const username = fromSpreadsheetCell(field('username') ?? '');
   const problem = usernameProblem(username);
   if (problem !== undefined) return { ok: false, line, problem };
   const currencyText = field('currency') ?? '';
@@ -132,6 +133,9 @@ function checkRow(record: string[], line: number, columns: Map<string, number>, 
   const idText = field('id');
   if (idText === undefined || idText === '') return { ok: true, user: { line, username, currency, balance: balance.value } };
   if (!ID_SYNTAX.test(idText)) return { ok: false, line, problem: `id "${idText}" is not a positive whole number` };
+  if (idText.length > String(MAX_USER_ID).length || Number(idText) > MAX_USER_ID) {
+    return { ok: false, line, problem: `id ${idText} is above ${MAX_USER_ID}, the largest id a Kolmisoft client can address` };
+  }
   return { ok: true, user: { line, id: Number(idText), username, currency, balance: balance.value } };
 }
 
@@ -155,7 +159,25 @@ export class DuplicateTracker {
 
 /** One CSV line of a user, quoted where needed. */
 export function csvLine(user: UserRecord): string {
-  return [String(user.id), quote(user.username), user.currency, formatMoney(user.balance)].join(',') + '\n';
+  return [String(user.id), quote(toSpreadsheetCell(user.username)), user.currency, formatMoney(user.balance)].join(',') + '\n';
+}
+
+// A cell a spreadsheet would run as a formula (or DDE command): `=`, `+`, `-`, `@`, tab or CR
+// first, after any quotes already there. Only the username is free text; Tally writes the rest.
+const FORMULA_CELL = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA_CELL = /^'+[=+\-@\t\r]/;
+
+/**
+ * The username as written to a file: one more leading `'` before a would-be formula, which a
+ * spreadsheet shows as text. fromSpreadsheetCell takes exactly that one away again.
+ */
+export function toSpreadsheetCell(username: string): string {
+  return FORMULA_CELL.test(username) ? `'${username}` : username;
+}
+
+/** The username a cell holds: one leading `'` fewer before a would-be formula; `'bob` stays `'bob`. */
+export function fromSpreadsheetCell(cell: string): string {
+  return ESCAPED_FORMULA_CELL.test(cell) ? cell.slice(1) : cell;
 }
 
 function quote(text: string): string {

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
 import { newUniquehash } from '../domain/tokens.js';
+import { MAX_USER_ID } from '../domain/user-ids.js';
 import { usernameKey } from '../domain/usernames.js';
 import type { ImportRow, Store } from '../store/store.js';
 import { withDbOption, withStore, type DbOption } from './context.js';
@@ -73,6 +74,8 @@ async function validate(file: string, currencies: ReadonlySet<string>, store: St
   const problems: { line: number; problem: string }[] = [];
   let rows = 0;
   let maxId: number | undefined;
+  // Lines of the rows without an id, numbered above maxId in this order.
+  const unnumbered: number[] = [];
   let batch: CsvUser[] = [];
   const checkBatch = async (): Promise<void> => {
     problems.push(...(await conflictsWithDatabase(batch, store)));
@@ -84,11 +87,23 @@ async function validate(file: string, currencies: ReadonlySet<string>, store: St
     else if (line.ok) {
       rows++;
       if (line.user.id !== undefined && (maxId === undefined || line.user.id > maxId)) maxId = line.user.id;
+      if (line.user.id === undefined) unnumbered.push(line.user.line);
       batch.push(line.user);
       if (batch.length === CONFLICT_BATCH) await checkBatch();
     }
   }
   await checkBatch();
+  // The file alone shows these; rows numbered past the bound because of ids already in the
+  // database are refused by the store, inside the import's transaction.
+  const room = maxId === undefined ? unnumbered.length : MAX_USER_ID - maxId;
+  const first = unnumbered[room];
+  if (first !== undefined) {
+    const more = unnumbered.length - room - 1;
+    problems.push({
+      line: first,
+      problem: `this row${more > 0 ? ` and the ${more} after it without an id` : ''} would be numbered above ${MAX_USER_ID} (the file's largest id is ${maxId}), the largest id a Kolmisoft client can address`,
+    });
+  }
   if (problems.length === 0) return { rows, maxId };
 
   problems.sort((a, b) => a.line - b.line);

@@ -7,6 +7,7 @@ import { registerCurrency } from './currency-command.js';
 import { registerHash } from './hash-command.js';
 import { registerImportExport } from './import-export-command.js';
 import { registerInit } from './init-command.js';
+import { invalidUtf8Argument } from './raw-arguments.js';
 import { registerServe } from './serve-command.js';
 import { registerSettings } from './settings-command.js';
 import { registerUser } from './user-command.js';
@@ -40,6 +41,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+// Before any command runs, so a broken argument changes nothing. Its bytes are not echoed.
+const badArgument = invalidUtf8Argument(process.argv.length - 2);
+if (badArgument !== undefined) {
+  process.stderr.write(`tally: argument ${badArgument} is not valid UTF-8 text: retype it in a UTF-8 terminal\n`);
+  process.exit(1);
+}
 
 try {
   await program.parseAsync(process.argv);

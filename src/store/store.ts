@@ -9,6 +9,7 @@ import type { CurrencyChange } from '../domain/currency-change.js';
 import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../domain/ledger.js';
 import type { RequestAuthorization } from '../domain/hash.js';
 import type { Decimal } from '../domain/money.js';
+import type { UsernameCollision } from '../domain/usernames.js';
 
 export type UserRole = 'user' | 'admin';
 
@@ -173,8 +174,9 @@ export interface Store {
   rateHistory(code: string): Promise<readonly RateChange[]>;
 
   /**
-   * Throws TallyError already_exists for a taken name, not_found for an unknown currency.
-   * A non-zero opening balance is written as the user's first ledger entry.
+   * Throws TallyError already_exists for a taken name, not_found for an unknown currency,
+   * conflict when the next id would pass MAX_USER_ID. The name is stored in NFC. A non-zero
+   * opening balance is written as the user's first ledger entry.
    */
   addUser(user: NewUser, comment?: string): Promise<UserRecord>;
   /** Throws TallyError not_found for an unknown user or currency. */
@@ -196,8 +198,14 @@ export interface Store {
   /** Compares every user's balance with the sum of their entries. */
   verifyLedger(): Promise<LedgerReport>;
   /**
+   * Users whose stored name is not NFC or whose key is not usernameKey of their name, each with
+   * the user its key collides with: the pairs the NFC migration left as they were.
+   */
+  usernameCollisions(): Promise<readonly UsernameCollision[]>;
+  /**
    * Adds every row as a new user with an `import` entry for its balance, all in one
-   * transaction: a failure on any row leaves the database as it was.
+   * transaction: a failure on any row leaves the database as it was. Names are stored in NFC;
+   * a row whose id (given or numbered) would pass MAX_USER_ID fails the import.
    */
   importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number>;
 

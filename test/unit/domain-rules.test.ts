@@ -6,7 +6,9 @@ import { checkNewCurrencyCode, normalizeCurrencyCode, type Currency } from '../.
 import { applyCurrencyChange } from '../../src/domain/currency-change.js';
 import { parseRate } from '../../src/domain/money.js';
 import { normalizeSettingValue, readSettings } from '../../src/domain/settings.js';
-import { usernameKey, usernameProblem } from '../../src/domain/usernames.js';
+import { MAX_USER_ID } from '../../src/domain/user-ids.js';
+import { normalizeUsername, planUsernameRepairs, printableUsername, usernameKey, usernameProblem } from '../../src/domain/usernames.js';
+import { fromSpreadsheetCell, toSpreadsheetCell } from '../../src/cli/csv-users.js';
 import { errorDocument, xmlDocument } from '../../src/http/xml.js';
 import { API_ERRORS } from '../../src/domain/api-errors.js';
 
@@ -109,6 +111,96 @@ describe('usernames (spec section 8)', () => {
     assert.notEqual(usernameProblem(''), undefined);
     assert.notEqual(usernameProblem('a\tb'), undefined);
   });
+
+  const NFC = 'Jos\u00e9';
+  const NFD = 'Jose\u0301';
+
+  it('keeps a name in NFC and folds the NFC and NFD spellings, in any case, to one key', () => {
+    assert.equal(normalizeUsername(NFD), NFC);
+    assert.equal(normalizeUsername('alice'), 'alice');
+    assert.equal(usernameKey(NFD), 'jos\u00e9');
+    assert.equal(usernameKey(NFC), 'jos\u00e9');
+    assert.equal(usernameKey('JOSE\u0301'), 'jos\u00e9');
+    assert.equal(usernameKey('Alice'), 'alice');
+  });
+
+  it('gives a key in NFC even where lower case alone would not', () => {
+    const key = usernameKey('\u0130\u0301');
+    assert.equal(key, key.normalize('NFC'));
+  });
+
+  it('counts the characters of the NFC form: a decomposed name of 128 letters fits', () => {
+    assert.equal(usernameProblem('e\u0301'.repeat(128)), undefined);
+    assert.notEqual(usernameProblem('e\u0301'.repeat(129)), undefined);
+  });
+
+  for (const [character, kind] of [
+    ['\u202e', 'U+202E (a bidirectional control)'],
+    ['\u2066', 'U+2066 (a bidirectional control)'],
+    ['\u200f', 'U+200F (a bidirectional control)'],
+    ['\u200b', 'U+200B (a zero-width character)'],
+    ['\u2060', 'U+2060 (a zero-width character)'],
+    ['\ufeff', 'U+FEFF (a zero-width character)'],
+    ['\u00ad', 'U+00AD (an invisible format character)'],
+    ['\u0085', 'U+0085 (a control character)'],
+    ['\u0000', 'U+0000 (a control character)'],
+    ['\u2028', 'U+2028 (a line or paragraph separator)'],
+    ['\ufffd', 'U+FFFD (the replacement character, which stands for an unreadable byte)'],
+  ] as const) {
+    it(`refuses ${kind.slice(0, 6)} naming it by code point, never raw`, () => {
+      const problem = usernameProblem(`ab${character}c`);
+      assert.equal(problem, `a username cannot contain ${kind}`);
+      assert.ok(!problem.includes(character));
+    });
+  }
+
+  it('writes the refused characters of an old name as code points for messages', () => {
+    assert.equal(printableUsername('a\u202eb\u200bc'), 'a<U+202E>b<U+200B>c');
+    assert.equal(printableUsername(NFD), NFD);
+  });
+
+  it('plans NFC repairs, leaving both users of a collision as they were', () => {
+    const stale = [
+      { id: 3, username: NFD, usernameKey: 'jose\u0301' },
+      { id: 4, username: 'Zoe\u0308', usernameKey: 'zoe\u0308' },
+      { id: 5, username: 'Ame\u0301lie', usernameKey: 'ame\u0301lie' },
+      { id: 6, username: 'AME\u0301LIE', usernameKey: 'AME\u0301LIE' },
+    ];
+    const holder = { id: 2, username: NFC, usernameKey: 'jos\u00e9' };
+    const plan = planUsernameRepairs(stale, new Map([['jos\u00e9', [holder]]]));
+    assert.deepEqual(plan.renames, [{ id: 4, username: 'Zo\u00eb', usernameKey: 'zo\u00eb' }]);
+    assert.deepEqual(
+      plan.collisions.map((c) => [c.user.id, c.with.id]),
+      [[3, 2], [5, 6], [6, 5]],
+    );
+  });
+});
+
+describe('user ids', () => {
+  it('stop at the largest 32-bit signed integer, as Kolmisoft clients read user_id', () => {
+    assert.equal(MAX_USER_ID, 2 ** 31 - 1);
+  });
+});
+
+describe('usernames in a spreadsheet', () => {
+  const cases: [string, string][] = [
+    ["=cmd|'/C calc'!A0", "'=cmd|'/C calc'!A0"],
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ["'=x", "''=x"],
+    ["'bob", "'bob"],
+    ['bob', 'bob'],
+    ['a=b', 'a=b'],
+  ];
+  for (const [username, cell] of cases) {
+    it(`writes ${JSON.stringify(username)} as ${JSON.stringify(cell)} and reads it back unchanged`, () => {
+      assert.equal(toSpreadsheetCell(username), cell);
+      assert.equal(fromSpreadsheetCell(cell), username);
+    });
+  }
 });
 
 describe('the XML writer (spec section 6)', () => {

@@ -6,11 +6,12 @@ import { API_ERRORS } from '../../domain/api-errors.js';
 import { USER_BALANCE_UPDATE_RECIPE } from '../../domain/hash.js';
 import { isValidIdempotencyKey, type LedgerEntry } from '../../domain/ledger.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
+import { MAX_USER_ID } from '../../domain/user-ids.js';
 import { checkWriteAccess, refusalOrReusedHash } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument } from '../xml.js';
 
-// Ids are positive integers far below 2^53; longer digit strings cannot name a user.
+// Digits, leading zeros allowed; a value above MAX_USER_ID names no user (no store hands one out).
 const USER_ID_SYNTAX = /^\d{1,15}$/;
 
 export const userBalanceUpdate: ApiMethod = {
@@ -25,6 +26,7 @@ export const userBalanceUpdate: ApiMethod = {
     const userIdText = params.get('user_id') ?? '';
     if (!USER_ID_SYNTAX.test(userIdText)) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
     const userId = Number(userIdText);
+    if (userId > MAX_USER_ID) return errorReply(API_ERRORS.userNotFound);
     const amount = parseMoney(params.get('balance') ?? '');
     const transactionId = params.get('transaction_id') || undefined;
     // A zero amount would be an empty entry: it is refused like any amount that cannot be applied.

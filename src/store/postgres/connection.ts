@@ -100,7 +100,8 @@ export async function migrate(pool: pg.Pool, location: PgLocation, create: boole
         if (migration.version <= current) continue;
         await client.query('BEGIN');
         try {
-          await client.query(migration.sql);
+          if (migration.sql !== '') await client.query(migration.sql);
+          await migration.run?.(client);
           await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
           await client.query('COMMIT');
         } catch (error) {

@@ -2,7 +2,9 @@
  * The PostgreSQL schema: the same numbered migrations as SQLite's, in PostgreSQL's dialect.
  * Money is NUMERIC(19,6): exact, six fractional digits like the SQLite store's millionths.
  */
+import type pg from 'pg';
 import type { Migration } from '../sqlite/migrations.js';
+import { repairUsernames } from './username-repair.js';
 
 /** Fills idempotency_keys from the ledger: after migration 5, and after a copy of the ledger. */
 export const REBUILD_IDEMPOTENCY_KEYS = `
@@ -10,7 +12,7 @@ export const REBUILD_IDEMPOTENCY_KEYS = `
     SELECT idempotency_key, CASE WHEN count(*) = 1 THEN max(id) END
     FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key`;
 
-export const PG_MIGRATIONS: readonly Migration[] = [
+export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] = [
   {
     version: 1,
     name: 'core: currencies, settings, users, config version',
@@ -133,5 +135,12 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         created_at TIMESTAMPTZ NOT NULL DEFAULT now()
       );
     `,
+  },
+  {
+    version: 6,
+    name: 'usernames in Unicode NFC, keys from the NFC form',
+    // As on SQLite: colliding spellings are left as they were, for `tally verify` to report.
+    sql: '',
+    run: repairUsernames,
   },
 ];

@@ -5,9 +5,10 @@
 import type pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
-import { isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
-import { usernameKey } from '../../domain/usernames.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
+import { isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
+import { importIdTooLarge, MAX_USER_ID } from '../../domain/user-ids.js';
+import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
 import { inTransaction, isUniqueViolation, named, NUL, type Queryable } from './connection.js';
 import { money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
@@ -199,6 +200,9 @@ export async function verifyLedger(pool: pg.Pool): Promise<LedgerReport> {
 
 /** Adds every row as a user with an import entry, in one transaction of multi-row inserts. */
 export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+  // Before the transaction: setval is not undone by a rollback, and a sequence raised past the
+  // bound would refuse every later user.
+  if (autoIdsAbove !== undefined && autoIdsAbove > MAX_USER_ID) throw importIdTooLarge(undefined, autoIdsAbove + 1);
   return inTransaction(pool, async (client) => {
     const now = new Date();
     if (autoIdsAbove !== undefined) {
@@ -218,6 +222,7 @@ export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>,
       batch = [];
     };
     for await (const row of rows) {
+      if (row.id !== undefined && row.id > MAX_USER_ID) throw importIdTooLarge(row.username, row.id);
       batch.push(row);
       if (batch.length === IMPORT_BATCH) await flush();
     }
@@ -231,15 +236,15 @@ export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>,
 /** One multi-row INSERT per table for a batch of imported users. */
 async function insertImportBatch(client: pg.PoolClient, batch: readonly ImportRow[], comment: string, now: Date): Promise<void> {
   try {
-    const inserted = await client.query<{ id: string; balance: string }>(
+    const inserted = await client.query<{ id: string; username: string; balance: string }>(
       `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
        SELECT coalesce(id, nextval(pg_get_serial_sequence('users', 'id'))), username, username_key, currency, balance, uniquehash, 'user', $7
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[])
          AS t(id, username, username_key, currency, balance, uniquehash)
-       RETURNING id, balance::text`,
+       RETURNING id, username, balance::text`,
       [
         batch.map((row) => row.id ?? null),
-        batch.map((row) => row.username),
+        batch.map((row) => normalizeUsername(row.username)),
         batch.map((row) => usernameKey(row.username)),
         batch.map((row) => row.currency),
         batch.map((row) => moneyParameter(row.balance)),
@@ -247,6 +252,9 @@ async function insertImportBatch(client: pg.PoolClient, batch: readonly ImportRo
         now,
       ],
     );
+    // The sequence goes on past any bound; throwing rolls the whole import back.
+    const beyond = inserted.rows.find((row) => BigInt(row.id) > BigInt(MAX_USER_ID));
+    if (beyond !== undefined) throw importIdTooLarge(beyond.username, BigInt(beyond.id));
     const funded = inserted.rows.filter((row) => money(row.balance) !== 0n);
     await client.query(
       `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at)

@@ -11,7 +11,8 @@ import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
-import { usernameKey } from '../../domain/usernames.js';
+import { MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
+import { normalizeUsername, usernameKey, type UsernameCollision } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
   AuthFailureCount,
@@ -35,6 +36,7 @@ import { AUTH_FAILURE_MEMORY_MS } from '../store.js';
 import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { applyBalanceChange, claimHash, hashReusedOn, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
+import { planRepairs } from './username-repair.js';
 import { createPool, inTransaction, isUniqueViolation, migrate, named, NUL, parsePgLocation, type Queryable } from './connection.js';
 import {
   money,
@@ -231,9 +233,12 @@ class PostgresStore implements Store {
   private async insertUser(client: pg.PoolClient, user: NewUser, comment: string): Promise<number> {
     const inserted = await client.query<{ id: string }>(
       'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [user.username, usernameKey(user.username), user.currency, moneyParameter(user.balance), user.uniquehash, user.role],
+      [normalizeUsername(user.username), usernameKey(user.username), user.currency, moneyParameter(user.balance), user.uniquehash, user.role],
     );
     const id = inserted.rows[0]!.id;
+    // Checked after the insert, inside the transaction: the sequence alone cannot know of ids
+    // that older imports placed above the bound. Throwing rolls the insert back.
+    if (BigInt(id) > BigInt(MAX_USER_ID)) throw noUserIdLeft();
     if (user.balance !== 0n) {
       const amount = moneyParameter(user.balance);
       await client.query("INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment) VALUES ($1, $2, $2, 'cli', $3)", [id, amount, comment]);
@@ -313,6 +318,10 @@ class PostgresStore implements Store {
 
   async verifyLedger(): Promise<LedgerReport> {
     return verifyLedger(this.pool);
+  }
+
+  async usernameCollisions(): Promise<readonly UsernameCollision[]> {
+    return (await planRepairs(this.pool)).collisions;
   }
 
   async importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number> {

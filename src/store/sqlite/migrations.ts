@@ -2,11 +2,15 @@
  * The SQLite schema, as numbered migrations. A migration, once released, never changes: a new
  * version is a new entry. Money is INTEGER millionths (exact, summable inside int64).
  */
+import type Database from 'better-sqlite3';
+import { repairUsernames } from './username-repair.js';
 
-export interface Migration {
+export interface Migration<Db = Database.Database, Result = void> {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Work SQL alone cannot do (Unicode normalisation), run after `sql` in the same transaction. */
+  readonly run?: (db: Db) => Result;
 }
 
 /** Fills idempotency_keys from the ledger: after migration 5, and after a copy of the ledger. */
@@ -151,6 +155,14 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
       ) STRICT, WITHOUT ROWID;
     `,
+  },
+  {
+    version: 6,
+    name: 'usernames in Unicode NFC, keys from the NFC form',
+    // Two spellings of one name that collide under the new key are left as they were, for
+    // `tally verify` to report: merging them would merge two customers' money.
+    sql: '',
+    run: repairUsernames,
   },
 ];
 

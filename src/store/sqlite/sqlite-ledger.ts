@@ -8,7 +8,8 @@ import { TallyError } from '../../domain/errors.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
 import { isMoneyInRange } from '../../domain/money.js';
-import { usernameKey } from '../../domain/usernames.js';
+import { importIdTooLarge, MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
+import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
 
@@ -64,7 +65,7 @@ export class SqliteLedger {
   /** Inserts a user and, for a non-zero balance, its opening entry. Runs inside the caller's transaction. */
   insertUser(user: NewUser, comment: string): bigint {
     const { lastInsertRowid } = this.statements.insertUser.run(
-      user.username,
+      normalizeUsername(user.username),
       usernameKey(user.username),
       user.currency,
       0n,
@@ -72,6 +73,8 @@ export class SqliteLedger {
       user.role,
     );
     const id = BigInt(lastInsertRowid);
+    // AUTOINCREMENT goes on past any bound; the caller's transaction undoes the insert.
+    if (id > BigInt(MAX_USER_ID)) throw noUserIdLeft();
     if (user.balance !== 0n) this.append(id, user.balance, user.balance, 'cli', comment, null);
     return id;
   }
@@ -186,6 +189,7 @@ export class SqliteLedger {
 
   /** One transaction around the whole import; the caller gives this ledger a connection of its own. */
   async importUsers(rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+    if (autoIdsAbove !== undefined && autoIdsAbove > MAX_USER_ID) throw importIdTooLarge(undefined, autoIdsAbove + 1);
     this.db.exec('BEGIN IMMEDIATE');
     const s = this.statements;
     const now = new Date().toISOString();
@@ -199,8 +203,18 @@ export class SqliteLedger {
           .run(autoIdsAbove);
       }
       for await (const row of rows) {
+        if (row.id !== undefined && row.id > MAX_USER_ID) throw importIdTooLarge(row.username, row.id);
         try {
-          const user = s.insertImportedUser.run(row.id ?? null, row.username, usernameKey(row.username), row.currency, row.balance, row.uniquehash, now);
+          const user = s.insertImportedUser.run(
+            row.id ?? null,
+            normalizeUsername(row.username),
+            usernameKey(row.username),
+            row.currency,
+            row.balance,
+            row.uniquehash,
+            now,
+          );
+          if (BigInt(user.lastInsertRowid) > BigInt(MAX_USER_ID)) throw importIdTooLarge(row.username, BigInt(user.lastInsertRowid));
           if (row.balance !== 0n) s.insertImportEntry.run(user.lastInsertRowid, row.balance, row.balance, comment, now);
         } catch (error) {
           throw describeImportConflict(error, row);

@@ -9,7 +9,7 @@ import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
-import { usernameKey } from '../../domain/usernames.js';
+import { usernameKey, type UsernameCollision } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
   AuthFailureCount,
@@ -35,6 +35,7 @@ import { ReadSnapshot } from './read-snapshot.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
+import { planRepairs } from './username-repair.js';
 import { toCurrency, toRateChange, toUser, USER_COLUMNS, type CurrencyRow, type RateChangeRow, type UserRow } from './rows.js';
 
 export interface SqliteStoreOptions {
@@ -93,6 +94,7 @@ function migrate(db: Database.Database): void {
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
       db.exec(migration.sql);
+      migration.run?.(db);
       record.run(migration.version, migration.name);
     }
   }).immediate();
@@ -332,6 +334,10 @@ class SqliteStore implements Store {
 
   async verifyLedger(): Promise<LedgerReport> {
     return this.ledger.verify();
+  }
+
+  async usernameCollisions(): Promise<readonly UsernameCollision[]> {
+    return this.db.transaction(() => planRepairs(this.db).collisions)();
   }
 
   async importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number> {
