@@ -112,6 +112,8 @@ export interface InitializeReport {
 /** A user as stored, for copying between databases. */
 export interface StoredUser extends UserRecord {
   readonly createdAt: string;
+  /** The lookup key as stored: copied as it is, so a pair the NFC migration left apart stays apart. */
+  readonly usernameKey: string;
 }
 
 /** A batch of rows of one table, in the order `tally copy` moves them. */

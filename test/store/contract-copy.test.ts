@@ -89,7 +89,7 @@ for (const backend of BACKENDS) {
       assert.ok(increasing(users.map((u) => u.id)));
       assert.ok(increasing(entries.map((e) => e.id)));
       const alice = users.find((u) => u.username === 'Alice')!;
-      assert.deepEqual({ ...alice, createdAt: '' }, { ...(await store.findUser({ usernameKey: 'alice' }))!, createdAt: '' });
+      assert.deepEqual({ ...alice, createdAt: '' }, { ...(await store.findUser({ usernameKey: 'alice' }))!, createdAt: '', usernameKey: 'alice' });
       assert.match(alice.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
       const settings = batches.flatMap((b) => (b.table === 'settings' ? b.rows : []));
       assert.deepEqual(new Map(settings), await store.readSettings());

@@ -2,7 +2,6 @@
 import type pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
-import { usernameKey } from '../../domain/usernames.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { inTransaction } from './connection.js';
 import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
@@ -64,12 +63,12 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
   const settings = await pool.query<{ name: string; value: string }>('SELECT name, value FROM settings ORDER BY name');
   yield { table: 'settings', rows: settings.rows.map((row) => [row.name, row.value] as const) };
   for (let after = '0'; ; ) {
-    const page = await pool.query<UserRow & { created_at: Date }>(
-      `SELECT ${USER_COLUMNS}, created_at FROM users WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
+    const page = await pool.query<UserRow & { created_at: Date; username_key: string }>(
+      `SELECT ${USER_COLUMNS}, created_at, username_key FROM users WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
       [after],
     );
     if (page.rows.length === 0) break;
-    yield { table: 'users', rows: page.rows.map((row) => ({ ...toUser(row), createdAt: row.created_at.toISOString() })) };
+    yield { table: 'users', rows: page.rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key, createdAt: row.created_at.toISOString() })) };
     after = page.rows.at(-1)!.id;
   }
   for (let after = '0'; ; ) {
@@ -143,7 +142,7 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
         [
           batch.rows.map((u) => u.id),
           batch.rows.map((u) => u.username),
-          batch.rows.map((u) => usernameKey(u.username)),
+          batch.rows.map((u) => u.usernameKey),
           batch.rows.map((u) => u.currency),
           batch.rows.map((u) => moneyParameter(u.balance)),
           batch.rows.map((u) => u.uniquehash),

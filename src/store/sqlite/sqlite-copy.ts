@@ -2,7 +2,6 @@
 import type Database from 'better-sqlite3';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
-import { usernameKey } from '../../domain/usernames.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
@@ -64,11 +63,11 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
   const settings = db.prepare('SELECT name, value FROM settings ORDER BY name').all() as { name: string; value: string }[];
   yield { table: 'settings', rows: settings.map((row) => [row.name, row.value] as const) };
 
-  const users = db.prepare(`SELECT ${USER_COLUMNS}, created_at FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  const users = db.prepare(`SELECT ${USER_COLUMNS}, created_at, username_key FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
   for (let after = 0n; ; ) {
-    const rows = users.all(after) as (UserRow & { created_at: string })[];
+    const rows = users.all(after) as (UserRow & { created_at: string; username_key: string })[];
     if (rows.length === 0) break;
-    yield { table: 'users', rows: rows.map((row) => ({ ...toUser(row), createdAt: row.created_at })) };
+    yield { table: 'users', rows: rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key, createdAt: row.created_at })) };
     after = rows.at(-1)!.id;
   }
   const entries = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
@@ -126,7 +125,7 @@ export async function importTables(
           break;
         case 'users':
           for (const u of batch.rows) {
-            insert.user.run(BigInt(u.id), u.username, usernameKey(u.username), u.currency, u.balance, u.uniquehash, u.role, u.createdAt);
+            insert.user.run(BigInt(u.id), u.username, u.usernameKey, u.currency, u.balance, u.uniquehash, u.role, u.createdAt);
           }
           break;
         case 'ledger_entries':
