@@ -251,6 +251,7 @@ export async function refusal(traffic: Traffic, worker: Worker): Promise<void> {
     { why: 'not a decimal', userId: String(user.id), amount: '1e3', key, expect: 'User balance not updated' },
     { why: 'out of range', userId: String(user.id), amount: '1000000000000', key, expect: 'User balance not updated' },
     { why: 'an empty amount', userId: String(user.id), amount: '', key, expect: 'User balance not updated' },
+    { why: 'a zero amount (an empty entry)', userId: String(user.id), amount: pick(random, ['0', '-0', '+0.00']), key, expect: 'User balance not updated' },
     { why: 'a transaction_id over 128 characters', userId: String(user.id), amount: '1', key: `${key}-${'x'.repeat(130)}`, expect: 'User balance not updated' },
     { why: 'a control character in the transaction_id', userId: String(user.id), amount: '1', key: `${key}\u0007`, expect: 'User balance not updated' },
     { why: 'no such user', userId: String(NO_SUCH_USER_ID), amount: '1', key, expect: 'User was not found' },
