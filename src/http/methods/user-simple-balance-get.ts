@@ -27,11 +27,13 @@ export const userSimpleBalanceGet: ApiMethod = {
       return user === undefined ? UNKNOWN_TOKEN : undefined;
     });
     if (denied === UNKNOWN_TOKEN) return { ...plainError(API_ERRORS.userNotFound), authFailed: true };
-    if (denied !== undefined || user === undefined) return errorReply(denied ?? API_ERRORS.internalError);
+    // Too many failed attempts: the 429 document every blocked client gets.
+    if (denied !== undefined) return errorReply(denied);
+    const found = user!; // the check passed, so the lookup found the token's user
 
     // USER is not special here: no user context is passed, so it is an unknown code.
     const currency = requestedCurrency(params.get('currency'), undefined, config.currencies);
-    return textReply(convert(user.balance, currency, settings.numberDigits), 'balance');
+    return textReply(convert(found.balance, currency, settings.numberDigits), 'balance');
   },
 };
 
