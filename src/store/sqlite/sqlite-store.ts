@@ -339,7 +339,8 @@ class SqliteStore implements Store {
 
   /** Runs `work` as one write transaction, committed together with the writes beside it. */
   private write<T>(work: () => T): Promise<T> {
-    this.refuseUnlessWritable();
+    const reason = this.watchdog.health();
+    if (reason !== undefined) return Promise.reject(new NotWritableError(reason));
     return this.writes.run(work).catch((error: unknown) => {
       this.watchdog.noteWriteError(error);
       throw error;
