@@ -13,7 +13,7 @@ import { createApiServer } from './http/server.js';
 import { Throttle } from './http/throttle.js';
 import type { Logger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
-import { openStore } from './store/open-store.js';
+import { describeLocation, openStore } from './store/open-store.js';
 import type { InitializeReport, Store } from './store/store.js';
 
 export const DEFAULT_SYSTEM_CURRENCY = 'USD';
@@ -49,11 +49,47 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database (initialising an empty one), and starts listening. */
-export async function startServer(config: TallyConfig, logger: Logger): Promise<RunningServer> {
-  const store = await openStore(config.db, { mustExist: false, poolSize: config.pgPoolSize });
+export interface ServeOptions {
+  /**
+   * Create and initialise the database when there is none (`tally serve --init`). Off, a
+   * missing one is an error: a server whose file was deleted must not come back on a new,
+   * empty database with a new key, as if nothing had been lost.
+   */
+  readonly init: boolean;
+}
+
+/**
+ * Opens the database a server runs on and completes it (initializeDatabase adds only what is
+ * missing). Creates it only with `init`, saying so; without, refuses with the way to create it.
+ */
+export async function openServedDatabase(config: TallyConfig, logger: Logger, options: ServeOptions & { poolSize: number }): Promise<Store> {
+  const where = describeLocation(config.db);
+  let store = await openStore(config.db, { mustExist: true, poolSize: options.poolSize }).catch((error: unknown) => {
+    if (error instanceof TallyError && error.code === 'not_initialized') return undefined;
+    throw error;
+  });
   try {
+    // Tables without a system currency are a database Tally never finished initialising.
+    if (store === undefined || (await store.systemCurrency()) === undefined) {
+      if (!options.init) {
+        throw new TallyError('not_initialized', `no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init"`);
+      }
+      logger.warn({ db: where }, `creating a new database at ${where}`);
+      store ??= await openStore(config.db, { mustExist: false, poolSize: options.poolSize });
+    }
     await initializeDatabase(store);
+    return store;
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
+}
+
+/** Opens the database (see openServedDatabase), watches that writes can last, and starts listening. */
+export async function startServer(config: TallyConfig, logger: Logger, options: ServeOptions): Promise<RunningServer> {
+  const store = await openServedDatabase(config, logger, { ...options, poolSize: config.pgPoolSize });
+  try {
+    watchWriteHealth(store, describeLocation(config.db), logger);
     const liveConfig = await LiveConfig.load(store);
     liveConfig.start(CONFIG_POLL_MS, (error) => logger.warn({ err: error }, 'could not refresh settings; keeping the last ones'));
     const throttle = new Throttle(store, logger);
@@ -100,6 +136,14 @@ export async function startServer(config: TallyConfig, logger: Logger): Promise<
     await store.close();
     throw error;
   }
+}
+
+/** Logs once when writes stop being able to last, and once when they can again. */
+function watchWriteHealth(store: Store, db: string, logger: Logger): void {
+  store.watchWriteHealth((reason) => {
+    if (reason === undefined) logger.info({ db }, 'database writable again');
+    else logger.error({ db }, `database not writable: ${reason}`);
+  });
 }
 
 /** How often expired nonces and failure counts are deleted. */

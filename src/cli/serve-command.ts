@@ -2,17 +2,18 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { initializeDatabase, startServer } from '../app.js';
+import { openServedDatabase, startServer } from '../app.js';
 import type { TallyConfig } from '../config.js';
 import { TallyError } from '../domain/errors.js';
 import { createLogger, type ProcessLogger } from '../logging.js';
-import { describeLocation, openStore } from '../store/open-store.js';
+import { describeLocation } from '../store/open-store.js';
 import { cliConfig, withDbOption, type DbOption } from './context.js';
 
 interface ServeOptions extends DbOption {
   readonly port?: string;
   readonly host?: string;
   readonly workers?: string;
+  readonly init?: boolean;
 }
 
 // A worker that dies is replaced after this pause, so a crash loop does not spin.
@@ -22,16 +23,19 @@ export function registerServe(program: Command): void {
   withDbOption(
     program
       .command('serve')
-      .description('run the API server (initialises an empty database first)')
+      .description('run the API server on an existing database (--init creates a missing one)')
       .option('--port <n>', 'port to listen on (default: $TALLY_PORT, else 8080)')
       .option('--host <address>', 'address to listen on (default: $TALLY_HOST, else 127.0.0.1)')
-      .option('--workers <n>', 'server processes sharing the port: a number, or "auto" for one per core (default: 1)'),
+      .option('--workers <n>', 'server processes sharing the port: a number, or "auto" for one per core (default: 1)')
+      .option('--init', 'create and initialise the database when there is none (default: a missing database is an error)'),
   ).action(async (options: ServeOptions) => {
     const config = cliConfig({ db: options.db, port: options.port, host: options.host });
     const workers = workerCount(options.workers);
     const processLogger = createLogger(config.logLevel);
-    if (workers > 1 && cluster.isPrimary) await runPrimary(config, workers, processLogger);
-    else await runServer(config, processLogger);
+    const init = options.init === true;
+    if (workers > 1 && cluster.isPrimary) await runPrimary(config, workers, init, processLogger);
+    // A worker never creates the database: one respawned after the file was deleted must fail.
+    else await runServer(config, init && cluster.isPrimary, processLogger);
   });
 }
 
@@ -43,8 +47,8 @@ function workerCount(text: string | undefined): number {
 }
 
 /** One server process: listens, and stops cleanly on SIGTERM or SIGINT. */
-async function runServer(config: TallyConfig, { logger, flush }: ProcessLogger): Promise<void> {
-  const running = await startServer(config, logger);
+async function runServer(config: TallyConfig, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
+  const running = await startServer(config, logger, { init });
   logger.info({ url: running.url, db: describeLocation(config.db), pid: process.pid }, 'listening');
   onStopSignal((signal) => {
     logger.info({ signal }, 'stopping: finishing requests in flight');
@@ -67,13 +71,8 @@ async function runServer(config: TallyConfig, { logger, flush }: ProcessLogger):
  * The cluster's primary: prepares the database once, then forks workers that share the port
  * (Node's cluster module hands connections out) and replaces any that dies.
  */
-async function runPrimary(config: TallyConfig, workers: number, { logger, flush }: ProcessLogger): Promise<void> {
-  const store = await openStore(config.db, { mustExist: false, poolSize: 1 });
-  try {
-    await initializeDatabase(store);
-  } finally {
-    await store.close();
-  }
+async function runPrimary(config: TallyConfig, workers: number, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
+  await (await openServedDatabase(config, logger, { init, poolSize: 1 })).close();
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
   logger.info({ workers, db: describeLocation(config.db), pid: process.pid }, 'started workers');

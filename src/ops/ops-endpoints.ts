@@ -1,6 +1,7 @@
 /**
  * The operator's endpoints, beside the API: `/healthz` (the process answers), `/readyz` (the
- * database answers too) and `/metrics` (Prometheus). None takes parameters or reveals a secret.
+ * database answers too, and what is written to it can last) and `/metrics` (Prometheus). None
+ * takes parameters or reveals a secret.
  */
 import type { Reply } from '../http/api-method.js';
 import type { Store } from '../store/store.js';
@@ -28,10 +29,16 @@ export async function answerOps(
   switch (endpoint) {
     case 'healthz':
       return { status: 200, type: 'text', body: 'ok\n', outcome: 'healthy' };
-    case 'readyz':
+    case 'readyz': {
+      // A database that answers but cannot keep what is written is not ready either.
+      const notWritable = deps.store.writeHealth();
+      if (notWritable !== undefined) {
+        return { status: 503, type: 'text', body: `database not writable: ${notWritable}\n`, outcome: 'not_ready' };
+      }
       return (await databaseAnswers(deps.store))
         ? { status: 200, type: 'text', body: 'ready\n', outcome: 'ready' }
         : { status: 503, type: 'text', body: 'database unreachable\n', outcome: 'not_ready' };
+    }
     case 'metrics':
       return { status: 200, type: 'prometheus', body: deps.metrics.render(), outcome: 'metrics' };
   }

@@ -234,7 +234,34 @@ export interface Store {
   /** Deletes nonces and failure counts that no longer matter at `nowMs`. */
   purgeExpired(nowMs: number): Promise<void>;
 
+  /**
+   * Why a write made now could not last, in words for an operator (naming the file or the
+   * location, never a password); undefined while writes can last. Synchronous and cheap: read
+   * before every write, which is refused at once (NotWritableError) while it gives a reason,
+   * and by /readyz.
+   */
+  writeHealth(): WriteHealth;
+  /**
+   * Starts watching whether writes can last (a server does; a one-shot command need not), and
+   * calls `onChange` whenever writeHealth() changes. Stopped by close().
+   */
+  watchWriteHealth(onChange: (health: WriteHealth) => void): void;
+
   close(): Promise<void>;
+}
+
+/** A reason writes cannot last, or undefined when they can. */
+export type WriteHealth = string | undefined;
+
+/**
+ * A write refused without touching the database, because writeHealth() gave a reason: an
+ * acknowledged change must be one that lasts. The server answers it as any store failure.
+ */
+export class NotWritableError extends Error {
+  constructor(readonly reason: string) {
+    super(`database not writable: ${reason}`);
+    this.name = 'NotWritableError';
+  }
 }
 
 /** Failure counts are kept this long after their window opened (longer than any window), then purged. */

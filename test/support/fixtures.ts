@@ -169,11 +169,12 @@ export async function tally(...args: string[]): Promise<string> {
 
 /**
  * A real server on an ephemeral loopback port, on the given database. `env` takes TALLY_*
- * variables (timeouts, say); `logger` replaces the silent default, to read what is logged.
+ * variables (timeouts, say); `logger` replaces the silent default, to read what is logged;
+ * `init` (on unless turned off) creates the database when there is none, as `serve --init`.
  */
-export async function startTestServer(db: string, options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<RunningServer> {
+export async function startTestServer(db: string, options: { env?: NodeJS.ProcessEnv; logger?: Logger; init?: boolean } = {}): Promise<RunningServer> {
   const config = loadConfig({ db, port: '0', host: '127.0.0.1' }, options.env ?? {});
-  return startServer(config, options.logger ?? pino({ level: 'silent' }));
+  return startServer(config, options.logger ?? pino({ level: 'silent' }), { init: options.init ?? true });
 }
 
 /** Sends raw bytes and returns everything the server answers before it closes or goes quiet. */

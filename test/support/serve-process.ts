@@ -9,21 +9,37 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** Process ids that logged "listening": one per worker. */
   readonly listeningPids: number[];
+  /** Every line the processes wrote on standard output so far (JSON log lines). */
+  readonly lines: string[];
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `tally serve --port 0` and waits until `workers` processes are listening. */
-export function startServeProcess(db: string, options: { workers?: number } = {}): Promise<ServeProcess> {
+/**
+ * Starts `tally serve --port 0` (with `--init` when asked: it creates a missing database) and
+ * waits until `workers` processes are listening.
+ */
+export function startServeProcess(db: string, options: { workers?: number; init?: boolean } = {}): Promise<ServeProcess> {
   const workers = options.workers ?? 1;
-  const args = [TALLY_BIN, 'serve', '--port', '0', '--db', db, ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const args = [
+    TALLY_BIN,
+    'serve',
+    '--port',
+    '0',
+    '--db',
+    db,
+    ...(workers > 1 ? ['--workers', String(workers)] : []),
+    ...(options.init === true ? ['--init'] : []),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TALLY_LOG_LEVEL: 'info' } });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const listeningPids: number[] = [];
+    const lines: string[] = [];
     const timer = setTimeout(() => reject(new Error('tally serve did not start in 20 s')), 20_000);
     child.once('exit', (code) => reject(new Error(`tally serve exited early with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
       let entry: { msg?: string; url?: string; pid?: number };
       try {
         entry = JSON.parse(line) as typeof entry;
@@ -38,6 +54,7 @@ export function startServeProcess(db: string, options: { workers?: number } = {}
           url: entry.url,
           child,
           listeningPids,
+          lines,
           stop: () => {
             child.kill('SIGTERM');
             return exited;

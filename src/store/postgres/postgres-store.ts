@@ -31,8 +31,9 @@ import type {
   UserChange,
   UserRecord,
   UserRef,
+  WriteHealth,
 } from '../store.js';
-import { AUTH_FAILURE_MEMORY_MS } from '../store.js';
+import { AUTH_FAILURE_MEMORY_MS, NotWritableError } from '../store.js';
 import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { applyBalanceChange, claimHash, hashReusedOn, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
@@ -49,6 +50,7 @@ import {
   type RateChangeRow,
   type UserRow,
 } from './rows.js';
+import { PgWriteHealth } from './write-health.js';
 
 export interface PostgresStoreOptions {
   readonly mustExist: boolean;
@@ -77,6 +79,7 @@ class PostgresStore implements Store {
   /** The hot path: look-ups of one turn of the event loop share a query. */
   private readonly balanceViews: BatchedLookup;
   private readonly balanceViewsByToken: BatchedLookup;
+  private readonly health: PgWriteHealth;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -84,10 +87,12 @@ class PostgresStore implements Store {
   ) {
     this.balanceViews = new BatchedLookup(pool, 'username_key');
     this.balanceViewsByToken = new BatchedLookup(pool, 'uniquehash');
+    // The smallest real write: a new version of the one config_version row, its value unchanged.
+    this.health = new PgWriteHealth(location, () => pool.query('UPDATE config_version SET version = version WHERE id = 1'));
   }
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
-    return inTransaction(this.pool, async (client) => {
+    return this.write(() => inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [INIT_LOCK]);
       let systemCurrency = await this.systemCurrencyOn(client);
       const created = systemCurrency === undefined;
@@ -107,7 +112,7 @@ class PostgresStore implements Store {
         addedAdmin = true;
       }
       return { created, systemCurrency, addedSettings, addedAdmin };
-    });
+    }));
   }
 
   async systemCurrency(): Promise<string | undefined> {
@@ -162,7 +167,7 @@ class PostgresStore implements Store {
   }
 
   async writeSetting(name: string, stored: string): Promise<void> {
-    await this.pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, stored]);
+    await this.write(() => this.pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, stored]));
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -171,7 +176,7 @@ class PostgresStore implements Store {
   }
 
   async saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency> {
-    return inTransaction(this.pool, async (client) => {
+    return this.write(() => inTransaction(this.pool, async (client) => {
       const found = await client.query<CurrencyRow>('SELECT code, name, rate::text, active, is_system FROM currencies WHERE code = $1 FOR UPDATE', [change.code]);
       const existing = found.rows[0] && toCurrency(found.rows[0]);
       const next = applyCurrencyChange(existing, change);
@@ -186,11 +191,11 @@ class PostgresStore implements Store {
         await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES ($1, $2, $3, $4)', [next.code, oldRate ?? null, rate, source]);
       }
       return next;
-    });
+    }));
   }
 
   async updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
-    return inTransaction(this.pool, async (client) => {
+    return this.write(() => inTransaction(this.pool, async (client) => {
       const text = formatRate(rate);
       const old = await client.query<{ rate: string }>('SELECT rate::text FROM currencies WHERE code = $1 AND NOT is_system FOR UPDATE', [code]);
       const oldRate = old.rows[0]?.rate;
@@ -203,7 +208,7 @@ class PostgresStore implements Store {
       await client.query('UPDATE currencies SET rate = $2 WHERE code = $1', [code, text]);
       await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES ($1, $2, $3, $4)', [code, oldRate, text, source]);
       return 'updated';
-    });
+    }));
   }
 
   async rateHistory(code: string): Promise<readonly RateChange[]> {
@@ -216,11 +221,11 @@ class PostgresStore implements Store {
 
   async addUser(user: NewUser, comment = 'opening balance'): Promise<UserRecord> {
     try {
-      return await inTransaction(this.pool, async (client) => {
+      return await this.write(() => inTransaction(this.pool, async (client) => {
         await this.requireCurrency(client, user.currency);
         const id = await this.insertUser(client, user, comment);
         return (await this.findUserOn(client, { id }))!;
-      });
+      }));
     } catch (error) {
       if (isUniqueViolation(error, 'users_username_key_key')) {
         throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
@@ -247,7 +252,7 @@ class PostgresStore implements Store {
   }
 
   async updateUser(username: string, change: UserChange): Promise<UserRecord> {
-    return inTransaction(this.pool, async (client) => {
+    return this.write(() => inTransaction(this.pool, async (client) => {
       const found = await client.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = $1 FOR UPDATE`, [usernameKey(username)]);
       const row = found.rows[0];
       if (row === undefined) throw new TallyError('not_found', `no user named ${username}`);
@@ -265,7 +270,7 @@ class PostgresStore implements Store {
         );
       }
       return (await this.findUserOn(client, { id: Number(row.id) }))!;
-    });
+    }));
   }
 
   private async requireCurrency(client: pg.PoolClient, code: string): Promise<void> {
@@ -309,7 +314,7 @@ class PostgresStore implements Store {
   }
 
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
-    return applyBalanceChange(this.pool, change);
+    return this.write(() => applyBalanceChange(this.pool, change));
   }
 
   async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
@@ -325,7 +330,7 @@ class PostgresStore implements Store {
   }
 
   async importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number> {
-    return importUsers(this.pool, rows, options);
+    return this.write(() => importUsers(this.pool, rows, options));
   }
 
   async summary(): Promise<DatabaseSummary> {
@@ -337,13 +342,13 @@ class PostgresStore implements Store {
   }
 
   async importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void> {
-    return importTables(this.pool, batches, onRows);
+    return this.write(() => importTables(this.pool, batches, onRows));
   }
 
   async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount> {
     // One statement: concurrent failures on several nodes each add one, none is lost.
     // A window that has run out starts again at 1. Every SET expression reads the old row.
-    const result = await this.pool.query<{ failures: number; window_start: string; blocked_until: string }>(
+    const result = await this.write(() => this.pool.query<{ failures: number; window_start: string; blocked_until: string }>(
       named(
         'count_auth_failure',
         `INSERT INTO auth_failures AS f (address, window_start, failures, blocked_until)
@@ -356,7 +361,7 @@ class PostgresStore implements Store {
          RETURNING failures, window_start, blocked_until`,
         [address, nowMs, rule.limit, rule.windowMs, rule.cooldownMs],
       ),
-    );
+    ));
     const row = result.rows[0]!;
     const blockedUntil = Number(row.blocked_until);
     return { failures: row.failures, windowStartMs: Number(row.window_start), blockedUntilMs: blockedUntil > nowMs ? blockedUntil : undefined };
@@ -371,21 +376,44 @@ class PostgresStore implements Store {
 
   async claimNonce(nonce: string, expiresAtMs: number): Promise<boolean> {
     if (nonce.includes(NUL)) return false;
-    const result = await this.pool.query(
+    const result = await this.write(() => this.pool.query(
       named('claim_nonce', 'INSERT INTO signature_nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING', [
         nonce,
         expiresAtMs,
       ]),
-    );
+    ));
     return result.rowCount === 1;
   }
 
   async purgeExpired(nowMs: number): Promise<void> {
-    await this.pool.query('DELETE FROM signature_nonces WHERE expires_at < $1', [nowMs]);
-    await this.pool.query('DELETE FROM auth_failures WHERE window_start < $1 AND blocked_until < $2', [nowMs - AUTH_FAILURE_MEMORY_MS, nowMs]);
+    await this.write(async () => {
+      await this.pool.query('DELETE FROM signature_nonces WHERE expires_at < $1', [nowMs]);
+      await this.pool.query('DELETE FROM auth_failures WHERE window_start < $1 AND blocked_until < $2', [nowMs - AUTH_FAILURE_MEMORY_MS, nowMs]);
+    });
+  }
+
+  writeHealth(): WriteHealth {
+    return this.health.health();
+  }
+
+  watchWriteHealth(onChange: (health: WriteHealth) => void): void {
+    this.health.watch(onChange);
+  }
+
+  /** Runs one write operation, refused at once while writes fail; notes why one failed. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    const reason = this.health.health();
+    if (reason !== undefined) throw new NotWritableError(reason);
+    try {
+      return await work();
+    } catch (error) {
+      this.health.noteWriteError(error);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
+    this.health.stop();
     await this.pool.end();
   }
 }

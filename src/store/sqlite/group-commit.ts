@@ -29,11 +29,15 @@ export class GroupCommit {
   private busyAttempts = 0;
   private waitingForIdle: (() => void)[] = [];
 
-  /** `beforeWrite` ends whatever read transaction the connection holds. */
+  /**
+   * `beforeWrite` ends whatever read transaction the connection holds; `beforeCommit` throws
+   * to roll the whole batch back when its commit could not last.
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly lockWaitMs: number,
     private readonly beforeWrite: () => void = () => undefined,
+    private readonly beforeCommit: () => void = () => undefined,
   ) {}
 
   /** Runs `work` inside a write transaction; settles once that transaction is committed. */
@@ -64,7 +68,13 @@ export class GroupCommit {
     const batch = this.queue.slice(0, MAX_BATCH);
     let outcomes: Outcome[];
     try {
-      outcomes = this.db.transaction(() => batch.map((write) => this.runInSavepoint(write))).immediate();
+      outcomes = this.db
+        .transaction(() => {
+          const done = batch.map((write) => this.runInSavepoint(write));
+          this.beforeCommit();
+          return done;
+        })
+        .immediate();
     } catch (error) {
       this.afterFailedCommit(batch, error);
       return;

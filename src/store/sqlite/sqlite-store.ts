@@ -1,6 +1,6 @@
 /** The embedded backend: one SQLite file through better-sqlite3, in WAL mode. */
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
@@ -28,14 +28,16 @@ import type {
   UserChange,
   UserRecord,
   UserRef,
+  WriteHealth,
 } from '../store.js';
-import { AUTH_FAILURE_MEMORY_MS } from '../store.js';
+import { AUTH_FAILURE_MEMORY_MS, NotWritableError } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { ReadSnapshot } from './read-snapshot.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
 import { planRepairs } from './username-repair.js';
+import { WriteWatchdog } from './write-watchdog.js';
 import { toCurrency, toRateChange, toUser, USER_COLUMNS, type CurrencyRow, type RateChangeRow, type UserRow } from './rows.js';
 
 export interface SqliteStoreOptions {
@@ -113,6 +115,7 @@ class SqliteStore implements Store {
   private readonly ledger: SqliteLedger;
   private readonly writes: GroupCommit;
   private readonly snapshot: ReadSnapshot;
+  private readonly watchdog: WriteWatchdog;
 
   constructor(
     private readonly db: Database.Database,
@@ -160,7 +163,28 @@ class SqliteStore implements Store {
     };
     this.ledger = new SqliteLedger(db);
     this.snapshot = new ReadSnapshot(db);
-    this.writes = new GroupCommit(db, WRITE_LOCK_WAIT_MS, this.snapshot.end);
+    // The file just opened and migrated: the one every later write must still be going to.
+    this.watchdog = new WriteWatchdog(resolve(location), () => this.probeWrite());
+    this.writes = new GroupCommit(db, WRITE_LOCK_WAIT_MS, this.snapshot.end, () => this.watchdog.assertSameFile());
+  }
+
+  writeHealth(): WriteHealth {
+    return this.watchdog.health();
+  }
+
+  watchWriteHealth(onChange: (health: WriteHealth) => void): void {
+    this.watchdog.watch(onChange);
+  }
+
+  /**
+   * The smallest real write: re-setting user_version rewrites the header page into the WAL (an
+   * empty transaction writes nothing), through the group commit like any write.
+   */
+  private async probeWrite(): Promise<void> {
+    await this.writes.run(() => {
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      this.db.pragma(`user_version = ${version}`);
+    });
   }
 
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
@@ -325,7 +349,18 @@ class SqliteStore implements Store {
 
   /** Runs `work` as one write transaction, committed together with the writes beside it. */
   private write<T>(work: () => T): Promise<T> {
-    return this.writes.run(work);
+    const reason = this.watchdog.health();
+    if (reason !== undefined) return Promise.reject(new NotWritableError(reason));
+    return this.writes.run(work).catch((error: unknown) => {
+      this.watchdog.noteWriteError(error);
+      throw error;
+    });
+  }
+
+  /** A write that could not last is refused before it touches the database. */
+  private refuseUnlessWritable(): void {
+    const reason = this.watchdog.health();
+    if (reason !== undefined) throw new NotWritableError(reason);
   }
 
   async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
@@ -349,13 +384,19 @@ class SqliteStore implements Store {
    * of their own: a call made meanwhile on this store never joins (or is rolled back with) it.
    */
   private async onOwnConnection<T>(work: (db: Database.Database) => Promise<T>): Promise<T> {
-    const db = new Database(this.location);
+    this.refuseUnlessWritable();
+    // Opened by path: a new file there would be another database, not this one.
+    this.watchdog.assertSameFile();
+    const db = new Database(this.location, { fileMustExist: true });
     try {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = FULL');
       db.pragma(`cache_size = ${BULK_CACHE_SIZE}`);
       return await work(db);
+    } catch (error) {
+      this.watchdog.noteWriteError(error);
+      throw error;
     } finally {
       db.close();
     }
@@ -409,6 +450,7 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.watchdog.stop();
     await this.writes.idle();
     this.snapshot.end();
     if (this.db.open) this.db.close();
