@@ -5,15 +5,14 @@
  * says why. Reads keep answering. A full disk, once freed, is writable again.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { RunningServer } from '../../src/app.js';
 import { describeLocation } from '../../src/store/open-store.js';
+import { fillDisk, mountSmallDisk, type SmallDisk } from '../support/small-disk.js';
 import { BACKEND, balanceXml, errorXml, eventually, execSql, runTally, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
 import { send, signed, API_PATH, XML_TYPE, type Answer } from './helpers.js';
 import { FORM, prepareDatabase } from './hardening-helpers.js';
@@ -132,55 +131,29 @@ describe('a SQLite file taken away from a running server', { skip: sqliteOnly },
 });
 
 describe('a full disk under a running SQLite server', { skip: sqliteOnly }, () => {
-  let mountDir: string;
-  let mounted = false;
-  let mountProblem: string | undefined;
+  let disk: SmallDisk | string;
   let db: string;
   let server: RunningServer | undefined;
   let log: LogEntry[];
-  const filler = (): string => join(mountDir, 'filler');
+  const filler = (): string => join((disk as SmallDisk).dir, 'filler');
 
   before(async () => {
-    mountDir = await mkdtemp(join(tmpdir(), 'tally-full-'));
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountDir], { stdio: 'pipe' });
-      mounted = true;
-    } catch (error) {
-      mountProblem = `cannot mount a small tmpfs here: ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`;
-      return;
-    }
-    db = join(mountDir, 'tally.db');
+    disk = await mountSmallDisk();
+    if (typeof disk === 'string') return;
+    db = join(disk.dir, 'tally.db');
     await prepareDatabase(db);
     ({ server, log } = await serveWithLog(db));
   });
   after(async () => {
-    await server?.close();
-    if (mounted) execFileSync('umount', [mountDir]);
-    await rm(mountDir, { recursive: true, force: true });
+    await server?.close(); // before the unmount, which a file still open would make fail
+    if (typeof disk !== 'string') await disk.remove();
   });
 
-  /** Writes into a file until the filesystem has no room left. */
-  function fillTheDisk(): void {
-    const fd = openSync(filler(), 'w');
-    try {
-      for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 9, 1]) {
-        const chunk = Buffer.alloc(size, 0x55);
-        try {
-          for (;;) writeSync(fd, chunk);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-
   it('answers /readyz 503 within a second and refuses a balance update, then is ready again within a second of freeing space', async (t) => {
-    if (mountProblem !== undefined) return t.skip(mountProblem);
+    if (typeof disk === 'string') return t.skip(disk);
     const url = server!.url;
     await assertReadyz(url, 200, 'ready\n');
-    fillTheDisk();
+    fillDisk(filler());
     await assertReadyz(url, 503, `database not writable: the disk holding ${db} is full\n`);
     assertInternalError(await form(url, UPDATE_PATH, update('2', '30')));
     assert.ok(log.some((entry) => entry.level === 50 && entry.msg === `database not writable: the disk holding ${db} is full`));

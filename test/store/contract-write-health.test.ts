@@ -5,12 +5,10 @@
  * PostgreSQL notes a full disk (SQLSTATE class 53) or a read-only transaction (25006).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
+import { fillDisk, mountSmallDisk } from '../support/small-disk.js';
 import { initializeDatabase } from '../../src/app.js';
 import { describeLocation, openStore } from '../../src/store/open-store.js';
 import { NotWritableError, type Store, type WriteHealth } from '../../src/store/store.js';
@@ -53,39 +51,6 @@ async function waitFor(check: () => boolean, ms = 2000): Promise<boolean> {
   return true;
 }
 
-/** A small tmpfs to fill; undefined (with the test skipped) where mounting is not allowed. */
-async function smallDisk(t: TestContext): Promise<string | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'tally-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    t.skip(`cannot mount a small tmpfs here: ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`);
-    return undefined;
-  }
-  t.after(async () => {
-    execFileSync('umount', [dir]);
-    await rm(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
-
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 9, 1]) {
-      const chunk = Buffer.alloc(size, 0x55);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 for (const backend of BACKENDS) {
   describe(backend, backendOptions(backend), () => {
     describe('write health', () => {
@@ -124,12 +89,13 @@ describe('sqlite', () => {
     });
 
     it('a write that fails on a full disk marks the store unwritable until, with space back, a probe write succeeds', async (t) => {
-      const disk = await smallDisk(t);
-      if (disk === undefined) return;
-      const path = join(disk, 'tally.db');
+      const disk = await mountSmallDisk();
+      if (typeof disk === 'string') return t.skip(disk);
+      t.after(() => disk.remove());
+      const path = join(disk.dir, 'tally.db');
       const store = await openStore(path, { mustExist: false, poolSize: 1 });
       try {
-        await fullDiskThenFreed(store, path, disk);
+        await fullDiskThenFreed(store, path, disk.dir);
       } finally {
         await store.close(); // before the unmount, which a file still open would make fail
       }
@@ -141,7 +107,7 @@ describe('sqlite', () => {
 async function fullDiskThenFreed(store: Store, path: string, disk: string): Promise<void> {
   await initializeDatabase(store);
   const alice = await store.addUser(newUser('alice', { balance: money('26') }));
-  fill(join(disk, 'filler'));
+  fillDisk(join(disk, 'filler'));
   // Not watched yet: this write reaches SQLite and fails there.
   const failure = await store.applyBalanceChange({ user: { id: alice.id }, amount: money('1'), source: 'api', comment: '' }).then(
     () => assert.fail('a write on a full disk must fail'),
