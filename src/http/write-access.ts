@@ -31,11 +31,11 @@ export async function checkWriteAccess(
 }
 
 /**
- * A hash that authorised another request is an incorrect hash (README, "Security"): asked by a
- * write method that refuses the request before it reaches the store's write.
+ * A write refused before it reaches the store still spends its hash on this request (README,
+ * "Security"): its answer, or Incorrect hash when the hash is another request's.
  */
 export async function refusalOrReusedHash(refusal: ApiError, authorization: RequestAuthorization | undefined, store: Store): Promise<ApiError> {
-  return authorization !== undefined && (await store.isHashReused(authorization)) ? API_ERRORS.incorrectHash : refusal;
+  return authorization === undefined || (await store.claimRequestHash(authorization)) ? refusal : API_ERRORS.incorrectHash;
 }
 
 /** Bad login for an unknown or non-admin `u`; `p` is ignored, as in Kolmisoft's hash mode. */

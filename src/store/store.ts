@@ -47,7 +47,7 @@ export interface BalanceChange {
   readonly comment: string;
   /** A retry carrying the same key changes nothing twice; a key names one change, whatever its source. */
   readonly idempotencyKey?: string;
-  /** The hash that authorised an API write: recorded with the change, refused for any other request. */
+  /** The hash that authorised an API write: recorded whatever the answer, refused for any other request. */
   readonly authorization?: RequestAuthorization;
 }
 
@@ -191,8 +191,11 @@ export interface Store {
   /** Every user in id order, streamed: a database may hold millions. */
   listUsers(): AsyncIterable<UserRecord>;
 
-  /** True when this hash authorised a write of another request (a request refused before any write asks). */
-  isHashReused(authorization: RequestAuthorization): Promise<boolean>;
+  /**
+   * Records a write's hash for its request (what a write refused before the store calls, since a
+   * refused request's hash counts too); false when the hash is recorded for another request.
+   */
+  claimRequestHash(authorization: RequestAuthorization): Promise<boolean>;
   /** Applies one balance change and writes its ledger entry, in one transaction. */
   applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult>;
   /** A user's entries, newest first. */

@@ -81,6 +81,27 @@ describe('a write hash authorises its own request only', () => {
     assert.equal(await balanceOf(h, 'bob'), '105.00');
   });
 
+  it('spends the hash of a refused update too: its re-split cannot credit anyone', async () => {
+    const entries = await ledgerCount(h);
+    // Refused as a zero amount, then re-split into +20 for the admin (id 1).
+    const zero = sign('12', '0');
+    assertAnswer(await postUpdate(h, forged(zero, { user_id: '12', balance: '0' })), NOT_UPDATED);
+    assertAnswer(await postUpdate(h, forged(zero, { user_id: '1', balance: '20' })), INCORRECT_HASH);
+    // Refused for a user that does not exist, then re-split into +99.5 for user 21.
+    const nobody = sign('2199', '.5');
+    assertAnswer(await postUpdate(h, forged(nobody, { user_id: '2199', balance: '.5' })), errorXml('page', 'User was not found'));
+    assertAnswer(await postUpdate(h, forged(nobody, { user_id: '21', balance: '99.5' })), INCORRECT_HASH);
+    // Refused for an id past what any method addresses, then re-split.
+    const far = sign('99999999999', '1');
+    assertAnswer(await postUpdate(h, forged(far, { user_id: '99999999999', balance: '1' })), errorXml('page', 'User was not found'));
+    assertAnswer(await postUpdate(h, forged(far, { user_id: '9', balance: '99999999991' })), INCORRECT_HASH);
+    // The identical refused request is still answered as what it is.
+    assertAnswer(await postUpdate(h, forged(zero, { user_id: '12', balance: '0' })), NOT_UPDATED);
+    assert.equal(await ledgerCount(h), entries);
+    assert.equal(await balanceOf(h, 'admin'), '0.00');
+    assert.equal(await balanceOf(h, 'u21'), '100.00');
+  });
+
   it('answers an identical request as before: a replay with transaction_id, a repeat without', async () => {
     const keyed = forged(sign('4', '1', 'pay-4'), { user_id: '4', balance: '1', transaction_id: 'pay-4' });
     const first = await postUpdate(h, keyed);

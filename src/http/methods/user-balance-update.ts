@@ -26,7 +26,7 @@ export const userBalanceUpdate: ApiMethod = {
     const userIdText = params.get('user_id') ?? '';
     if (!USER_ID_SYNTAX.test(userIdText)) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
     const userId = Number(userIdText);
-    if (userId > MAX_USER_ID) return errorReply(API_ERRORS.userNotFound);
+    if (userId > MAX_USER_ID) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
     const amount = parseMoney(params.get('balance') ?? '');
     const transactionId = params.get('transaction_id') || undefined;
     // A zero amount would be an empty entry: it is refused like any amount that cannot be applied.

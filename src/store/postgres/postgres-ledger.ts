@@ -10,7 +10,7 @@ import { isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
 import { importIdTooLarge, MAX_USER_ID } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
-import { inTransaction, isUniqueViolation, named, NUL, type Queryable } from './connection.js';
+import { inTransaction, isUniqueViolation, named, NUL } from './connection.js';
 import { money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
 
 const IMPORT_BATCH = 1000;
@@ -81,8 +81,8 @@ async function applyCarefully(pool: pg.Pool, change: BalanceChange): Promise<Bal
       await client.query('BEGIN');
       try {
         const result = await decide(client, change);
-        // Only a change or a replay keeps what it wrote (the entry, the key, the hash claimed).
-        await client.query(result.kind === 'applied' || result.kind === 'replayed' ? 'COMMIT' : 'ROLLBACK');
+        // Every answer keeps the hash it claimed; only a change wrote anything else.
+        await client.query('COMMIT');
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -103,11 +103,8 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
     [value],
   );
   const user = found.rows[0];
-  if (authorization !== undefined) {
-    // Claimed while the user's row is locked; waits for a concurrent claim of the same hash.
-    const fits = user === undefined ? !(await hashReusedOn(client, authorization)) : await claimHash(client, authorization);
-    if (!fits) return { kind: 'hash_reused' };
-  }
+  // Claimed after the user's row lock, whatever the answer; waits for a concurrent claim of the same hash.
+  if (authorization !== undefined && !(await claimHash(client, authorization))) return { kind: 'hash_reused' };
   if (user === undefined) return { kind: 'user_not_found' };
   if (change.idempotencyKey !== undefined) {
     const seen = await client.query<LedgerRow & { entry_id: string | null }>(
@@ -138,17 +135,15 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   return { kind: 'applied', entry: toLedgerEntry(inserted), username: user.username };
 }
 
-/** True when the hash is recorded for another request. */
-export async function hashReusedOn(db: Queryable, authorization: RequestAuthorization): Promise<boolean> {
-  const recorded = await db.query<{ request: string }>(named('hashed_request', 'SELECT request FROM request_hashes WHERE hash = $1', [authorization.hash]));
-  const request = recorded.rows[0]?.request;
-  return request !== undefined && request !== authorization.request;
-}
-
-/** Claims the hash for this request inside the caller's transaction; false when it is another request's. */
+/**
+ * Records the hash for this request inside the caller's transaction, whatever the write then
+ * answers (a refused request's hash re-split could otherwise still pass); false when it is
+ * recorded for another request.
+ */
 export async function claimHash(client: pg.PoolClient, authorization: RequestAuthorization): Promise<boolean> {
   await client.query('INSERT INTO request_hashes (hash, request) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [authorization.hash, authorization.request]);
-  return !(await hashReusedOn(client, authorization));
+  const recorded = await client.query<{ request: string }>(named('hashed_request', 'SELECT request FROM request_hashes WHERE hash = $1', [authorization.hash]));
+  return recorded.rows[0]?.request === authorization.request;
 }
 
 function isDeadlock(error: unknown): boolean {

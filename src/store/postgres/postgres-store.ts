@@ -36,7 +36,7 @@ import type {
 import { AUTH_FAILURE_MEMORY_MS, NotWritableError } from '../store.js';
 import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
-import { applyBalanceChange, claimHash, hashReusedOn, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
+import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { planRepairs } from './username-repair.js';
 import { createPool, inTransaction, isUniqueViolation, migrate, named, NUL, parsePgLocation, type Queryable } from './connection.js';
 import {
@@ -199,11 +199,8 @@ class PostgresStore implements Store {
       const text = formatRate(rate);
       const old = await client.query<{ rate: string }>('SELECT rate::text FROM currencies WHERE code = $1 AND NOT is_system FOR UPDATE', [code]);
       const oldRate = old.rows[0]?.rate;
-      if (authorization !== undefined) {
-        // Nothing else is written when the hash is another request's, so the claim may commit.
-        const fits = oldRate === undefined ? !(await hashReusedOn(client, authorization)) : await claimHash(client, authorization);
-        if (!fits) return 'hash_reused';
-      }
+      // Claimed whatever the answer, after the currency's row lock; nothing else is written when it is another request's.
+      if (authorization !== undefined && !(await claimHash(client, authorization))) return 'hash_reused';
       if (oldRate === undefined) return 'not_found';
       await client.query('UPDATE currencies SET rate = $2 WHERE code = $1', [code, text]);
       await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES ($1, $2, $3, $4)', [code, oldRate, text, source]);
@@ -309,8 +306,8 @@ class PostgresStore implements Store {
     }
   }
 
-  async isHashReused(authorization: RequestAuthorization): Promise<boolean> {
-    return hashReusedOn(this.pool, authorization);
+  async claimRequestHash(authorization: RequestAuthorization): Promise<boolean> {
+    return this.write(() => inTransaction(this.pool, (client) => claimHash(client, authorization)));
   }
 
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {

@@ -106,44 +106,32 @@ export class SqliteLedger {
   /** One balance change; runs inside the caller's write transaction. */
   applyChange(change: BalanceChange): BalanceChangeResult {
     const s = this.statements;
-    const authorization = change.authorization;
-    const hashedRequest = authorization && (s.hashedRequest.get(authorization.hash) as string | undefined);
     // A hash recorded for another request is answered before anything else, so it tells nothing.
-    if (hashedRequest !== undefined && hashedRequest !== authorization!.request) return { kind: 'hash_reused' };
+    if (change.authorization !== undefined && !this.claimHash(change.authorization)) return { kind: 'hash_reused' };
     const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
       | Pick<UserRow, 'id' | 'username' | 'balance'>
       | undefined;
     // No user is answered next, as the spec orders it (users are never deleted, so no replay is lost).
     if (user === undefined) return { kind: 'user_not_found' };
-    let result: BalanceChangeResult | undefined;
     if (change.idempotencyKey !== undefined) {
       const seen = s.keyedEntry.get(change.idempotencyKey) as (LedgerRow & { entry_id: bigint | null }) | undefined;
-      if (seen !== undefined) result = this.replay(seen, change);
+      if (seen !== undefined) return this.replay(seen, change);
     }
-    if (result === undefined) {
-      const balanceAfter = user.balance + change.amount;
-      if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
-      const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
-      result = { kind: 'applied', entry, username: user.username };
-    }
-    // A replay records its hash too: the hash then fits this request only, like any other write's.
-    if (result.kind !== 'duplicate_key' && authorization !== undefined && hashedRequest === undefined) {
-      s.insertHash.run(authorization.hash, authorization.request);
-    }
-    return result;
+    const balanceAfter = user.balance + change.amount;
+    if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
+    const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
+    return { kind: 'applied', entry, username: user.username };
   }
 
-  /** True when the hash was recorded for another request. */
-  isHashReused(authorization: RequestAuthorization): boolean {
+  /**
+   * Records the hash for this request, whatever the write then answers (a refused request's hash
+   * re-split could otherwise still pass): false when it is recorded for another request. Runs
+   * inside the caller's write transaction.
+   */
+  claimHash(authorization: RequestAuthorization): boolean {
     const request = this.statements.hashedRequest.get(authorization.hash) as string | undefined;
-    return request !== undefined && request !== authorization.request;
-  }
-
-  /** Records the hash of a write that changed something, unless it is recorded already. */
-  recordHash(authorization: RequestAuthorization): void {
-    if (this.statements.hashedRequest.get(authorization.hash) === undefined) {
-      this.statements.insertHash.run(authorization.hash, authorization.request);
-    }
+    if (request === undefined) this.statements.insertHash.run(authorization.hash, authorization.request);
+    return request === undefined || request === authorization.request;
   }
 
   /** A key seen before: the first answer again when it is the same change, a refusal otherwise. */

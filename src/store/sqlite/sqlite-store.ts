@@ -273,13 +273,12 @@ class SqliteStore implements Store {
   async updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
     const s = this.statements;
     return this.write(() => {
-        if (authorization !== undefined && this.ledger.isHashReused(authorization)) return 'hash_reused';
+        if (authorization !== undefined && !this.ledger.claimHash(authorization)) return 'hash_reused';
         const row = s.currencyByCode.get(code) as CurrencyRow | undefined;
         if (row === undefined || row.is_system === 1) return 'not_found';
         const text = formatRate(rate);
         s.setRate.run(text, code);
         s.insertRateChange.run(code, row.rate, text, source);
-        if (authorization !== undefined) this.ledger.recordHash(authorization);
         return 'updated';
       });
   }
@@ -339,8 +338,8 @@ class SqliteStore implements Store {
     }
   }
 
-  async isHashReused(authorization: RequestAuthorization): Promise<boolean> {
-    return this.ledger.isHashReused(authorization);
+  async claimRequestHash(authorization: RequestAuthorization): Promise<boolean> {
+    return this.write(() => this.ledger.claimHash(authorization));
   }
 
   async applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult> {
