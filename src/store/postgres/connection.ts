@@ -35,8 +35,11 @@ export function parsePgLocation(location: string): PgLocation {
   if (schema !== undefined && !SCHEMA_SYNTAX.test(schema)) {
     throw new TallyError('invalid_value', 'the schema parameter takes lower-case letters, digits and _');
   }
+  // Shown in logs and in /readyz: no password, neither in the user part nor in the query
+  // (node-postgres reads `?password=` too), so the query keeps only the schema.
   const display = new URL(url);
   if (display.password !== '') display.password = '***';
+  display.search = schema === undefined ? '' : `?schema=${schema}`;
   url.searchParams.delete('schema');
   return { connectionString: url.toString(), schema, display: display.toString() };
 }

@@ -94,6 +94,10 @@ export class GroupCommit {
     try {
       return { ok: true, value: this.db.transaction(write.work)() };
     } catch (error) {
+      // SQLite may roll the whole transaction back on a full disk or an I/O error: the writes
+      // after this one would then each commit on their own while the batch is answered as
+      // failed. The batch stops here instead, and is refused as a whole.
+      if (!this.db.inTransaction) throw error;
       return { ok: false, error };
     }
   }
