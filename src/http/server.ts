@@ -9,7 +9,7 @@ import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import type { Params } from '../domain/hash.js';
 import { canonicalIp } from '../domain/ip-address.js';
 import type { Settings } from '../domain/settings.js';
-import type { Store } from '../store/store.js';
+import { NotWritableError, type Store } from '../store/store.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../ops/metrics.js';
 import { answerOps, OPS_PATHS } from '../ops/ops-endpoints.js';
@@ -58,6 +58,8 @@ interface Answered {
   readonly api: string;
   /** Safe to log: never the query string, which carries the hash. */
   readonly logPath: string;
+  /** A failed authentication that a guarded check held against the client (see Throttle.check). */
+  readonly failedCheck?: boolean;
 }
 
 export interface ApiServer {
@@ -134,12 +136,12 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
       deps.logger.info({ reqId: requestId, client, method: req.method, path: logPath, outcome: 'client_gone' }, 'request');
       return;
     }
-    deps.logger.error({ reqId: requestId, err: error }, 'request failed');
+    deps.logger.error({ reqId: requestId, ...errorFields(error) }, 'request failed');
     answered = { reply: errorReply(API_ERRORS.internalError), api: 'unknown', logPath };
   }
   const { reply } = answered;
   // A failure is counted before it is answered: a client cannot get its next guess in first.
-  if (reply.authFailed) await countAuthFailure(client, settings, requestId, deps);
+  if (reply.authFailed) await countAuthFailure(client, settings, requestId, answered.failedCheck === true, deps);
   send(res, reply, requestId, settings, deps.isClosing());
   const ms = performance.now() - started;
   deps.metrics.recordRequest(answered.api, reply.outcome, ms / 1000);
@@ -154,12 +156,12 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
   }
 }
 
-async function countAuthFailure(client: string, settings: Settings, requestId: string, deps: ApiServerDeps): Promise<void> {
+async function countAuthFailure(client: string, settings: Settings, requestId: string, failedCheck: boolean, deps: ApiServerDeps): Promise<void> {
   deps.metrics.recordAuthFailure();
   try {
-    await deps.throttle.recordFailure(client, settings, Date.now());
+    await deps.throttle.recordFailure(client, settings, Date.now(), failedCheck);
   } catch (error) {
-    deps.logger.error({ reqId: requestId, err: error }, 'could not count a failed authentication');
+    deps.logger.error({ reqId: requestId, ...errorFields(error) }, 'could not count a failed authentication');
   }
 }
 
@@ -175,7 +177,8 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
   }
   if ('malformed' in route) return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath: API_PREFIX + route.name };
   const api = route.method.names[0]!;
-  const done = (reply: Reply): Answered => ({ reply, api, logPath: API_PREFIX + route.name });
+  let failedCheck = false;
+  const done = (reply: Reply): Answered => ({ reply, api, logPath: API_PREFIX + route.name, failedCheck });
 
   const method = req.method;
   if (method !== 'GET' && method !== 'POST') return done(errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER));
@@ -194,7 +197,11 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
   const bodyFault = parseBodyInto(body, req.headers['content-type'], params) ?? parameterLimitFault(params);
   if (bodyFault !== undefined) return done(errorReply(bodyFault));
 
-  const guard: AuthGuard = (run) => deps.throttle.check(client, settings, run);
+  const guard: AuthGuard = async (run) => {
+    const result = await deps.throttle.check(client, settings, run);
+    if (result?.authFailure) failedCheck = true;
+    return result;
+  };
   if (settings.signatureMode !== 'off') {
     const refused = await guard(() => checkRequestSignature(req, method, path, params, settings, deps.store));
     if (refused !== undefined) return done(withRetryAfter(errorReply(refused), client, settings, deps.throttle));
@@ -381,4 +388,9 @@ function pathForLog(path: string): string {
  */
 function unknownPathForLog(path: string): string {
   return path.startsWith(API_PREFIX) ? API_PREFIX : '/';
+}
+
+/** A refused write says why in one field; anything else is logged with its stack. */
+function errorFields(error: unknown): { reason: string } | { err: unknown } {
+  return error instanceof NotWritableError ? { reason: error.reason } : { err: error };
 }

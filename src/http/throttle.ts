@@ -116,7 +116,7 @@ export class Throttle {
    * Counts a failed authentication in the store; the server waits for it before answering, so
    * every node learns of the failure before the client can send its next guess.
    */
-  async recordFailure(address: string, settings: Settings, nowMs: number): Promise<void> {
+  async recordFailure(address: string, settings: Settings, nowMs: number, countedByCheck: boolean): Promise<void> {
     if (settings.authFailureLimit === 0) return;
     const state = this.stateOf(address);
     let counted = false;
@@ -139,14 +139,27 @@ export class Throttle {
         this.logger.warn({ client: address, until: new Date(until).toISOString() }, 'client throttled after repeated failed authentication');
       }
     } finally {
-      if (!counted) {
-        // A failure the store could not count still counts here.
-        if (nowMs - state.windowStart >= FAILURE_WINDOW_MS) Object.assign(state, { windowStart: nowMs, failures: 0 });
-        state.failures++;
-      }
-      if (state.unrecorded > 0) state.unrecorded--;
+      if (!counted) this.countHere(address, state, settings, nowMs);
+      // Only a failure `check` held against the address is waiting to be recorded (a reused
+      // hash is found by the store, after the check).
+      if (countedByCheck && state.unrecorded > 0) state.unrecorded--;
       this.wake(address, state);
     }
+  }
+
+  /**
+   * A failure the store could not count (it refuses writes while they cannot last) still counts
+   * on this node, and blocks here at the limit: an attacker must not get free guesses by filling
+   * the disk.
+   */
+  private countHere(address: string, state: AddressState, settings: Settings, nowMs: number): void {
+    if (nowMs - state.windowStart >= FAILURE_WINDOW_MS) Object.assign(state, { windowStart: nowMs, failures: 0 });
+    state.failures++;
+    if (state.failures < settings.authFailureLimit) return;
+    const until = nowMs + settings.authFailureCooldownSeconds * 1000;
+    if ((this.blocked.get(address) ?? 0) >= until) return;
+    this.blocked.set(address, until);
+    this.logger.warn({ client: address, until: new Date(until).toISOString() }, 'client throttled on this node (the store could not count its failures)');
   }
 
   /** Takes in the blocks every node has recorded, and forgets addresses with nothing left to count. */
