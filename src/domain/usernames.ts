@@ -25,6 +25,24 @@ export function usernameKey(username: string): string {
   return username.normalize('NFC').toLowerCase().normalize('NFC');
 }
 
+/**
+ * The key a name had before keys were made from NFC (its plain lower case), when that differs
+ * from usernameKey: a user the NFC migration left apart from another (two spellings of one
+ * name, see planUsernameRepairs) still holds it, and is looked up by it first, so each spelling
+ * keeps reaching its own customer until the operator renames one. Undefined for most names.
+ */
+export function legacyUsernameKey(username: string): string | undefined {
+  if (PRINTABLE_ASCII.test(username)) return undefined;
+  const legacy = username.toLowerCase();
+  return legacy === usernameKey(username) ? undefined : legacy;
+}
+
+/** Finds by the name's old key first when it has one (see legacyUsernameKey), then by its key. */
+export async function findByUsername<T>(username: string, find: (key: string) => Promise<T | undefined>): Promise<T | undefined> {
+  const legacy = legacyUsernameKey(username);
+  return (legacy === undefined ? undefined : await find(legacy)) ?? find(usernameKey(username));
+}
+
 // Characters a new username cannot hold: they are invisible, reorder the text around them,
 // break lines, or (U+FFFD) stand for a byte that could not be read. Cc is every C0 and C1
 // control, Cf every format character (bidirectional controls, zero-width characters, BOM...).

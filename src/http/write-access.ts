@@ -3,7 +3,7 @@ import { checkApiEnabled, checkHash, type HttpMethod } from '../domain/access.js
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import { requestAuthorization, type HashRecipe, type Params, type RequestAuthorization } from '../domain/hash.js';
 import type { Settings } from '../domain/settings.js';
-import { MAX_USERNAME_LENGTH, usernameKey } from '../domain/usernames.js';
+import { findByUsername, MAX_USERNAME_LENGTH } from '../domain/usernames.js';
 import type { Store } from '../store/store.js';
 import type { AuthGuard } from './api-method.js';
 
@@ -42,6 +42,6 @@ export async function refusalOrReusedHash(refusal: ApiError, authorization: Requ
 async function checkAdminLogin(params: Params, store: Store): Promise<ApiError | undefined> {
   const login = params.get('u');
   if (!login || login.length > MAX_USERNAME_LENGTH * 2) return API_ERRORS.badLogin;
-  const user = await store.findUser({ usernameKey: usernameKey(login) });
+  const user = await findByUsername(login, (key) => store.findUser({ usernameKey: key }));
   return user?.role === 'admin' ? undefined : API_ERRORS.badLogin;
 }

@@ -62,3 +62,27 @@ describe('either Unicode spelling of a username through user_balance_get', () =>
     assertAnswer(await postUpdate(h, update(id, '1')), updatedXml(NFC, id, '27.5'));
   });
 });
+
+describe('two spellings the NFC migration left apart, through the real server', () => {
+  let h: Harness;
+  before(async () => {
+    // B holds the composed spelling; A, as an older Tally stored it, the decomposed one with its
+    // plain lower case as key: the pair `tally verify` reports.
+    h = await startHarness([['user', 'add', NFC, '--balance', '10']]);
+    const placeholder = (n: number): string => (BACKEND === 'postgres' ? `$${n}` : '?');
+    const balance = BACKEND === 'postgres' ? '77' : String(77 * 1_000_000);
+    await execSql(
+      h.db,
+      `INSERT INTO users (id, username, username_key, currency, balance, uniquehash) VALUES (500, ${placeholder(1)}, ${placeholder(2)}, 'USD', ${balance}, 'legacytoken00001')`,
+      [NFD, NFD.toLowerCase()],
+    );
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('answers each spelling with its own customer, never the other one', async () => {
+    assertAnswer(await post(h, signed(NFD)), balanceXml('77.00'));
+    assertAnswer(await post(h, signed(NFC)), balanceXml('10.00'));
+  });
+});

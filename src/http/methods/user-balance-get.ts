@@ -3,7 +3,7 @@ import { checkApiEnabled, checkHash } from '../../domain/access.js';
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { answerBalance, type BalanceAnswer } from '../../domain/balance.js';
 import { USER_BALANCE_GET_RECIPE } from '../../domain/hash.js';
-import { MAX_USERNAME_LENGTH, usernameKey } from '../../domain/usernames.js';
+import { findByUsername, MAX_USERNAME_LENGTH } from '../../domain/usernames.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument, type XmlElement } from '../xml.js';
 
@@ -18,8 +18,7 @@ export const userBalanceGet: ApiMethod = {
 
     const username = params.get('username');
     // A name longer than any stored one (two UTF-16 units per character at most) cannot match.
-    const user =
-      username && username.length <= MAX_USERNAME_LENGTH * 2 ? await store.findBalanceView(usernameKey(username)) : undefined;
+    const user = username && username.length <= MAX_USERNAME_LENGTH * 2 ? await findByUsername(username, (key) => store.findBalanceView(key)) : undefined;
     if (user === undefined) return errorReply(API_ERRORS.userNotFound);
 
     return xmlReply(balanceDocument(answerBalance(user, params, config.currencies, settings.numberDigits)), 'balance');
@@ -31,3 +30,4 @@ function balanceDocument(answer: BalanceAnswer): string {
   if (answer.currency !== undefined) children.push(['currency', answer.currency]);
   return xmlDocument('page', children);
 }
+
