@@ -72,7 +72,7 @@ export async function openServedDatabase(config: TallyConfig, logger: Logger, op
     // Tables without a system currency are a database Tally never finished initialising.
     if (store === undefined || (await store.systemCurrency()) === undefined) {
       if (!options.init) {
-        throw new TallyError('not_initialized', `no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init"`);
+        throw new TallyError('not_initialized', `no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init --db ${where}"`);
       }
       logger.warn({ db: where }, `creating a new database at ${where}`);
       store ??= await openStore(config.db, { mustExist: false, poolSize: options.poolSize });

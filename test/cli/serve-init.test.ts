@@ -23,7 +23,7 @@ after(async () => {
 
 function refusal(db: string): string {
   const where = describeLocation(db);
-  return `tally: no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init"\n`;
+  return `tally: no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init --db ${where}"\n`;
 }
 
 describe('tally serve without --init', () => {

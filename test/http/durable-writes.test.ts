@@ -137,7 +137,7 @@ describe('a SQLite file taken away from a running server', { skip: sqliteOnly },
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
     const restarted = await runTally(['serve', '--db', db, '--port', '0']);
     assert.equal(restarted.code, 1);
-    assert.equal(restarted.stderr, `tally: no database at ${db}: create it with "tally init --db ${db}" or run "tally serve --init"\n`);
+    assert.equal(restarted.stderr, `tally: no database at ${db}: create it with "tally init --db ${db}" or run "tally serve --init --db ${db}"\n`);
     assert.equal(existsSync(db), false, 'no database was created');
   });
 });
