@@ -94,6 +94,8 @@ async function makeLegacy(db: string): Promise<void> {
   const pg = isPostgresUrl(db);
   const statements = [
     'DELETE FROM schema_migrations WHERE version >= 5',
+    pg ? 'DROP TRIGGER ledger_entries_claim_key ON ledger_entries' : 'DROP TRIGGER ledger_entries_claim_key',
+    ...(pg ? ['DROP FUNCTION claim_idempotency_key()'] : []),
     'DROP TABLE idempotency_keys',
     'DROP TABLE request_hashes',
     'CREATE UNIQUE INDEX ledger_entries_by_key ON ledger_entries (source, idempotency_key) WHERE idempotency_key IS NOT NULL',

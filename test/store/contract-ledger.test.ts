@@ -123,6 +123,26 @@ for (const backend of BACKENDS) {
         assert.equal(await snapshot(store), before);
       });
 
+      it('an entry a writer adds without the key table (an older Tally mid-upgrade) still claims its key, and fails on a used one', async (t) => {
+        const { store, sql } = await freshDb(t, backend);
+        const alice = await store.addUser(newUser('alice'));
+        await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('1'), idempotencyKey: 'seen' }));
+        const insert = (key: string) =>
+          sql("INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key) VALUES (?, ?, ?, 'api', 'old node', ?)", [
+            alice.id,
+            rawMoney(backend, money('1')),
+            rawMoney(backend, money('2')),
+            key,
+          ]);
+        await assert.rejects(insert('seen'), /UNIQUE|unique|duplicate key/);
+        await insert('written-elsewhere');
+        await sql('UPDATE users SET balance = ? WHERE id = ?', [rawMoney(backend, money('2')), alice.id]);
+        // This Tally now knows the key the other writer used: a retry of it is a replay.
+        const retry = await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('1'), idempotencyKey: 'written-elsewhere' }));
+        assert.equal(retry.kind, 'replayed');
+        assert.equal((await store.verifyLedger()).mismatches.length, 0);
+      });
+
       it('idempotency keys are one namespace: the same key from another source is the same change, applied once', async (t) => {
         const { store } = await freshDb(t, backend);
         await store.addUser(newUser('alice'));

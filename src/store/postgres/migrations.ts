@@ -126,6 +126,13 @@ export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] =
       );
       ${REBUILD_IDEMPOTENCY_KEYS};
       DROP INDEX ledger_entries_by_key;
+      -- Every entry with a key claims it, whoever writes it: a node of an older Tally still running
+      -- during a rolling upgrade meets the key's primary key and fails, rather than applying a
+      -- retry twice. Disabled around a copy of the ledger, which rebuilds the keys instead.
+      CREATE FUNCTION claim_idempotency_key() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO idempotency_keys (key, entry_id) VALUES (NEW.idempotency_key, NEW.id); RETURN NULL; END $$;
+      CREATE TRIGGER ledger_entries_claim_key AFTER INSERT ON ledger_entries
+        FOR EACH ROW WHEN (NEW.idempotency_key IS NOT NULL) EXECUTE FUNCTION claim_idempotency_key();
 
       -- Kolmisoft's hash runs values together, so one hash fits several splits of them: a write
       -- records the hash with a digest of the request it authorised, and refuses it for any other.

@@ -107,12 +107,16 @@ export async function importTables(
     if (summary.currencies + summary.settings + summary.users > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
     }
+    // The copied entries keep their keys as they are, a key two sources used before keys were
+    // shared included: the key table is rebuilt from them at the end instead.
+    await client.query('ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_claim_key');
     for await (const batch of batches) {
       await insertBatch(client, batch);
       onRows?.(batch.table, batch.rows.length);
     }
     // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
     await client.query(REBUILD_IDEMPOTENCY_KEYS);
+    await client.query('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_claim_key');
     for (const table of ['users', 'ledger_entries', 'rate_changes']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM ${table}), 1))`);
     }

@@ -20,8 +20,8 @@ const MONEY_LIMIT = MONEY_LIMIT_UNITS.toString();
 
 /**
  * Applies one balance change and writes its entry. The common case is one statement, so one
- * round trip and one implicit transaction: the guarded UPDATE, the INSERT of its entry, of its
- * idempotency key and of the hash that authorised it commit together or not at all. Anything
+ * round trip and one implicit transaction: the guarded UPDATE, the INSERT of its entry (whose
+ * trigger claims its idempotency key) and of the hash that authorised it commit together or not at all. Anything
  * else (a key or hash seen before, no such user, a balance out of range, a deadlock with a
  * concurrent change) falls to `applyCarefully`, which decides step by step.
  */
@@ -42,8 +42,6 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
            INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
            SELECT id, $2::numeric, balance, $4, $5, $6 FROM changed
            RETURNING ${RETURNED_ENTRY}
-         ), keyed AS (
-           INSERT INTO idempotency_keys (key, entry_id) SELECT idempotency_key, id FROM entry WHERE idempotency_key IS NOT NULL
          ), hashed AS (
            INSERT INTO request_hashes (hash, request) SELECT $7::text, $8::text FROM entry WHERE $7::text IS NOT NULL
          )
@@ -128,11 +126,8 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${RETURNED_ENTRY}`,
     [user.id, moneyParameter(change.amount), moneyParameter(balanceAfter), change.source, change.comment, change.idempotencyKey ?? null],
   );
-  const inserted = entry.rows[0]!;
-  if (change.idempotencyKey !== undefined) {
-    await client.query('INSERT INTO idempotency_keys (key, entry_id) VALUES ($1, $2)', [change.idempotencyKey, inserted.id]);
-  }
-  return { kind: 'applied', entry: toLedgerEntry(inserted), username: user.username };
+  // The entry's key, if any, is claimed in idempotency_keys by the table's trigger (migration 5).
+  return { kind: 'applied', entry: toLedgerEntry(entry.rows[0]!), username: user.username };
 }
 
 /**

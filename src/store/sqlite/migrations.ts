@@ -19,6 +19,15 @@ export const REBUILD_IDEMPOTENCY_KEYS = `
     SELECT idempotency_key, CASE WHEN count(*) = 1 THEN max(id) END
     FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key`;
 
+/**
+ * Every entry with a key claims it, whoever writes it: a writer that does not know the key table
+ * (a process of an older Tally on the same file during an upgrade) meets its primary key and
+ * fails, rather than applying a retry twice. Dropped and made again around a copy of the ledger.
+ */
+export const CLAIM_KEY_TRIGGER = `
+  CREATE TRIGGER ledger_entries_claim_key AFTER INSERT ON ledger_entries WHEN NEW.idempotency_key IS NOT NULL
+  BEGIN INSERT INTO idempotency_keys (key, entry_id) VALUES (NEW.idempotency_key, NEW.id); END`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -146,6 +155,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
       ${REBUILD_IDEMPOTENCY_KEYS};
       DROP INDEX ledger_entries_by_key;
+      ${CLAIM_KEY_TRIGGER};
 
       -- Kolmisoft's hash runs values together, so one hash fits several splits of them: a write
       -- records the hash with a digest of the request it authorised, and refuses it for any other.

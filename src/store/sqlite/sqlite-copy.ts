@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
-import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
+import { CLAIM_KEY_TRIGGER, REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
   LEDGER_COLUMNS,
   toCurrency,
@@ -111,6 +111,9 @@ export async function importTables(
   };
   db.exec('BEGIN IMMEDIATE');
   try {
+    // The copied entries keep their keys as they are, a key two sources used before keys were
+    // shared included: the key table is rebuilt from them at the end instead.
+    db.exec('DROP TRIGGER ledger_entries_claim_key');
     const summary = summarize(db);
     if (summary.currencies + summary.settings + summary.users > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
@@ -146,6 +149,7 @@ export async function importTables(
     }
     // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
     db.exec(REBUILD_IDEMPOTENCY_KEYS);
+    db.exec(CLAIM_KEY_TRIGGER);
     db.exec('COMMIT');
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');

@@ -46,7 +46,6 @@ export class SqliteLedger {
         `SELECT k.entry_id, ${LEDGER_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}
          FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = ?`,
       ),
-      insertKey: prepare('INSERT INTO idempotency_keys (key, entry_id) VALUES (?, ?)'),
       hashedRequest: prepare('SELECT request FROM request_hashes WHERE hash = ?').pluck(),
       insertHash: prepare('INSERT INTO request_hashes (hash, request) VALUES (?, ?)'),
       entriesOfUser: prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
@@ -98,9 +97,8 @@ export class SqliteLedger {
   /** Sets the balance and writes the entry. Runs inside the caller's transaction. */
   append(userId: bigint, amount: bigint, balanceAfter: bigint, source: LedgerSource, comment: string, key: string | null): LedgerEntry {
     this.statements.setBalance.run(balanceAfter, userId);
-    const entry = toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
-    if (key !== null) this.statements.insertKey.run(key, entry.id);
-    return entry;
+    // A key is claimed in idempotency_keys by the table's trigger (migration 5).
+    return toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
   }
 
   /** One balance change; runs inside the caller's write transaction. */
