@@ -71,33 +71,25 @@ export class Throttle {
     if (limit === 0) return run();
     let state = this.states.get(address);
     if (state === undefined) {
-      // The common case, a client with no recent failure: nothing to count unless the check waits.
+      // The common case, a client with no recent failure: nothing to wait for.
       if (this.blocked.size > 0 && this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
-      const result = run();
-      if (!(result instanceof Promise)) {
-        if (result?.authFailure) this.stateOf(address).unrecorded++;
-        return result;
+    } else {
+      for (;;) {
+        if (this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
+        const counted = this.failuresNow(state) + state.unrecorded;
+        // Past a block that has ended, within its window, the next failure blocks again: one check at a time.
+        const room = counted < limit ? limit - counted : state.unrecorded === 0 ? 1 : 0;
+        if (state.running < room) break;
+        if (state.running === 0) return API_ERRORS.tooManyFailedAttempts; // enough failures for a block
+        // Every slot is held by a check still running: whichever way it ends decides this one.
+        await new Promise<void>((resolve) => state!.waiting.push(resolve));
+        state = this.stateOf(address); // the same one, unless it was forgotten meanwhile
       }
-      state = this.stateOf(address);
-      return this.settle(address, state, result);
-    }
-    for (;;) {
-      if (this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
-      const counted = this.failuresNow(state) + state.unrecorded;
-      // Past a block that has ended, within its window, the next failure blocks again: one check at a time.
-      const room = counted < limit ? limit - counted : state.unrecorded === 0 ? 1 : 0;
-      if (state.running < room) break;
-      if (state.running === 0) return API_ERRORS.tooManyFailedAttempts; // enough failures for a block
-      // Every slot is held by a check still running: whichever way it ends decides this one.
-      await new Promise<void>((resolve) => state!.waiting.push(resolve));
-      state = this.stateOf(address); // the same one, unless it was forgotten meanwhile
     }
     const result = run();
-    if (!(result instanceof Promise)) {
-      if (result?.authFailure) state.unrecorded++;
-      return result;
-    }
-    return this.settle(address, state, result);
+    if (result instanceof Promise) return this.settle(address, state ?? this.stateOf(address), result);
+    if (result?.authFailure) (state ?? this.stateOf(address)).unrecorded++;
+    return result;
   }
 
   private async settle(address: string, state: AddressState, pending: Promise<CheckResult>): Promise<CheckResult> {
