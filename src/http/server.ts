@@ -173,12 +173,13 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
   if (route === undefined) {
     const ops = OPS_PATHS.get(path);
     if (ops !== undefined) return { reply: await answerOps(ops, req.method, deps), api: ops, logPath: path };
-    return { reply: errorReply(API_ERRORS.noSuchApi), api: 'unknown', logPath: unknownPathForLog(path) };
+    return { reply: errorReply(API_ERRORS.noSuchApi), api: 'unknown', logPath: pathForLog(path, route) };
   }
-  if ('malformed' in route) return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath: API_PREFIX + route.name };
+  const logPath = pathForLog(path, route);
+  if ('malformed' in route) return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath };
   const api = route.method.names[0]!;
   let failedCheck = false;
-  const done = (reply: Reply): Answered => ({ reply, api, logPath: API_PREFIX + route.name, failedCheck });
+  const done = (reply: Reply): Answered => ({ reply, api, logPath, failedCheck });
 
   const method = req.method;
   if (method !== 'GET' && method !== 'POST') return done(errorReply(API_ERRORS.methodNotAllowed, ALLOW_HEADER));
@@ -376,17 +377,11 @@ function pathOf(url: string): string {
  * Any path as logged: an ops path as itself, a known method as `/billing/api/NAME` (never its
  * argument, which may be a uniquehash token), anything else as its prefix only.
  */
-function pathForLog(path: string): string {
+function pathForLog(path: string, route = resolveRoute(path)): string {
+  if (route !== undefined) return API_PREFIX + route.name;
   if (OPS_PATHS.has(path)) return path;
-  const route = resolveRoute(path);
-  return route === undefined ? unknownPathForLog(path) : API_PREFIX + route.name;
-}
-
-/**
- * An unknown path as logged: `/billing/api/` or `/`. Any segment of it may be a uniquehash
- * token sent to a mistyped address (`/billing/api/<token>`, `/<token>`), so none is kept.
- */
-function unknownPathForLog(path: string): string {
+  // Any segment of an unknown path may be a uniquehash token sent to a mistyped address
+  // (`/billing/api/<token>`, `/<token>`), so none is kept.
   return path.startsWith(API_PREFIX) ? API_PREFIX : '/';
 }
 

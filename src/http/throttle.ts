@@ -8,8 +8,9 @@
  * A burst must not outrun the count: a check is counted against its address before it runs,
  * while the failures already recorded are still being written. An address may have at most
  * `auth_failure_limit` checks that can still fail, counted failures included, at any moment on
- * a node: a check beyond that waits for one of the running ones to pass, or is answered 429
- * once enough have failed.
+ * a node (one at a time once a block has ended, since the next failure blocks again): a check
+ * beyond that waits for one of the running ones to end, or is answered 429 once enough have
+ * failed.
  */
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import type { Settings } from '../domain/settings.js';

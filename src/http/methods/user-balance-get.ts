@@ -30,4 +30,3 @@ function balanceDocument(answer: BalanceAnswer): string {
   if (answer.currency !== undefined) children.push(['currency', answer.currency]);
   return xmlDocument('page', children);
 }
-
