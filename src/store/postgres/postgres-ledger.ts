@@ -21,9 +21,10 @@ const MONEY_LIMIT = MONEY_LIMIT_UNITS.toString();
 /**
  * Applies one balance change and writes its entry. The common case is one statement, so one
  * round trip and one implicit transaction: the guarded UPDATE, the INSERT of its entry (whose
- * trigger claims its idempotency key) and of the hash that authorised it commit together or not at all. Anything
- * else (a key or hash seen before, no such user, a balance out of range, a deadlock with a
- * concurrent change) falls to `applyCarefully`, which decides step by step.
+ * trigger claims its idempotency key) and the INSERT of the hash that authorised it commit
+ * together or not at all. Anything else (a key or hash seen before, no such user, a balance out
+ * of range, a deadlock with a concurrent change) falls to `applyCarefully`, which decides step
+ * by step.
  */
 export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult> {
   if ('usernameKey' in change.user && change.user.usernameKey.includes(NUL)) return { kind: 'user_not_found' };
@@ -106,7 +107,7 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   if (user === undefined) return { kind: 'user_not_found' };
   if (change.idempotencyKey !== undefined) {
     const seen = await client.query<LedgerRow & { entry_id: string | null }>(
-      `SELECT k.entry_id, e.id, e.user_id, e.amount::text, e.balance_after::text, e.source, e.comment, e.idempotency_key, e.created_at
+      `SELECT k.entry_id, ${RETURNED_ENTRY.split(', ').map((column) => `e.${column}`).join(', ')}
        FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = $1`,
       [change.idempotencyKey],
     );
