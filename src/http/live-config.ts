@@ -4,7 +4,7 @@
  * one poll interval, and a request never waits for a settings read.
  */
 import { buildApiConfig, type ApiConfig } from '../domain/api-config.js';
-import type { Store } from '../store/store.js';
+import type { BalanceReads } from '../store/store.js';
 
 export const CONFIG_POLL_MS = 250;
 
@@ -13,11 +13,11 @@ export class LiveConfig {
   private inFlight: Promise<void> | undefined;
 
   private constructor(
-    private readonly store: Store,
+    private readonly store: BalanceReads,
     private config: ApiConfig,
   ) {}
 
-  static async load(store: Store): Promise<LiveConfig> {
+  static async load(store: BalanceReads): Promise<LiveConfig> {
     return new LiveConfig(store, await loadConfig(store));
   }
 
@@ -56,7 +56,7 @@ export class LiveConfig {
   }
 }
 
-async function loadConfig(store: Store): Promise<ApiConfig> {
+async function loadConfig(store: BalanceReads): Promise<ApiConfig> {
   const rows = await store.readApiConfig();
   return buildApiConfig(rows.settings, rows.currencies, rows.version);
 }

@@ -8,7 +8,7 @@ import type { HttpMethod } from '../domain/access.js';
 import type { Params } from '../domain/hash.js';
 import type { Settings } from '../domain/settings.js';
 import { checkSignature, SIGNATURE_HEADERS, type SignatureCheck } from '../domain/signature.js';
-import type { Store } from '../store/store.js';
+import type { Guard } from '../store/store.js';
 
 const SIGNATURE_FAULTS: Record<Exclude<SignatureCheck, { ok: true }>['reason'], ApiError> = {
   missing: API_ERRORS.signatureRequired,
@@ -24,7 +24,7 @@ export async function checkRequestSignature(
   path: string,
   params: Params,
   settings: Settings,
-  store: Store,
+  store: Guard,
 ): Promise<ApiError | undefined> {
   const headers = {
     timestamp: singleHeader(req, SIGNATURE_HEADERS.timestamp),

@@ -15,7 +15,7 @@
 import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import type { Settings } from '../domain/settings.js';
 import type { Logger } from '../logging.js';
-import type { Store } from '../store/store.js';
+import type { Guard } from '../store/store.js';
 
 /** Failures are counted in fixed windows of one minute. */
 export const FAILURE_WINDOW_MS = 60_000;
@@ -41,7 +41,7 @@ export class Throttle {
   private readonly states = new Map<string, AddressState>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Guard,
     private readonly logger: Logger,
   ) {}
 

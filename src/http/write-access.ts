@@ -4,7 +4,7 @@ import { API_ERRORS, type ApiError } from '../domain/api-errors.js';
 import { requestAuthorization, type HashRecipe, type Params, type RequestAuthorization } from '../domain/hash.js';
 import type { Settings } from '../domain/settings.js';
 import { findByUsername, MAX_USERNAME_LENGTH } from '../domain/usernames.js';
-import type { Store } from '../store/store.js';
+import type { BalanceReads, BalanceWrites } from '../store/store.js';
 import type { AuthGuard } from './api-method.js';
 
 export type WriteAccess =
@@ -21,7 +21,7 @@ export async function checkWriteAccess(
   method: HttpMethod,
   params: Params,
   recipe: HashRecipe,
-  store: Store,
+  store: BalanceReads,
   guard: AuthGuard,
 ): Promise<WriteAccess> {
   const denied =
@@ -34,12 +34,12 @@ export async function checkWriteAccess(
  * A write refused before it reaches the store still spends its hash on this request (README,
  * "Security"): its answer, or Incorrect hash when the hash is another request's.
  */
-export async function refusalOrReusedHash(refusal: ApiError, authorization: RequestAuthorization | undefined, store: Store): Promise<ApiError> {
+export async function refusalOrReusedHash(refusal: ApiError, authorization: RequestAuthorization | undefined, store: BalanceWrites): Promise<ApiError> {
   return authorization === undefined || (await store.claimRequestHash(authorization)) ? refusal : API_ERRORS.incorrectHash;
 }
 
 /** Bad login for an unknown or non-admin `u`; `p` is ignored, as in Kolmisoft's hash mode. */
-async function checkAdminLogin(params: Params, store: Store): Promise<ApiError | undefined> {
+async function checkAdminLogin(params: Params, store: BalanceReads): Promise<ApiError | undefined> {
   const login = params.get('u');
   if (!login || login.length > MAX_USERNAME_LENGTH * 2) return API_ERRORS.badLogin;
   const user = await findByUsername(login, (key) => store.findUser({ usernameKey: key }));

@@ -146,35 +146,47 @@ export interface DatabaseSummary {
   readonly ledgerSum: bigint;
 }
 
-export interface Store {
-  /** Where the data lives, for messages; never includes a password. */
-  readonly location: string;
-
-  /** Creates what a new database needs and fills in what is missing; changes nothing that exists. */
-  initialize(options: InitializeOptions): Promise<InitializeReport>;
-  /** The system currency's code, or undefined before `initialize`. */
-  systemCurrency(): Promise<string | undefined>;
-
+/** What the API reads: its cached config, balances, and the users and currencies its write checks look up. */
+export interface BalanceReads {
   readApiConfig(): Promise<ApiConfigRows>;
   /** A cheap read of the config version, polled by servers to notice changes. */
   configVersion(): Promise<number>;
   /** The hot path: one indexed lookup by the folded username. */
   findBalanceView(usernameKey: string): Promise<BalanceView | undefined>;
-
-  readSettings(): Promise<ReadonlyMap<string, string>>;
-  writeSetting(name: string, stored: string): Promise<void>;
-
+  /** The balance view of the user holding this uniquehash token. */
+  findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined>;
+  findUser(ref: UserRef): Promise<UserRecord | undefined>;
   listCurrencies(): Promise<readonly Currency[]>;
-  /** Adds or changes a currency by the rules of applyCurrencyChange, atomically, recording a rate change. */
-  saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency>;
+}
+
+/** The changes the API's write methods make, each with the hash that authorised it. */
+export interface BalanceWrites {
+  /**
+   * Records a write's hash for its request (what a write refused before the store calls, since a
+   * refused request's hash counts too); false when the hash is recorded for another request.
+   */
+  claimRequestHash(authorization: RequestAuthorization): Promise<boolean>;
+  /** Applies one balance change and writes its ledger entry, in one transaction. */
+  applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult>;
   /**
    * Changes an existing, non-system currency's rate; 'not_found' for any other code; 'hash_reused'
    * (checked first) when the authorization's hash was recorded for another request.
    */
   updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'>;
+}
+
+/** Setting a database up, and what an operator changes and reads: settings, currencies, users, the ledger. */
+export interface Administration {
+  /** Creates what a new database needs and fills in what is missing; changes nothing that exists. */
+  initialize(options: InitializeOptions): Promise<InitializeReport>;
+  /** The system currency's code, or undefined before `initialize`. */
+  systemCurrency(): Promise<string | undefined>;
+  readSettings(): Promise<ReadonlyMap<string, string>>;
+  writeSetting(name: string, stored: string): Promise<void>;
+  /** Adds or changes a currency by the rules of applyCurrencyChange, atomically, recording a rate change. */
+  saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency>;
   /** Every rate change of a currency, oldest first. */
   rateHistory(code: string): Promise<readonly RateChange[]>;
-
   /**
    * Throws TallyError already_exists for a taken name, not_found for an unknown currency,
    * conflict when the next id would pass MAX_USER_ID. The name is stored in NFC. A non-zero
@@ -183,21 +195,10 @@ export interface Store {
   addUser(user: NewUser, comment?: string): Promise<UserRecord>;
   /** Throws TallyError not_found for an unknown user or currency. */
   updateUser(username: string, change: UserChange): Promise<UserRecord>;
-  findUser(ref: UserRef): Promise<UserRecord | undefined>;
   /** Which of these folded usernames and ids are taken: one query per batch, for imports. */
   takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }>;
-  /** The balance view of the user holding this uniquehash token. */
-  findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined>;
   /** Every user in id order, streamed: a database may hold millions. */
   listUsers(): AsyncIterable<UserRecord>;
-
-  /**
-   * Records a write's hash for its request (what a write refused before the store calls, since a
-   * refused request's hash counts too); false when the hash is recorded for another request.
-   */
-  claimRequestHash(authorization: RequestAuthorization): Promise<boolean>;
-  /** Applies one balance change and writes its ledger entry, in one transaction. */
-  applyBalanceChange(change: BalanceChange): Promise<BalanceChangeResult>;
   /** A user's entries, newest first. */
   ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]>;
   /** Compares every user's balance with the sum of their entries. */
@@ -213,7 +214,10 @@ export interface Store {
    * a row whose id (given or numbered) would pass MAX_USER_ID fails the import.
    */
   importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number>;
+}
 
+/** Moving a whole database into another (`tally copy`), and the counts that must match after. */
+export interface Copying {
   /** Counts and sums of the whole database. */
   summary(): Promise<DatabaseSummary>;
   /** Every row of every table, in batches: currencies, settings, users, ledger, rate changes. */
@@ -223,7 +227,10 @@ export interface Store {
    * conflict) unless the store is empty: no currency, setting or user.
    */
   importTables(batches: AsyncIterable<TableBatch>, onRows?: (table: CopiedTable, count: number) => void): Promise<void>;
+}
 
+/** What protects the API from guessing and replays: failure counts, blocks and nonces, shared by every node. */
+export interface Guard {
   /**
    * Counts a failed authentication of a client address, in fixed windows of `rule.windowMs`, and
    * returns the address's count; it is blocked once the count reaches `rule.limit`. The count lives
@@ -236,7 +243,10 @@ export interface Store {
   claimNonce(nonce: string, expiresAtMs: number): Promise<boolean>;
   /** Deletes nonces and failure counts that no longer matter at `nowMs`. */
   purgeExpired(nowMs: number): Promise<void>;
+}
 
+/** Whether a write made now can last. */
+export interface Health {
   /**
    * Why a write made now could not last, in words for an operator (naming the file or the
    * location, never a password); undefined while writes can last. Synchronous and cheap: read
@@ -249,6 +259,15 @@ export interface Store {
    * calls `onChange` whenever writeHealth() changes. Stopped by close().
    */
   watchWriteHealth(onChange: (health: WriteHealth) => void): void;
+}
+
+/**
+ * The whole contract, as each backend implements it. Callers take only the roles they use
+ * (above): what a handler may do to the database is read from its signature.
+ */
+export interface Store extends BalanceReads, BalanceWrites, Administration, Copying, Guard, Health {
+  /** Where the data lives, for messages; never includes a password. */
+  readonly location: string;
 
   close(): Promise<void>;
 }
