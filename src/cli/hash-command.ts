@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
-import { computeHash, hashMatches, HASH_RECIPES } from '../domain/hash.js';
+import { HASH_RECIPES } from '../domain/api-methods.js';
+import { computeHash, hashMatches } from '../domain/hash.js';
 import { parseUrlEncoded } from '../http/body/url-encoded.js';
 import { withDbOption, withStore, type DbOption } from './context.js';
 
@@ -29,7 +30,8 @@ export function registerHash(program: Command): void {
     if (secret === '') throw new TallyError('invalid_value', 'the API secret key is empty: set one with "tally settings set api_secret_key KEY"');
 
     const values = recipe.hashedValues(params);
-    if (values.length === 0) {
+    // A recipe of no parameters (the key alone) is one, but a URI that carries none of a recipe's is a mistake.
+    if (values.length === 0 && recipe.names.length > 0) {
       throw new TallyError('invalid_value', `the URI carries none of the parameters ${method} hashes: nothing to sign but the key`);
     }
     process.stdout.write(computeHash(values, secret) + '\n');

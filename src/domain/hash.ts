@@ -9,6 +9,8 @@ export type Params = ReadonlyMap<string, string>;
 /** One API method's hash recipe: the hashed parameters in order, with any normalisation. */
 export interface HashRecipe {
   readonly method: string;
+  /** The names of the hashed parameters, in hash order. */
+  readonly names: readonly string[];
   /** The values that go into the hash, in order, each already present and non-empty. */
   hashedValues(params: Params): string[];
   /** The same values with their names: what the hash covers, told apart. */
@@ -16,9 +18,10 @@ export interface HashRecipe {
 }
 
 /** A hashed parameter, with how its value is written into the hash. */
-type HashedField = string | { readonly name: string; readonly normalize: (value: string) => string };
+export type HashedField = string | { readonly name: string; readonly normalize: (value: string) => string };
 
-function recipe(method: string, fields: readonly HashedField[]): HashRecipe {
+/** The recipe hashing `fields` (in this order) for the method whose current name is `method`. */
+export function hashRecipe(method: string, fields: readonly HashedField[]): HashRecipe {
   const hashedFields = (params: Params): [string, string][] => {
     const named: [string, string][] = [];
     for (const field of fields) {
@@ -31,6 +34,7 @@ function recipe(method: string, fields: readonly HashedField[]): HashRecipe {
   };
   return {
     method,
+    names: fields.map((field) => (typeof field === 'string' ? field : field.name)),
     hashedFields,
     hashedValues: (params) => hashedFields(params).map(([, value]) => value),
   };
@@ -40,24 +44,6 @@ function recipe(method: string, fields: readonly HashedField[]): HashRecipe {
 export function integerText(value: string): string {
   return /^\d+$/.test(value) ? value.replace(/^0+(?=\d)/, '') : value;
 }
-
-export const USER_BALANCE_GET_RECIPE = recipe('user_balance_get', ['username', 'currency']);
-/** `transaction_id` is Tally's addition to Kolmisoft's recipe (see the README), hashed after `balance`. */
-export const USER_BALANCE_UPDATE_RECIPE = recipe('user_balance_update', [
-  { name: 'user_id', normalize: integerText },
-  'balance',
-  'transaction_id',
-]);
-export const EXCHANGE_RATE_UPDATE_RECIPE = recipe('exchange_rate_update', ['currency', 'rate']);
-
-/** Recipes by the API names that use them, old names included. */
-export const HASH_RECIPES: ReadonlyMap<string, HashRecipe> = new Map([
-  ['user_balance_get', USER_BALANCE_GET_RECIPE],
-  ['balance', USER_BALANCE_GET_RECIPE],
-  ['user_balance_update', USER_BALANCE_UPDATE_RECIPE],
-  ['user_balance_change', USER_BALANCE_UPDATE_RECIPE],
-  ['exchange_rate_update', EXCHANGE_RATE_UPDATE_RECIPE],
-]);
 
 /** The hex SHA1 of the values followed by the secret key. */
 export function computeHash(values: readonly string[], secretKey: string): string {

@@ -1,9 +1,10 @@
-/** What an API method is to the server: a name, a handler, and the reply it gives. */
+/** What an API method is to the server: its descriptor, a handler, and the reply it gives. */
 import type { ApiConfig } from '../domain/api-config.js';
 import type { ApiError } from '../domain/api-errors.js';
 import type { HttpMethod } from '../domain/access.js';
+import type { ApiMethodDescriptor } from '../domain/api-methods.js';
 import type { Params } from '../domain/hash.js';
-import type { Store } from '../store/store.js';
+import type { BalanceReads, BalanceWrites } from '../store/store.js';
 import type { CheckResult } from './throttle.js';
 import { errorDocument } from './xml.js';
 
@@ -21,11 +22,14 @@ export interface ApiRequest {
  */
 export type AuthGuard = (run: () => CheckResult | Promise<CheckResult>) => Promise<CheckResult>;
 
-export interface ApiContext {
+/** The store roles the API's methods may use between them; each method names the ones it does. */
+export type ApiStore = BalanceReads & BalanceWrites;
+
+export interface ApiContext<S = ApiStore> {
   /** The settings and currencies as of this request (refreshed in the background). */
   readonly config: ApiConfig;
   readonly guard: AuthGuard;
-  readonly store: Store;
+  readonly store: S;
   /** Reloads settings and currencies now, after this request changed them. */
   readonly refreshConfig: () => Promise<void>;
 }
@@ -42,12 +46,11 @@ export interface Reply {
   readonly authFailed?: boolean;
 }
 
-export interface ApiMethod {
-  /** The names it answers under `/billing/api/`, the current one first. */
-  readonly names: readonly string[];
-  /** True when the method reads a path segment after its name. */
-  readonly takesPathArgument: boolean;
-  handle(request: ApiRequest, context: ApiContext): Promise<Reply>;
+/** A method's handler; `S` is the store roles it uses. */
+export interface ApiMethod<S = ApiStore> {
+  /** Its names, whether it takes a path argument, its hash recipe. */
+  readonly descriptor: ApiMethodDescriptor;
+  handle(request: ApiRequest, context: ApiContext<S>): Promise<Reply>;
 }
 
 export function errorReply(error: ApiError, headers?: Readonly<Record<string, string>>): Reply {

@@ -1,4 +1,5 @@
 /** Maps a request path to an API method: `/billing/api/NAME`, or `/billing/api/NAME/ARGUMENT`. */
+import { API_METHODS } from '../domain/api-methods.js';
 import type { ApiMethod } from './api-method.js';
 import { exchangeRateUpdate } from './methods/exchange-rate-update.js';
 import { userBalanceGet } from './methods/user-balance-get.js';
@@ -7,10 +8,17 @@ import { userSimpleBalanceGet } from './methods/user-simple-balance-get.js';
 
 export const API_PREFIX = '/billing/api/';
 
-const API_METHODS: readonly ApiMethod[] = [userBalanceGet, userBalanceUpdate, exchangeRateUpdate, userSimpleBalanceGet];
+/** One handler per method of domain/api-methods.ts. */
+const HANDLERS: readonly ApiMethod[] = [userBalanceGet, userBalanceUpdate, exchangeRateUpdate, userSimpleBalanceGet];
+
+// A method described but not handled (or handled but not described) is a mistake found at start.
+for (const described of new Set([...API_METHODS, ...HANDLERS.map((handler) => handler.descriptor)])) {
+  const handlers = HANDLERS.filter((handler) => handler.descriptor === described).length;
+  if (handlers !== 1 || !API_METHODS.includes(described)) throw new Error(`${described.names[0]}: ${handlers} handlers, and it must have one and be in API_METHODS`);
+}
 
 const METHODS_BY_NAME: ReadonlyMap<string, ApiMethod> = new Map(
-  API_METHODS.flatMap((method) => method.names.map((name) => [name, method] as const)),
+  HANDLERS.flatMap((method) => method.descriptor.names.map((name) => [name, method] as const)),
 );
 
 export interface Route {
@@ -38,7 +46,7 @@ export function resolveRoute(path: string): Route | MalformedRoute | undefined {
   const name = slash === -1 ? rest : rest.slice(0, slash);
   const rawArgument = slash === -1 ? '' : rest.slice(slash + 1);
   const method = METHODS_BY_NAME.get(name);
-  if (method === undefined || (rawArgument !== '' && !method.takesPathArgument)) return undefined;
+  if (method === undefined || (rawArgument !== '' && !method.descriptor.takesPathArgument)) return undefined;
   const argument = decodePathSegment(rawArgument);
   return argument === undefined ? { malformed: true, name } : { method, name, argument };
 }

@@ -177,7 +177,7 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
   }
   const logPath = pathForLog(path, route);
   if ('malformed' in route) return { reply: errorReply(API_ERRORS.malformedRequest), api: 'unknown', logPath };
-  const api = route.method.names[0]!;
+  const api = route.method.descriptor.names[0];
   let failedCheck = false;
   const done = (reply: Reply): Answered => ({ reply, api, logPath, failedCheck });
 

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkHash } from '../../src/domain/access.js';
 import { API_ERRORS } from '../../src/domain/api-errors.js';
-import { computeHash, HASH_RECIPES, hashMatches, integerText } from '../../src/domain/hash.js';
+import { HASH_RECIPES } from '../../src/domain/api-methods.js';
+import { computeHash, hashMatches, integerText } from '../../src/domain/hash.js';
 import { readSettings } from '../../src/domain/settings.js';
 import { REFERENCE_RECIPES, referenceHash, referenceHashedValues, referenceIntegerText, sha1Hex } from './oracles.js';
 

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeHash, hashMatches, HASH_RECIPES, USER_BALANCE_GET_RECIPE } from '../../src/domain/hash.js';
+import { HASH_RECIPES, USER_BALANCE_GET } from '../../src/domain/api-methods.js';
+import { computeHash, hashMatches } from '../../src/domain/hash.js';
+
+const USER_BALANCE_GET_RECIPE = USER_BALANCE_GET.hash;
 
 const params = (entries: Record<string, string>) => new Map(Object.entries(entries));
 

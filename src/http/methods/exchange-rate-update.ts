@@ -1,7 +1,7 @@
 /** exchange_rate_update, spec section 10: sets a currency's rate, keeping a history of changes. */
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { normalizeCurrencyCode } from '../../domain/currency.js';
-import { EXCHANGE_RATE_UPDATE_RECIPE } from '../../domain/hash.js';
+import { EXCHANGE_RATE_UPDATE } from '../../domain/api-methods.js';
 import { parseRate } from '../../domain/money.js';
 import { checkWriteAccess, refusalOrReusedHash } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
@@ -10,11 +10,10 @@ import { xmlDocument } from '../xml.js';
 const SUCCESS = xmlDocument('page', [['status', [['success', 'Currency successfully updated']]]]);
 
 export const exchangeRateUpdate: ApiMethod = {
-  names: ['exchange_rate_update'],
-  takesPathArgument: false,
+  descriptor: EXCHANGE_RATE_UPDATE,
   async handle({ method, params }, { config, store, refreshConfig, guard }) {
     const { settings } = config;
-    const access = await checkWriteAccess(settings, method, params, EXCHANGE_RATE_UPDATE_RECIPE, store, guard);
+    const access = await checkWriteAccess(settings, method, params, EXCHANGE_RATE_UPDATE.hash, store, guard);
     if (access.denied) return errorReply(access.denied);
     const { authorization } = access;
 

@@ -2,17 +2,17 @@
 import { checkApiEnabled, checkHash } from '../../domain/access.js';
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { answerBalance, type BalanceAnswer } from '../../domain/balance.js';
-import { USER_BALANCE_GET_RECIPE } from '../../domain/hash.js';
+import { USER_BALANCE_GET } from '../../domain/api-methods.js';
 import { findByUsername, MAX_USERNAME_LENGTH } from '../../domain/usernames.js';
+import type { BalanceReads } from '../../store/store.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument, type XmlElement } from '../xml.js';
 
-export const userBalanceGet: ApiMethod = {
-  names: ['user_balance_get', 'balance'],
-  takesPathArgument: false,
+export const userBalanceGet: ApiMethod<BalanceReads> = {
+  descriptor: USER_BALANCE_GET,
   async handle({ method, params }, { config, store, guard }) {
     const { settings } = config;
-    const denied = checkApiEnabled(settings, method) ?? (await guard(() => checkHash(settings, params, USER_BALANCE_GET_RECIPE)));
+    const denied = checkApiEnabled(settings, method) ?? (await guard(() => checkHash(settings, params, USER_BALANCE_GET.hash)));
     if (denied) return errorReply(denied);
     if (!settings.balanceGetEnabled) return errorReply(API_ERRORS.featureDisabled);
 

@@ -3,7 +3,7 @@
  * to a user's balance. Beyond Kolmisoft, an optional `transaction_id` makes a retry safe.
  */
 import { API_ERRORS } from '../../domain/api-errors.js';
-import { USER_BALANCE_UPDATE_RECIPE } from '../../domain/hash.js';
+import { USER_BALANCE_UPDATE } from '../../domain/api-methods.js';
 import { isValidIdempotencyKey, type LedgerEntry } from '../../domain/ledger.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import { MAX_USER_ID } from '../../domain/user-ids.js';
@@ -15,11 +15,10 @@ import { xmlDocument } from '../xml.js';
 const USER_ID_SYNTAX = /^\d{1,15}$/;
 
 export const userBalanceUpdate: ApiMethod = {
-  names: ['user_balance_update', 'user_balance_change'],
-  takesPathArgument: false,
+  descriptor: USER_BALANCE_UPDATE,
   async handle({ method, params }, { config, store, guard }) {
     const { settings } = config;
-    const access = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE_RECIPE, store, guard);
+    const access = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE.hash, store, guard);
     if (access.denied) return errorReply(access.denied);
     const { authorization } = access;
 

@@ -6,14 +6,15 @@
 import { API_ERRORS, type ApiError } from '../../domain/api-errors.js';
 import { convert, requestedCurrency } from '../../domain/balance.js';
 import type { BalanceView } from '../../domain/balance.js';
+import { USER_SIMPLE_BALANCE_GET } from '../../domain/api-methods.js';
+import type { BalanceReads } from '../../store/store.js';
 import { errorReply, textReply, type ApiMethod, type Reply } from '../api-method.js';
 
 // Longer than any token Tally or Kolmisoft issues: not worth a lookup.
 const MAX_TOKEN_LENGTH = 64;
 
-export const userSimpleBalanceGet: ApiMethod = {
-  names: ['user_simple_balance_get', 'simple_balance'],
-  takesPathArgument: true,
+export const userSimpleBalanceGet: ApiMethod<BalanceReads> = {
+  descriptor: USER_SIMPLE_BALANCE_GET,
   async handle({ params, pathArgument }, { config, store, guard }) {
     const { settings } = config;
     if (!settings.allowApi) return plainError(API_ERRORS.apiDisabled);
