@@ -1,6 +1,6 @@
 /**
- * The composition root: builds the store, the live config and the HTTP server once, for
- * `tally serve` and for the tests, so both run exactly the same wiring.
+ * The composition root: builds the store, the live config, the surfaces and the HTTP server
+ * once, for `tally serve` and for the tests, so both run exactly the same wiring.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,13 +8,16 @@ import type { TallyConfig } from './config.js';
 import { TallyError } from './domain/errors.js';
 import { SETTING_DEFINITIONS, SETTING_NAMES } from './domain/settings.js';
 import { newSecretKey, newUniquehash } from './domain/tokens.js';
+import { createApiSurface } from './http/api-surface.js';
 import { CONFIG_POLL_MS, LiveConfig } from './http/live-config.js';
-import { createApiServer } from './http/server.js';
 import { Throttle } from './http/throttle.js';
 import type { Logger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
+import { createOpsSurface } from './ops/ops-endpoints.js';
 import { describeLocation, openStore } from './store/open-store.js';
-import type { InitializeReport, Store } from './store/store.js';
+import type { Guard, Health, InitializeReport, Store } from './store/store.js';
+import { clientAddress } from './transport/client-address.js';
+import { createHttpServer } from './transport/http-server.js';
 
 export const DEFAULT_SYSTEM_CURRENCY = 'USD';
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -98,12 +101,14 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
     let closing = false;
     // Blocks recorded before this process started apply from its first request.
     await throttle.refresh();
-    const { server, dropWaitingConnections } = createApiServer({
-      store,
-      liveConfig,
+    // One listener: the Kolmisoft API, which also answers any other path, and the ops endpoints.
+    const api = createApiSurface({ store, liveConfig, logger, metrics, throttle });
+    const { server, dropWaitingConnections } = createHttpServer({
+      surfaces: [api, createOpsSurface({ store, metrics })],
+      fallback: api,
+      clientAddress: (req) => clientAddress(req, liveConfig.current.settings.trustedProxies),
       logger,
       metrics,
-      throttle,
       timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
       isClosing: () => closing,
     });
@@ -139,7 +144,7 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
 }
 
 /** Logs once when writes stop being able to last, and once when they can again. */
-function watchWriteHealth(store: Store, db: string, logger: Logger): void {
+function watchWriteHealth(store: Health, db: string, logger: Logger): void {
   store.watchWriteHealth((reason) => {
     if (reason === undefined) logger.info({ db }, 'database writable again');
     else logger.error({ db }, `database not writable: ${reason}`);
@@ -153,7 +158,7 @@ const PURGE_INTERVAL_MS = 60_000;
  * The server's background work: learning other nodes' throttled clients as often as settings
  * are polled, and deleting what has expired. A failure is logged and tried again next time.
  */
-function startHousekeeping(store: Store, throttle: Throttle, logger: Logger): { stop(): void } {
+function startHousekeeping(store: Guard, throttle: Throttle, logger: Logger): { stop(): void } {
   let refreshing = false;
   const refresh = setInterval(() => {
     if (refreshing) return; // a slow database: polls are not stacked

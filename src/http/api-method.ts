@@ -1,10 +1,11 @@
-/** What an API method is to the server: its descriptor, a handler, and the reply it gives. */
+/** What an API method is to the Kolmisoft surface: its descriptor, a handler, and the reply it gives. */
 import type { ApiConfig } from '../domain/api-config.js';
 import type { ApiError } from '../domain/api-errors.js';
 import type { HttpMethod } from '../domain/access.js';
 import type { ApiMethodDescriptor } from '../domain/api-methods.js';
 import type { Params } from '../domain/hash.js';
 import type { BalanceReads, BalanceWrites } from '../store/store.js';
+import type { Reply } from '../transport/reply.js';
 import type { CheckResult } from './throttle.js';
 import { errorDocument } from './xml.js';
 
@@ -34,14 +35,10 @@ export interface ApiContext<S = ApiStore> {
   readonly refreshConfig: () => Promise<void>;
 }
 
-export interface Reply {
-  readonly status: number;
-  /** XML documents follow `xml_api_extension` for their Content-Type; `prometheus` is /metrics. */
-  readonly type: 'xml' | 'text' | 'prometheus';
+export interface ApiReply extends Reply {
+  /** XML documents follow `xml_api_extension` for their Content-Type. */
+  readonly type: 'xml' | 'text';
   readonly body: string;
-  /** Short name of what happened, for the request log. */
-  readonly outcome: string;
-  readonly headers?: Readonly<Record<string, string>>;
   /** The request failed to authenticate: the throttle counts it against the client. */
   readonly authFailed?: boolean;
 }
@@ -50,10 +47,10 @@ export interface Reply {
 export interface ApiMethod<S = ApiStore> {
   /** Its names, whether it takes a path argument, its hash recipe. */
   readonly descriptor: ApiMethodDescriptor;
-  handle(request: ApiRequest, context: ApiContext<S>): Promise<Reply>;
+  handle(request: ApiRequest, context: ApiContext<S>): Promise<ApiReply>;
 }
 
-export function errorReply(error: ApiError, headers?: Readonly<Record<string, string>>): Reply {
+export function errorReply(error: ApiError, headers?: Readonly<Record<string, string>>): ApiReply {
   return {
     status: error.httpStatus,
     type: 'xml',
@@ -64,11 +61,11 @@ export function errorReply(error: ApiError, headers?: Readonly<Record<string, st
   };
 }
 
-export function xmlReply(body: string, outcome: string): Reply {
+export function xmlReply(body: string, outcome: string): ApiReply {
   return { status: 200, type: 'xml', body, outcome };
 }
 
 /** A plain-text answer (user_simple_balance_get): no XML, no trailing newline. */
-export function textReply(body: string, outcome: string): Reply {
+export function textReply(body: string, outcome: string): ApiReply {
   return { status: 200, type: 'text', body, outcome };
 }

@@ -25,7 +25,7 @@ import { API_ERRORS } from '../../src/domain/api-errors.js';
 import { parseRate } from '../../src/domain/money.js';
 import { isSettingName } from '../../src/domain/settings.js';
 import { newUniquehash } from '../../src/domain/tokens.js';
-import { MAX_PARAMETER_LENGTH, MAX_PARAMETERS } from '../../src/http/server.js';
+import { MAX_PARAMETER_LENGTH, MAX_PARAMETERS } from '../../src/http/request-params.js';
 import { errorDocument } from '../../src/http/xml.js';
 import { openStore } from '../../src/store/open-store.js';
 import { BACKEND, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalIp, hopAddress, unparsedHopBucket } from '../../src/domain/ip-address.js';
 import { parseProxyList } from '../../src/domain/proxies.js';
-import { forwardedForValues, forwardedHops } from '../../src/http/client-address.js';
+import { forwardedForValues, forwardedHops } from '../../src/transport/client-address.js';
 
 function assertCanonical(cases: Record<string, string[]>): void {
   for (const [canonical, spellings] of Object.entries(cases)) {

@@ -8,7 +8,7 @@ import { convert, requestedCurrency } from '../../domain/balance.js';
 import type { BalanceView } from '../../domain/balance.js';
 import { USER_SIMPLE_BALANCE_GET } from '../../domain/api-methods.js';
 import type { BalanceReads } from '../../store/store.js';
-import { errorReply, textReply, type ApiMethod, type Reply } from '../api-method.js';
+import { errorReply, textReply, type ApiMethod, type ApiReply } from '../api-method.js';
 
 // Longer than any token Tally or Kolmisoft issues: not worth a lookup.
 const MAX_TOKEN_LENGTH = 64;
@@ -41,6 +41,6 @@ export const userSimpleBalanceGet: ApiMethod<BalanceReads> = {
 /** `User was not found`, counted as a failed authentication. */
 const UNKNOWN_TOKEN: ApiError = Object.freeze({ ...API_ERRORS.userNotFound, authFailure: true });
 
-function plainError(error: ApiError): Reply {
+function plainError(error: ApiError): ApiReply {
   return textReply(error.text, error.key);
 }
