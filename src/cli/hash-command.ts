@@ -30,7 +30,7 @@ export function registerHash(program: Command): void {
     if (secret === '') throw new TallyError('invalid_value', 'the API secret key is empty: set one with "tally settings set api_secret_key KEY"');
 
     const values = recipe.hashedValues(params);
-    // A recipe of no parameters (the key alone) is one, but a URI that carries none of a recipe's is a mistake.
+    // A recipe of no parameters hashes the key alone on purpose; a URI with none of a recipe's is a mistake.
     if (values.length === 0 && recipe.names.length > 0) {
       throw new TallyError('invalid_value', `the URI carries none of the parameters ${method} hashes: nothing to sign but the key`);
     }
