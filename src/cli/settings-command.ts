@@ -11,6 +11,7 @@ import {
   type SettingName,
 } from '../domain/settings.js';
 import { newSecretKey } from '../domain/tokens.js';
+import { tallyCommand } from './command-hint.js';
 import { print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 export function registerSettings(program: Command): void {
@@ -30,10 +31,10 @@ export function registerSettings(program: Command): void {
 
   withDbOption(settings.command('get').description('print one setting').argument('<name>')).action(
     async (name: string, options: DbOption) =>
-      withStore(options, async (store) => {
+      withStore(options, async (store, config) => {
         const setting = settingName(name);
         const value = (await store.readSettings()).get(setting);
-        if (value === undefined) throw new TallyError('not_initialized', `${setting} is missing: run "tally init"`);
+        if (value === undefined) throw new TallyError('not_initialized', `${setting} is missing: run "${tallyCommand(['init'], config.db)}"`);
         print(displaySettingValue(setting, value));
       }),
   );
