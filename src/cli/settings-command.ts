@@ -55,7 +55,7 @@ export function registerSettings(program: Command): void {
       .command('rotate-key')
       .description('rotate the signing key: a first call starts an overlap with a new key, a second call ends it'),
   ).action(async (options: DbOption) =>
-    withStore(options, async (store) => {
+    withStore(options, async (store, config) => {
       const stored = await store.readSettings();
       const current = stored.get('signature_key') ?? '';
       if ((stored.get('signature_key_previous') ?? '') !== '') {
@@ -68,7 +68,7 @@ export function registerSettings(program: Command): void {
       if (current !== '') await store.writeSetting('signature_key_previous', current);
       await store.writeSetting('signature_key', next);
       print(`new signature_key: ${next}`);
-      if (current !== '') print('the old key is still accepted until "tally settings rotate-key" is run again');
+      if (current !== '') print(`the old key is still accepted until "${tallyCommand(['settings', 'rotate-key'], config.db)}" is run again`);
     }),
   );
 }
