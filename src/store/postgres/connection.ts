@@ -46,7 +46,7 @@ export function parsePgLocation(location: string): PgLocation {
   // would reach another server or connect differently.
   const retype = new URL(url);
   if (retype.password !== '') retype.password = '***';
-  if (retype.searchParams.has('password')) retype.searchParams.set('password', '***');
+  for (const name of [...retype.searchParams.keys()]) if (/password/i.test(name)) retype.searchParams.set(name, '***');
   url.searchParams.delete('schema');
   return {
     connectionString: url.toString(),
