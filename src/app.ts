@@ -78,7 +78,7 @@ export async function openServedDatabase(config: TallyConfig, logger: Logger, op
         throw new TallyError('not_initialized', `no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init --db ${where}"`);
       }
       logger.warn({ db: where }, `creating a new database at ${where}`);
-      store ??= await openStore(config.db, { mustExist: false, poolSize: options.poolSize });
+      store ??= await openStore(config.db, { mustExist: false, createDirectories: true, poolSize: options.poolSize });
     }
     await initializeDatabase(store);
     return store;

@@ -3,12 +3,13 @@
  * frozen; a bad value fails at start with a message naming the variable or flag.
  */
 import { TallyError } from './domain/errors.js';
+import { locationProblem } from './store/location.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface TallyConfig {
-  /** A SQLite file path (the embedded default) or a postgres:// URL. */
+  /** A SQLite file path (the embedded default) or a postgres:// URL; never a URL of another scheme. */
   readonly db: string;
   readonly port: number;
   readonly host: string;
@@ -43,7 +44,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     throw new TallyError('invalid_value', 'TALLY_HEADERS_TIMEOUT must not be longer than TALLY_REQUEST_TIMEOUT');
   }
   return Object.freeze({
-    db: db ? nonEmpty(db.value, db.source) : DEFAULT_DB,
+    db: db ? parseLocation(db.value, db.source) : DEFAULT_DB,
     port: port ? parsePort(port.value, port.source) : 8080,
     host: host ? nonEmpty(host.value, host.source) : '127.0.0.1',
     logLevel: logLevel ? parseLogLevel(logLevel.value, logLevel.source) : 'info',
@@ -61,6 +62,12 @@ function pick(flag: string | undefined, flagName: string, variable: string | und
 
 function nonEmpty(value: string, source: string): string {
   if (value.trim() === '') throw new TallyError('invalid_value', `${source} must not be empty`);
+  return value;
+}
+
+function parseLocation(value: string, source: string): string {
+  const problem = locationProblem(nonEmpty(value, source), source);
+  if (problem !== undefined) throw new TallyError('invalid_value', problem);
   return value;
 }
 

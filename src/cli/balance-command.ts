@@ -45,7 +45,7 @@ export function registerBalance(program: Command): void {
         case 'duplicate_key':
           throw new TallyError('conflict', `key ${options.key} was already used for another user or amount; nothing changed`);
         case 'out_of_range':
-          throw new TallyError('invalid_value', 'the new balance would be out of range; nothing changed');
+          throw new TallyError('conflict', 'the new balance would be out of range; nothing changed');
       }
     });
   });

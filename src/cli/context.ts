@@ -7,6 +7,7 @@ import { MAX_COMMENT_LENGTH } from '../domain/ledger.js';
 import { parseSwitch } from '../domain/settings.js';
 import { describeLocation, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { tallyCommand } from './command-hint.js';
 
 export interface DbOption {
   readonly db?: string;
@@ -27,11 +28,15 @@ export function cliConfig(overrides: ConfigOverrides): TallyConfig {
  */
 export async function withStore<T>(options: DbOption, work: (store: Store, config: TallyConfig) => Promise<T>): Promise<T> {
   const config = cliConfig({ db: options.db });
-  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize });
+  // One sentence for a missing file, a file or schema of other tables, and tables never
+  // initialised, whose command carries this --db: a bare "tally init" would create another.
+  const notInitialized = () =>
+    new TallyError('not_initialized', `no Tally database at ${describeLocation(config.db)}: create it with "${tallyCommand(['init'], config.db)}"`);
+  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize }).catch((error: unknown) => {
+    throw error instanceof TallyError && error.code === 'not_initialized' ? notInitialized() : error;
+  });
   try {
-    if ((await store.systemCurrency()) === undefined) {
-      throw new TallyError('not_initialized', `the database at ${describeLocation(config.db)} is not initialised: run "tally init"`);
-    }
+    if ((await store.systemCurrency()) === undefined) throw notInitialized();
     return await work(store, config);
   } finally {
     await store.close();

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
 import { formatMoney } from '../domain/money.js';
+import { locationProblem } from '../store/location.js';
 import { describeLocation, openStore } from '../store/open-store.js';
 import type { DatabaseSummary } from '../store/store.js';
 import { print, withDbOption, withStore, type DbOption } from './context.js';
@@ -13,8 +14,11 @@ export function registerCopy(program: Command): void {
       .command('copy')
       .description('copy users, currencies, settings and the whole ledger into a new, empty database')
       .requiredOption('--to <location>', 'the target: a postgres:// URL or a SQLite file path'),
-  ).action(async (options: DbOption & { to: string }) =>
-    withStore(options, async (source, config) => {
+  ).action(async (options: DbOption & { to: string }) => {
+    const problem = locationProblem(options.to, '--to');
+    if (problem !== undefined) throw new TallyError('invalid_value', problem);
+    // The target is created, but never its directory (only init makes those): a mistyped one is refused.
+    await withStore(options, async (source, config) => {
       if (options.to === config.db) throw new TallyError('invalid_value', '--to names the database being copied');
       const target = await openStore(options.to, { mustExist: false, poolSize: config.pgPoolSize });
       try {
@@ -35,8 +39,8 @@ export function registerCopy(program: Command): void {
       } finally {
         await target.close();
       }
-    }),
-  );
+    });
+  });
 }
 
 function totalRows(summary: DatabaseSummary): number {

@@ -8,7 +8,9 @@ import { TallyError } from '../domain/errors.js';
 import { HASH_RECIPES } from '../domain/api-methods.js';
 import { computeHash, hashMatches } from '../domain/hash.js';
 import { parseUrlEncoded } from '../http/body/url-encoded.js';
-import { withDbOption, withStore, type DbOption } from './context.js';
+import { tallyCommand } from './command-hint.js';
+import { cliConfig, withDbOption, withStore, type DbOption } from './context.js';
+import { EXIT_FAILURE } from './exit-codes.js';
 
 const DEFAULT_METHOD = 'user_balance_get';
 
@@ -26,8 +28,12 @@ export function registerHash(program: Command): void {
     const params = new Map<string, string>();
     if (!parseUrlEncoded(query, params)) throw new TallyError('invalid_value', 'the URI has a broken percent escape');
 
+    if (options.secret === '') throw new TallyError('invalid_value', '--secret must not be empty');
     const secret = options.secret ?? (await withStore(options, async (store) => (await store.readSettings()).get('api_secret_key') ?? ''));
-    if (secret === '') throw new TallyError('invalid_value', 'the API secret key is empty: set one with "tally settings set api_secret_key KEY"');
+    if (secret === '') {
+      const set = tallyCommand(['settings', 'set', 'api_secret_key', 'KEY'], cliConfig({ db: options.db }).db);
+      throw new TallyError('conflict', `the API secret key is empty: set one with "${set}"`);
+    }
 
     const values = recipe.hashedValues(params);
     // A recipe of no parameters hashes the key alone on purpose; a URI with none of a recipe's is a mistake.
@@ -39,7 +45,10 @@ export function registerHash(program: Command): void {
     process.stderr.write(`${method}: SHA1 of ${described} + the secret key\n`);
     const given = params.get('hash');
     if (given !== undefined) {
-      process.stderr.write(`the hash in the URI ${hashMatches(given, values, secret) ? 'matches' : 'does NOT match'}\n`);
+      const matches = hashMatches(given, values, secret);
+      process.stderr.write(`the hash in the URI ${matches ? 'matches' : 'does NOT match'}\n`);
+      // A script checking a client's URL needs the answer in the status, not only in words.
+      if (!matches) process.exitCode = EXIT_FAILURE;
     }
   });
 }

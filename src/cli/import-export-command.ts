@@ -47,7 +47,7 @@ export function registerImportExport(program: Command): void {
     withStore(options, async (store) => {
       // Opened before anything is written, so an unwritable path is one clear message.
       const handle = file === undefined ? undefined : await open(file, 'w').catch((error: NodeJS.ErrnoException) => {
-        throw new TallyError('invalid_value', `cannot write ${file}: ${error.code ?? error.message}`);
+        throw new TallyError('conflict', `cannot write ${file}: ${error.code ?? error.message}`);
       });
       const out = handle === undefined ? process.stdout : handle.createWriteStream();
       let count = 0;
@@ -110,7 +110,7 @@ async function validate(file: string, currencies: ReadonlySet<string>, store: St
   for (const { line, problem } of problems.slice(0, ERRORS_SHOWN)) process.stderr.write(`${file}:${line}: ${problem}\n`);
   if (problems.length > ERRORS_SHOWN) process.stderr.write(`... and ${problems.length - ERRORS_SHOWN} more\n`);
   const count = problems.length;
-  throw new TallyError('invalid_value', `${count} line${count === 1 ? ' has' : 's have'} errors; nothing was imported`);
+  throw new TallyError('conflict', `${count} line${count === 1 ? ' has' : 's have'} errors; nothing was imported`);
 }
 
 // Rows checked against the database per query.

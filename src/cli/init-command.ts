@@ -4,6 +4,7 @@ import { initializeDatabase } from '../app.js';
 import { checkNewCurrencyCode } from '../domain/currency.js';
 import { TallyError } from '../domain/errors.js';
 import { describeLocation, openStore } from '../store/open-store.js';
+import { tallyCommand } from './command-hint.js';
 import { cliConfig, print, withDbOption, type DbOption } from './context.js';
 
 export function registerInit(program: Command): void {
@@ -15,7 +16,7 @@ export function registerInit(program: Command): void {
   ).action(async (options: DbOption & { currency?: string }) => {
     const currency = options.currency === undefined ? undefined : currencyCode(options.currency);
     const config = cliConfig({ db: options.db });
-    const store = await openStore(config.db, { mustExist: false, poolSize: config.pgPoolSize });
+    const store = await openStore(config.db, { mustExist: false, createDirectories: true, poolSize: config.pgPoolSize });
     try {
       const report = await initializeDatabase(store, currency);
       const where = describeLocation(config.db);
@@ -23,7 +24,7 @@ export function registerInit(program: Command): void {
         print(
           `Created the database ${where} with system currency ${report.systemCurrency}.`,
           'The API is on, GET is refused and hashes are checked with a new random secret key.',
-          'Show the key with: tally settings get api_secret_key',
+          `Show the key with: ${tallyCommand(['settings', 'get', 'api_secret_key'], config.db)}`,
         );
       } else {
         print(`The database ${where} is up to date (system currency ${report.systemCurrency}).`);

@@ -4,19 +4,20 @@ import { Command, CommanderError } from 'commander';
 import { registerBalance } from './balance-command.js';
 import { registerCopy } from './copy-command.js';
 import { registerCurrency } from './currency-command.js';
+import { EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { registerHash } from './hash-command.js';
 import { registerImportExport } from './import-export-command.js';
 import { registerInit } from './init-command.js';
 import { invalidUtf8Argument } from './raw-arguments.js';
 import { registerServe } from './serve-command.js';
 import { registerSettings } from './settings-command.js';
+import { configureUsageErrors } from './usage.js';
 import { registerUser } from './user-command.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('tally')
   .description('A balance API server that speaks Kolmisoft M4\'s user_balance_get.')
-  // One line per refusal: commander's "Did you mean" would be a second one.
-  .showSuggestionAfterError(false)
-  .exitOverride();
+  .version(packageVersion(), '-V, --version', 'print the version');
 
 for (const register of [
   registerInit,
@@ -31,10 +32,7 @@ for (const register of [
 ]) {
   register(program);
 }
-program.commands.forEach(function configure(command: Command): void {
-  command.exitOverride().showSuggestionAfterError(false);
-  command.commands.forEach(configure);
-});
+configureUsageErrors(program);
 
 // Writing into a closed pipe (`tally user list | head`) is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -46,18 +44,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const badArgument = invalidUtf8Argument(process.argv.length - 2);
 if (badArgument !== undefined) {
   process.stderr.write(`tally: argument ${badArgument} is not valid UTF-8 text: retype it in a UTF-8 terminal\n`);
-  process.exit(1);
+  process.exit(EXIT_USAGE);
 }
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    // Commander has already written its one-line message (or the help text).
-    process.exitCode = error.exitCode;
-  } else {
+  // Commander has already written its one line (or the help text, or the version).
+  if (!(error instanceof CommanderError)) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`tally: ${message.split('\n', 1)[0]}\n`);
-    process.exitCode = 1;
   }
+  process.exitCode = exitCodeFor(error);
 }

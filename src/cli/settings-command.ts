@@ -11,6 +11,7 @@ import {
   type SettingName,
 } from '../domain/settings.js';
 import { newSecretKey } from '../domain/tokens.js';
+import { tallyCommand } from './command-hint.js';
 import { print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 export function registerSettings(program: Command): void {
@@ -30,10 +31,10 @@ export function registerSettings(program: Command): void {
 
   withDbOption(settings.command('get').description('print one setting').argument('<name>')).action(
     async (name: string, options: DbOption) =>
-      withStore(options, async (store) => {
+      withStore(options, async (store, config) => {
         const setting = settingName(name);
         const value = (await store.readSettings()).get(setting);
-        if (value === undefined) throw new TallyError('not_initialized', `${setting} is missing: run "tally init"`);
+        if (value === undefined) throw new TallyError('not_initialized', `${setting} is missing: run "${tallyCommand(['init'], config.db)}"`);
         print(displaySettingValue(setting, value));
       }),
   );
@@ -54,7 +55,7 @@ export function registerSettings(program: Command): void {
       .command('rotate-key')
       .description('rotate the signing key: a first call starts an overlap with a new key, a second call ends it'),
   ).action(async (options: DbOption) =>
-    withStore(options, async (store) => {
+    withStore(options, async (store, config) => {
       const stored = await store.readSettings();
       const current = stored.get('signature_key') ?? '';
       if ((stored.get('signature_key_previous') ?? '') !== '') {
@@ -67,7 +68,7 @@ export function registerSettings(program: Command): void {
       if (current !== '') await store.writeSetting('signature_key_previous', current);
       await store.writeSetting('signature_key', next);
       print(`new signature_key: ${next}`);
-      if (current !== '') print('the old key is still accepted until "tally settings rotate-key" is run again');
+      if (current !== '') print(`the old key is still accepted until "${tallyCommand(['settings', 'rotate-key'], config.db)}" is run again`);
     }),
   );
 }

@@ -13,6 +13,8 @@ export class TallyError extends Error {
 }
 
 export type TallyErrorCode =
+  // The value cannot be right whatever the database holds (its form, its range): a usage
+  // error. Every other code is a refusal by the data or the state of the database.
   | 'invalid_value'
   | 'not_found'
   | 'already_exists'

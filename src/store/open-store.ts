@@ -1,23 +1,29 @@
 /** Picks the backend for a database location. The one place that knows which backends exist. */
 import { resolve } from 'node:path';
+import { TallyError } from '../domain/errors.js';
+import { isPostgresLocation, locationProblem } from './location.js';
 import { parsePgLocation } from './postgres/connection.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
-  /** False for init and serve, which create a missing database; true for every other command. */
+  /** False for init and serve, which create a missing database, and copy's target; true for every other command. */
   readonly mustExist: boolean;
+  /**
+   * With mustExist false, also create the SQLite file's missing directories: init and serve
+   * do, a copy's target does not (a mistyped directory is refused, not made).
+   */
+  readonly createDirectories?: boolean;
   /** Connections per process, for PostgreSQL (the config's TALLY_PG_POOL). */
   readonly poolSize: number;
 }
 
-/** True for a PostgreSQL URL; anything else is a SQLite file path. */
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
+export { isPostgresLocation };
 
 export async function openStore(location: string, options: OpenStoreOptions): Promise<Store> {
+  const problem = locationProblem(location, 'a database location');
+  if (problem !== undefined) throw new TallyError('invalid_value', problem);
   if (isPostgresLocation(location)) {
     return openPostgresStore(location, options);
   }
@@ -27,4 +33,9 @@ export async function openStore(location: string, options: OpenStoreOptions): Pr
 /** A location as an operator should read it: an absolute file path, or the URL without its password. */
 export function describeLocation(location: string): string {
   return isPostgresLocation(location) ? parsePgLocation(location).display : resolve(location);
+}
+
+/** A location to type again in a command: an absolute file path, or the URL as given with any password masked. */
+export function retypeLocation(location: string): string {
+  return isPostgresLocation(location) ? parsePgLocation(location).retype : resolve(location);
 }

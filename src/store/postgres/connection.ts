@@ -20,6 +20,8 @@ export interface PgLocation {
   readonly schema: string | undefined;
   /** The location without its password, for messages. */
   readonly display: string;
+  /** The location as given, any password masked: for a command the operator is told to run. */
+  readonly retype: string;
 }
 
 const SCHEMA_SYNTAX = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -40,8 +42,18 @@ export function parsePgLocation(location: string): PgLocation {
   const display = new URL(url);
   if (display.password !== '') display.password = '***';
   display.search = schema === undefined ? '' : `?schema=${schema}`;
+  // Unlike display, keeps every other parameter (sslmode, host=/socket/dir), or the command
+  // would reach another server or connect differently.
+  const retype = new URL(url);
+  if (retype.password !== '') retype.password = '***';
+  for (const name of [...retype.searchParams.keys()]) if (/password/i.test(name)) retype.searchParams.set(name, '***');
   url.searchParams.delete('schema');
-  return { connectionString: url.toString(), schema, display: display.toString() };
+  return {
+    connectionString: url.toString(),
+    schema,
+    display: display.toString(),
+    retype: retype.href === new URL(location).href ? location : retype.toString(),
+  };
 }
 
 export function createPool(location: PgLocation, size: number): pg.Pool {

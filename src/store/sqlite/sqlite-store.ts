@@ -1,5 +1,5 @@
 /** The embedded backend: one SQLite file through better-sqlite3, in WAL mode. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BalanceView } from '../../domain/balance.js';
@@ -41,8 +41,10 @@ import { WriteWatchdog } from './write-watchdog.js';
 import { toCurrency, toRateChange, toUser, USER_COLUMNS, type CurrencyRow, type RateChangeRow, type UserRow } from './rows.js';
 
 export interface SqliteStoreOptions {
-  /** Refuse to create a missing file: every command but init and serve expects one. */
+  /** Refuse to create a missing file: every command but init, serve and copy's target expects one. */
   readonly mustExist: boolean;
+  /** Create the file's missing directories (init and serve); otherwise a new file needs its directory. */
+  readonly createDirectories?: boolean;
 }
 
 /** Opens (creating if allowed) and migrates the database file at `path`. */
@@ -50,7 +52,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Stor
   if (options.mustExist && !existsSync(path)) {
     throw new TallyError('not_initialized', `no database at ${path}: run "tally init" first`);
   }
-  if (!options.mustExist) mkdirSync(dirname(path), { recursive: true });
+  if (!options.mustExist) {
+    if (options.createDirectories === true) mkdirSync(dirname(path), { recursive: true });
+    else if (statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory() !== true) {
+      throw new TallyError('not_found', `cannot create the database ${resolve(path)}: no directory ${resolve(dirname(path))}`);
+    }
+  }
   const db = new Database(path);
   try {
     // Checked before anything is written: a read command never turns a stray file into a database.
