@@ -44,6 +44,8 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 5000;
 server.listen(port, '127.0.0.1', () => console.log(`ceiling server listening on http://127.0.0.1:${port}`));
+// An exit rather than death by the signal, so that `node --cpu-prof` writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 
 async function answer(res: ServerResponse, body: string): Promise<void> {
   const form = new URLSearchParams(body);
