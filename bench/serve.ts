@@ -1,11 +1,12 @@
 /**
  * HTTP benchmark of `tally serve`. Seeds a database of 1,000,000 users and one of 10,000 with
- * the real CLI, starts `tally serve` and a reference server (plain node:http answering a fixed
- * document of the same size: bench/reference-server.ts), and drives them in alternating rounds
- * from a load generator in a process of its own (bench/load.ts: autocannon, 50 connections).
- * Prints requests per second, latency percentiles and peak memory against the reference, the
- * scaling from 10,000 to 1,000,000 users, and user_balance_update's rate, checked against the
- * ledger with `tally verify`.
+ * the real CLI, starts `tally serve`, a ceiling server (the least work user_balance_get needs
+ * on Tally's stack, on the same database: bench/ceiling-server.ts) and a reference server
+ * (plain node:http answering a fixed document of the same size: bench/reference-server.ts),
+ * and drives them in alternating rounds from a load generator in a process of its own
+ * (bench/load.ts: autocannon, 50 connections). Prints requests per second, latency percentiles
+ * and peak memory against the ceiling and the reference, the scaling from 10,000 to 1,000,000
+ * users, and user_balance_update's rate, checked against the ledger with `tally verify`.
  *
  *   npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N]
  *                 [--duration SECONDS] [--scenario get|update|all] [--json PATH]
@@ -32,6 +33,7 @@ import { TALLY, timed, writeUsersCsv } from './tools.js';
 
 const LOAD_GENERATOR = fileURLToPath(new URL('./load.js', import.meta.url));
 const REFERENCE_SERVER = fileURLToPath(new URL('./reference-server.js', import.meta.url));
+const CEILING_SERVER = fileURLToPath(new URL('./ceiling-server.js', import.meta.url));
 const HOST = '127.0.0.1';
 const GET_PATH = '/billing/api/user_balance_get';
 const WARMUP_SECONDS = 3;
@@ -72,6 +74,7 @@ interface RunningServer {
 interface GetFigures {
   readonly users: number;
   readonly tally: LoadResult[];
+  readonly ceiling: LoadResult[];
   readonly reference: LoadResult[];
   /** Tally's peak RSS (VmHWM) after each of its rounds, in MB. */
   readonly tallyRssMb: number[];
@@ -164,7 +167,7 @@ async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: U
   // The large database: reads, then writes on the same server.
   const large = await seedDatabase(options.users, dir);
   const tally = await startTally(large, dir);
-  if (reference !== undefined) get.push(await benchmarkGet(large, tally, reference));
+  if (reference !== undefined) get.push(await benchmarkGetAgainstCeiling(large, dir, tally, reference));
   if (runUpdate) update = await benchmarkUpdate(large, tally);
   await stopServer(tally);
 
@@ -172,7 +175,7 @@ async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: U
   if (reference !== undefined) {
     const small = await seedDatabase(options.smallUsers, dir);
     const smallTally = await startTally(small, dir);
-    get.push(await benchmarkGet(small, smallTally, reference));
+    get.push(await benchmarkGetAgainstCeiling(small, dir, smallTally, reference));
     await stopServer(smallTally);
   }
   if (reference !== undefined) await stopServer(reference);
@@ -322,6 +325,13 @@ async function startTally(database: Database, dir: string): Promise<RunningServe
   return startServer('tally', [TALLY, 'serve'], env, port, join(dir, `tally-serve-${database.users}.log`));
 }
 
+/** The ceiling server on `database`, on a port of its own. */
+async function startCeiling(database: Database, dir: string): Promise<RunningServer> {
+  const port = await freePort();
+  const env = { ...process.env, TALLY_BENCH_SECRET: database.secret };
+  return startServer('ceiling', [CEILING_SERVER, String(port), database.location], env, port, join(dir, `ceiling-server-${database.users}.log`));
+}
+
 async function startReference(dir: string): Promise<RunningServer> {
   const port = await freePort();
   return startServer('reference', [REFERENCE_SERVER, String(port)], process.env, port, join(dir, 'reference-server.log'));
@@ -447,17 +457,34 @@ function reportFaults(result: LoadResult, scenario: 'get' | 'update', label: str
   problems.push(text);
 }
 
-async function benchmarkGet(database: Database, tally: RunningServer, reference: RunningServer): Promise<GetFigures> {
+/**
+ * The read scenario with a ceiling server on the same database, stopped afterwards: it holds
+ * the file open, and the update scenario that may follow is Tally's alone.
+ */
+async function benchmarkGetAgainstCeiling(database: Database, dir: string, tally: RunningServer, reference: RunningServer): Promise<GetFigures> {
+  const ceiling = await startCeiling(database, dir);
+  try {
+    return await benchmarkGet(database, tally, ceiling, reference);
+  } finally {
+    await stopServer(ceiling);
+  }
+}
+
+async function benchmarkGet(database: Database, tally: RunningServer, ceiling: RunningServer, reference: RunningServer): Promise<GetFigures> {
   console.log(`-- user_balance_get: ${WARMUP_SECONDS} s warm-up on each server, then ${roundsText()} each, alternating`);
   printRound('warm-up tally', await measure(tally, database, 'get', WARMUP_SECONDS, 'warm-up tally'));
+  printRound('warm-up ceiling', await measure(ceiling, database, 'get', WARMUP_SECONDS, 'warm-up ceiling'));
   printRound('warm-up reference', await measure(reference, database, 'get', WARMUP_SECONDS, 'warm-up reference'));
-  const figures: GetFigures = { users: database.users, tally: [], reference: [], tallyRssMb: [] };
+  const figures: GetFigures = { users: database.users, tally: [], ceiling: [], reference: [], tallyRssMb: [] };
   for (let round = 1; round <= options.rounds; round++) {
     const tallyResult = await measure(tally, database, 'get', options.duration, `tally round ${round}`);
     const rss = peakRssMb(tally.child);
     figures.tally.push(tallyResult);
     figures.tallyRssMb.push(rss);
     printRound(`tally round ${round}`, tallyResult, rss);
+    const ceilingResult = await measure(ceiling, database, 'get', options.duration, `ceiling round ${round}`);
+    figures.ceiling.push(ceilingResult);
+    printRound(`ceiling round ${round}`, ceilingResult);
     const referenceResult = await measure(reference, database, 'get', options.duration, `reference round ${round}`);
     figures.reference.push(referenceResult);
     printRound(`reference round ${round}`, referenceResult);
@@ -527,12 +554,15 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
   const rows: string[][] = [];
   for (const figures of get) {
     const tallyRps = median(figures.tally.map((run) => run.rps));
+    const ceilingRps = median(figures.ceiling.map((run) => run.rps));
     const referenceRps = median(figures.reference.map((run) => run.rps));
     rows.push([
       'user_balance_get',
       `${formatCount(figures.users)} users`,
       formatCount(tallyRps),
+      formatCount(ceilingRps),
       formatCount(referenceRps),
+      (tallyRps / ceilingRps).toFixed(2),
       (tallyRps / referenceRps).toFixed(2),
       String(median(figures.tally.map((run) => run.p50))),
       String(median(figures.tally.map((run) => run.p99))),
@@ -546,6 +576,8 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
       formatCount(median(update.rounds.map(updatesPerSecond))),
       '-',
       '-',
+      '-',
+      '-',
       String(median(update.rounds.map((run) => run.p50))),
       String(median(update.rounds.map((run) => run.p99))),
       String(Math.max(...update.tallyRssMb)),
@@ -553,7 +585,7 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
   }
 
   console.log(`\n== Results: the median of ${roundsText()}, 50 connections\n`);
-  printTable(['scenario', 'database', 'tally rps', 'reference rps', 'tally/ref', 'p50 ms*', 'p99 ms*', 'peak RSS MB**'], rows);
+  printTable(['scenario', 'database', 'tally rps', 'ceiling rps', 'reference rps', 'tally/ceiling', 'tally/ref', 'p50 ms*', 'p99 ms*', 'peak RSS MB**'], rows);
   console.log('');
   const [large, small] = get;
   if (large !== undefined && small !== undefined) {
@@ -567,6 +599,7 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
     const growth = update.ledgerGrowth === undefined ? 'not counted' : formatCount(update.ledgerGrowth);
     console.log(`updates: ${formatCount(median(update.rounds.map(updatesPerSecond)))} per second on ${formatCount(update.users)} users; ledger grew by ${growth} for ${formatCount(update.succeeded)} success answers; tally verify: ${update.verify.text}`);
   }
+  console.log('ceiling: the least work user_balance_get needs on the same database (bench/ceiling-server.ts); reference: node:http answering a fixed document');
   console.log('*  latency percentiles of tally from autocannon, which records whole milliseconds, rounded down (3.9 ms counts as 3)');
   console.log("** tally's VmHWM after its last round");
   console.log(`machine: ${machine()}`);
@@ -595,6 +628,7 @@ function writeJson(path: string, get: GetFigures[], update: UpdateFigures | unde
     get: get.map((figures) => ({
       ...figures,
       tallyMedianRps: median(figures.tally.map((run) => run.rps)),
+      ceilingMedianRps: median(figures.ceiling.map((run) => run.rps)),
       referenceMedianRps: median(figures.reference.map((run) => run.rps)),
     })),
     update: update === undefined ? undefined : { ...update, medianUpdatesPerSecond: median(update.rounds.map(updatesPerSecond)) },

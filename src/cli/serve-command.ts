@@ -49,7 +49,8 @@ function workerCount(text: string | undefined): number {
 /** One server process: listens, and stops cleanly on SIGTERM or SIGINT. */
 async function runServer(config: TallyConfig, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
   const running = await startServer(config, logger, { init });
-  logger.info({ url: running.url, db: describeLocation(config.db), pid: process.pid }, 'listening');
+  // Handlers first: a supervisor that reads "listening" may signal at once, and the line is
+  // written off the main thread, so it can be read before the next statement here has run.
   onStopSignal((signal) => {
     logger.info({ signal }, 'stopping: finishing requests in flight');
     running.close().then(
@@ -65,6 +66,7 @@ async function runServer(config: TallyConfig, init: boolean, { logger, flush }: 
       },
     );
   });
+  logger.info({ url: running.url, db: describeLocation(config.db), pid: process.pid }, 'listening');
 }
 
 /**

@@ -103,6 +103,6 @@ describe('tally serve --init', () => {
   it('is what npm start passes, so the quick start still creates ./data/tally.db', () => {
     const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.equal(manifest.scripts['start'], 'node dist/src/cli/main.js serve --init');
+    assert.equal(manifest.scripts['start'], 'exec node dist/src/cli/main.js serve --init');
   });
 });
