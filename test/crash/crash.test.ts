@@ -18,9 +18,9 @@ import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { BACKEND, errorXml, execSql, isPostgresUrl, runTally, tempDir, type TempDir } from '../support/fixtures.js';
+import { BACKEND, execSql, isPostgresUrl, runTally, tempDir, type TempDir } from '../support/fixtures.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { updatedXml } from '../http/write-helpers.js';
+import { errorXml, updatedXml } from '../support/spec-oracle.js';
 
 const USERS = 20;
 const CLIENT_LOOPS = 8;

@@ -10,7 +10,7 @@ import { checkHash } from '../../src/domain/access.js';
 import { API_ERRORS } from '../../src/domain/api-errors.js';
 import { computeHash, HASH_RECIPES, hashMatches, integerText } from '../../src/domain/hash.js';
 import { readSettings } from '../../src/domain/settings.js';
-import { REFERENCE_RECIPES, referenceHash, referenceHashedValues, referenceIntegerText, sha1Hex } from './oracles.js';
+import { REFERENCE_RECIPES, referenceHash, referenceHashedValues, referenceIntegerText, sha1Hex } from '../support/spec-oracle.js';
 
 const RUNS = { numRuns: 1000 };
 
