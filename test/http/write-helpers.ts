@@ -26,6 +26,6 @@ export function history(h: Harness, name: string): Promise<HistoryEntry[]> {
 }
 
 /** Asserts what `tally verify` checks: every balance matches its ledger. */
-export function assertVerified(h: Harness): Promise<void> {
-  return h.operator.assertVerified();
+export async function assertVerified(h: Harness): Promise<void> {
+  await h.operator.assertVerified();
 }

@@ -221,11 +221,15 @@ export class Operator {
     return (await this.store.ledgerEntries(user.id, 100_000)).map(historyEntry);
   }
 
-  /** Asserts what `tally verify` checks: every balance equals the sum of its entries, no names collide. */
-  async assertVerified(): Promise<void> {
+  /**
+   * Asserts what `tally verify` checks (every balance equals the sum of its entries, no names
+   * collide) and returns the counts it prints.
+   */
+  async assertVerified(): Promise<{ users: number; entries: number }> {
     const report = await this.store.verifyLedger();
     assert.deepEqual(report.mismatches, [], 'every balance equals the sum of its ledger entries');
     assert.deepEqual(await this.store.usernameCollisions(), [], 'no usernames collide under Unicode normalisation');
+    return { users: report.users, entries: report.entries };
   }
 
   close(): Promise<void> {
