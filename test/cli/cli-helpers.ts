@@ -1,7 +1,8 @@
 /** Helpers shared by the CLI tests: per-file temp databases, refusal checks, output parsing. */
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import { cloneDatabase, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { BACKEND, cloneDatabase, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { seedDatabase, type SeedPlan } from '../support/seed.js';
 
 /** A set of temp dirs owned by one test file; call removeAll() in after(). */
 export function tempDirs(): { make(): Promise<TempDir>; removeAll(): Promise<void> } {
@@ -74,20 +75,27 @@ export function isZero(text: string | undefined): boolean {
 }
 
 /**
- * A database prepared once by `commands` (each the arguments of one `tally` call) and cloned
- * for every caller: each test gets its own data without paying for the commands again.
- * Every directory made is pushed onto `made`, for the file's after() to remove.
+ * A database seeded in this process by `plan` (see test/support/seed.ts) for each caller: each
+ * test gets its own data, and only the command under test runs the real binary. On SQLite the
+ * plan is seeded once and the file copied. Every directory made is pushed onto `made`, for the
+ * file's after() to remove.
  */
-export function databaseTemplate(made: TempDir[], commands: readonly (readonly string[])[]): () => Promise<TempDir> {
+export function databaseTemplate(made: TempDir[], plan: SeedPlan): () => Promise<TempDir> {
   let template: Promise<string> | undefined;
   const build = async (): Promise<string> => {
-    const dir = await tempDir();
+    const dir = await tempDir('sqlite');
     made.push(dir);
-    for (const command of commands) await ok(dir.db, ...command);
+    await seedDatabase(dir.db, plan);
     assert.equal(existsSync(`${dir.db}-wal`) && statSync(`${dir.db}-wal`).size > 0, false, 'the template is checkpointed');
     return dir.db;
   };
   return async () => {
+    if (BACKEND === 'postgres') {
+      const dir = await tempDir();
+      made.push(dir);
+      await seedDatabase(dir.db, plan);
+      return dir;
+    }
     template ??= build();
     const dir = await cloneDatabase(await template);
     made.push(dir);

@@ -12,12 +12,13 @@ const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
 /** A new database with EUR and JPY, and the user `taken` (id 2, balance 1). */
-const freshDb = databaseTemplate(made, [
-  ['init'],
-  ['currency', 'set', 'EUR', '--rate', '0.9'],
-  ['currency', 'set', 'JPY', '--rate', '150'],
-  ['user', 'add', 'taken', '--balance', '1'],
-]);
+const freshDb = databaseTemplate(made, {
+  currencies: [
+    { code: 'EUR', rate: '0.9' },
+    { code: 'JPY', rate: '150' },
+  ],
+  users: [{ name: 'taken', balance: '1' }],
+});
 
 async function csvFile(dir: TempDir, name: string, text: string): Promise<string> {
   const path = join(dir.dir, name);

@@ -17,12 +17,13 @@ interface JsonEntry {
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-const template = databaseTemplate(made, [
-  ['init'],
-  ['user', 'add', 'alice', '--balance', '10'],
-  ['user', 'add', 'bob'],
-  ['user', 'add', 'carol', '--balance', '5'],
-]);
+const template = databaseTemplate(made, {
+  users: [
+    { name: 'alice', balance: '10' },
+    { name: 'bob' },
+    { name: 'carol', balance: '5' },
+  ],
+});
 
 /** A new initialised database holding users alice (10), bob (0) and carol (5), with their ledger. */
 async function freshDb(): Promise<string> {

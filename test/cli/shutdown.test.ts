@@ -9,8 +9,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { balanceXml, eventually, tally, tempDir, type TempDir } from '../support/fixtures.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { RawConnection } from '../http/hardening-helpers.js';
-import type { RawAnswer } from '../http/helpers.js';
+import { RawConnection, type RawAnswer } from '../support/raw-http.js';
 
 const SECRET = 'shutdown-secret';
 const BODY = `username=alice&hash=${createHash('sha1').update(`alice${SECRET}`).digest('hex')}`;

@@ -15,7 +15,7 @@ const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
 /** A new database holding the user `taken` (id 2). */
-const freshDb = databaseTemplate(made, [['init'], ['user', 'add', 'taken', '--balance', '1']]);
+const freshDb = databaseTemplate(made, { users: [{ name: 'taken', balance: '1' }] });
 
 const NFC = 'Jos\u00e9';
 const NFD = 'Jose\u0301';

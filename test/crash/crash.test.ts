@@ -18,9 +18,10 @@ import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { BACKEND, errorXml, execSql, isPostgresUrl, runTally, tempDir, type TempDir } from '../support/fixtures.js';
+import { BACKEND, execSql, isPostgresUrl, tempDir, type TempDir } from '../support/fixtures.js';
+import { Operator } from '../support/seed.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { updatedXml } from '../http/write-helpers.js';
+import { errorXml, updatedXml } from '../support/spec-oracle.js';
 
 const USERS = 20;
 const CLIENT_LOOPS = 8;
@@ -301,27 +302,22 @@ describe(`crash safety of user_balance_update on ${BACKEND}: SIGKILL under load`
   before(async () => {
     temp = await tempDir();
     db = temp.db;
-    const cli = async (...args: string[]) => {
-      const result = await runTally([...args, '--db', db]);
-      assert.equal(result.code, 0, `tally ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-      return result.stdout;
-    };
-    await cli('init');
-    secret = (await cli('settings', 'get', 'api_secret_key')).trim();
-    assert.match(secret, /^[0-9a-f]{40}$/);
-    const random = prng(SEED ^ 0x5eed);
-    const openings = Array.from({ length: USERS }, (_, i) => ({ username: `crash${i + 1}`, opening: randomAmount(random) }));
-    // Four at a time: a CLI call is mostly Node starting up.
-    for (let start = 0; start < openings.length; start += 4) {
-      await Promise.all(
-        openings.slice(start, start + 4).map(async ({ username, opening }) => {
-          const shown = await cli('user', 'add', username, '--balance', opening.text);
-          const id = Number(/^id +(\d+)$/m.exec(shown)?.[1]);
-          assert.ok(Number.isInteger(id) && id > 0, shown);
-          assert.match(shown, new RegExp(`^balance +${formatMicros(opening.micros).replace(/[.-]/g, '\\$&')}$`, 'm'));
-          users.set(id, { username, opening: opening.micros });
-        }),
-      );
+    const operator = await Operator.seed(db);
+    try {
+      secret = await operator.setting('api_secret_key');
+      assert.match(secret, /^[0-9a-f]{40}$/);
+      const random = prng(SEED ^ 0x5eed);
+      for (let i = 0; i < USERS; i++) {
+        const username = `crash${i + 1}`;
+        const opening = randomAmount(random);
+        const shown = await operator.addUser(username, { balance: opening.text });
+        const id = Number(shown.id);
+        assert.ok(Number.isInteger(id) && id > 0, shown.id);
+        assert.equal(shown.balance, formatMicros(opening.micros));
+        users.set(id, { username, opening: opening.micros });
+      }
+    } finally {
+      await operator.close();
     }
     assert.equal(users.size, USERS);
   });
@@ -562,7 +558,7 @@ describe(`crash safety of user_balance_update on ${BACKEND}: SIGKILL under load`
     for (const [id, { username, opening }] of users) {
       const entries = ledger.filter((e) => e.userId === id);
       const what = note(`${username} (id ${id})`);
-      // The opening entry from `tally user add`, then the API's, each balance_after continuing the chain.
+      // The opening entry that `tally user add` writes, then the API's, each balance_after continuing the chain.
       assert.equal(entries[0]?.source, 'cli', what);
       assert.equal(entries[0]?.amount, opening, what);
       assert.deepEqual(entries.slice(1).map((e) => e.source).filter((source) => source !== 'api'), [], what);
@@ -575,8 +571,11 @@ describe(`crash safety of user_balance_update on ${BACKEND}: SIGKILL under load`
       assert.equal(balances.get(id), expected.get(id), `${what}: stored balance = opening + every update sent`);
     }
 
-    const result = await runTally(['verify', '--db', db]);
-    assert.equal(result.code, 0, note(result.stdout + result.stderr));
-    assert.equal(result.stdout, `ok: ${USERS + 1} users, ${ledger.length} ledger entries; every balance equals the sum of its entries\n`);
+    const operator = await Operator.open(db);
+    try {
+      assert.deepEqual(await operator.assertVerified(), { users: USERS + 1, entries: ledger.length }, note('verify'));
+    } finally {
+      await operator.close();
+    }
   });
 });

@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, errorXml, eventually, rawRequest } from '../support/fixtures.js';
-import { API_PATH, assertAnswer, parseRaw, send, sign, type Answer, type Harness } from './helpers.js';
+import { eventually } from '../support/fixtures.js';
+import { parseRaw, rawRequest } from '../support/raw-http.js';
+import { balanceXml, errorXml } from '../support/spec-oracle.js';
+import { API_PATH, assertAnswer, send, sign, type Answer, type Harness } from './helpers.js';
 import { FORM, startHardenedHarness, WRONG_HASH } from './hardening-helpers.js';
 
 const TOO_MANY = errorXml('status', 'Too many failed attempts');

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { balanceXml } from '../support/fixtures.js';
-import { assertAnswer, post, signed, startHarness, type Harness } from './helpers.js';
-import { assertVerified, history, update, UPDATE_PATH, updatedXml, userField } from './write-helpers.js';
+import { describe, it, type TestContext } from 'node:test';
+import { balanceXml, updatedXml } from '../support/spec-oracle.js';
+import { assertAnswer, harnessFor, post, signed, type Harness } from './helpers.js';
+import { assertVerified, history, update, UPDATE_PATH, userField } from './write-helpers.js';
 
 /** A client process: waits for a common start time, fires COUNT POSTs at once, prints every answer as JSON. */
 const CLIENT_SCRIPT = `
@@ -65,21 +65,17 @@ function plainDecimal(cents: number): string {
   return `${Math.floor(cents / 100)}.${fraction}`;
 }
 
-describe('concurrent user_balance_update requests (section 10)', () => {
-  let h: Harness;
-  let dave: string;
-  let script: string;
-  before(async () => {
-    h = await startHarness([['user', 'add', 'dave', '--balance', '5']]);
-    dave = await userField(h, 'dave', 'id');
-    script = join(h.tmp.dir, 'client.mjs');
-    await writeFile(script, CLIENT_SCRIPT);
-  });
-  after(async () => {
-    await h.close();
-  });
+/** A database of the test's own with dave at `balance`, and the client script. */
+async function daveAt(t: TestContext, balance: string): Promise<{ h: Harness; dave: string; script: string }> {
+  const h = await harnessFor(t, { users: [{ name: 'dave', balance }] });
+  const script = join(h.tmp.dir, 'client.mjs');
+  await writeFile(script, CLIENT_SCRIPT);
+  return { h, dave: await userField(h, 'dave', 'id'), script };
+}
 
-  it('applies 200 concurrent +0.01 updates from two client processes exactly: 2.00 more and 200 new ledger entries', async () => {
+describe('concurrent user_balance_update requests (section 10)', () => {
+  it('applies 200 concurrent +0.01 updates from two client processes exactly: 2.00 more and 200 new ledger entries', async (t) => {
+    const { h, dave, script } = await daveAt(t, '5');
     const before = await history(h, 'dave');
     assert.equal(before.length, 1);
 
@@ -113,7 +109,8 @@ describe('concurrent user_balance_update requests (section 10)', () => {
     await assertVerified(h);
   });
 
-  it('applies a transaction_id retried 100 times at once from two processes exactly once, answering the same bytes every time', async () => {
+  it('applies a transaction_id retried 100 times at once from two processes exactly once, answering the same bytes every time', async (t) => {
+    const { h, dave, script } = await daveAt(t, '7');
     const before = await history(h, 'dave');
     const params = update(dave, '3.5', { transaction_id: 'retry-storm-1' });
 
@@ -134,7 +131,9 @@ describe('concurrent user_balance_update requests (section 10)', () => {
     await assertVerified(h);
   });
 
-  it('keeps answering the first bytes for that transaction_id afterwards, and Duplicate transaction_id for another amount', async () => {
+  it('keeps answering the first bytes for that transaction_id afterwards, and Duplicate transaction_id for another amount', async (t) => {
+    const { h, dave, script } = await daveAt(t, '7');
+    assertAnswer(await post(h, update(dave, '3.5', { transaction_id: 'retry-storm-1' }), UPDATE_PATH), updatedXml('dave', dave, '10.5'));
     assertAnswer(await post(h, update(dave, '3.5', { transaction_id: 'retry-storm-1' }), UPDATE_PATH), updatedXml('dave', dave, '10.5'));
     const answers = await fromTwoProcesses(h, script, update(dave, '4', { transaction_id: 'retry-storm-1' }), 10);
     for (const answer of answers) assert.match(answer.body, /<error>Duplicate transaction_id<\/error>/);

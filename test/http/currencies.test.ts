@@ -1,22 +1,29 @@
 /** Spec section 4: which currency a balance is answered in, and the conversion. */
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, errorXml } from '../support/fixtures.js';
-import { assertAnswer, post, settle, sign, signed, startHarness, type Harness } from './helpers.js';
+import { balanceXml, errorXml } from '../support/spec-oracle.js';
+import type { SeedPlan } from '../support/seed.js';
+import { assertAnswer, harnessFor, post, settle, sign, signed, startHarness, type Harness } from './helpers.js';
 
 const BAD_HASH = errorXml('status', 'Incorrect hash');
+
+const USD_PLAN: SeedPlan = {
+  currencies: [
+    { code: 'EUR', rate: '0.7351' },
+    { code: 'GBP', rate: '0.5' },
+    { code: 'JPY', rate: '110.5', active: false },
+    { code: 'X1Y2', rate: '3' },
+  ],
+  users: [
+    { name: 'alice', balance: '26', currency: 'EUR' },
+    { name: 'bob', balance: '10' },
+    { name: 'carol', balance: '-4', currency: 'JPY' },
+  ],
+};
 
 describe('currencies and conversion (section 4), system currency USD', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness([
-      ['currency', 'set', 'EUR', '--rate', '0.7351'],
-      ['currency', 'set', 'GBP', '--rate', '0.5'],
-      ['currency', 'set', 'JPY', '--rate', '110.5', '--active', 'off'],
-      ['currency', 'set', 'X1Y2', '--rate', '3'],
-      ['user', 'add', 'alice', '--balance', '26', '--currency', 'EUR'],
-      ['user', 'add', 'bob', '--balance', '10'],
-      ['user', 'add', 'carol', '--balance', '-4', '--currency', 'JPY'],
-    ]);
+    h = await startHarness(USD_PLAN);
   });
   after(async () => {
     await h.close();
@@ -91,13 +98,15 @@ describe('currencies and conversion (section 4), system currency USD', () => {
     assertAnswer(await post(h, signed('carol', { currency: 'user' })), balanceXml('-442.00'));
   });
 
-  it('converts with a rate changed by the CLI on a running server', async () => {
-    await h.cli('currency', 'set', 'GBP', '--rate', '0.25');
+  it('converts with a rate changed by the CLI on a running server', async (t) => {
+    const h = await harnessFor(t, USD_PLAN);
+    await h.operator.currency('GBP', { rate: '0.25' });
     await settle(() => post(h, signed('bob', { currency: 'GBP' })), balanceXml('2.50'));
   });
 
-  it('converts to a user currency changed by the CLI', async () => {
-    await h.cli('user', 'set', 'bob', '--currency', 'EUR');
+  it('converts to a user currency changed by the CLI', async (t) => {
+    const h = await harnessFor(t, USD_PLAN);
+    await h.operator.setUser('bob', { currency: 'EUR' });
     await settle(() => post(h, signed('bob', { user_currency: '1' })), balanceXml('7.35', 'EUR'));
   });
 });
@@ -105,15 +114,15 @@ describe('currencies and conversion (section 4), system currency USD', () => {
 describe('a database whose system currency is BHD, at 4 digits', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness(
-      [
-        ['settings', 'set', 'number_digits', '4'],
-        ['currency', 'set', 'USD', '--rate', '2.659574'],
-        ['user', 'add', 'dana', '--balance', '26'],
-        ['user', 'add', 'eve', '--balance', '26', '--currency', 'usd'],
+    h = await startHarness({
+      systemCurrency: 'BHD',
+      settings: { number_digits: '4' },
+      currencies: [{ code: 'USD', rate: '2.659574' }],
+      users: [
+        { name: 'dana', balance: '26' },
+        { name: 'eve', balance: '26', currency: 'usd' },
       ],
-      { currency: 'BHD' },
-    );
+    });
   });
   after(async () => {
     await h.close();

@@ -13,10 +13,11 @@ import { pino } from 'pino';
 import type { RunningServer } from '../../src/app.js';
 import { describeLocation } from '../../src/store/open-store.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../support/small-disk.js';
-import { BACKEND, balanceXml, errorXml, eventually, execSql, runTally, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
-import { send, signed, API_PATH, XML_TYPE, type Answer } from './helpers.js';
+import { BACKEND, eventually, execSql, runTally, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
+import { balanceXml, errorXml, TEXT_TYPE, updatedXml, XML_TYPE } from '../support/spec-oracle.js';
+import { send, signed, API_PATH, type Answer } from './helpers.js';
 import { FORM, prepareDatabase } from './hardening-helpers.js';
-import { TEXT_TYPE, update, updatedXml, UPDATE_PATH } from './write-helpers.js';
+import { update, UPDATE_PATH } from './write-helpers.js';
 
 const INTERNAL_ERROR = errorXml('status', 'Internal error');
 /** How soon the server must notice, as the issue asks. */
@@ -109,7 +110,7 @@ describe('a SQLite file taken away from a running server', { skip: sqliteOnly },
     const { db, server, log } = await running();
     const other = await tempDir();
     temps.push(other);
-    await prepareDatabase(other.db, { users: [{ name: 'alice', balance: 99 }] });
+    await prepareDatabase(other.db, { users: [{ name: 'alice', balance: '99' }] });
     await rename(other.db, db);
     await assertRefusesWrites(db, server, log);
   });

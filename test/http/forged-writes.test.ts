@@ -7,20 +7,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/app.js';
-import { errorXml, execSql, startTestServer } from '../support/fixtures.js';
+import { execSql, startTestServer } from '../support/fixtures.js';
+import { errorXml, RATE_UPDATED, updatedXml } from '../support/spec-oracle.js';
 import { assertAnswer, post, sign, signed, type Answer, type Harness } from './helpers.js';
 import { postFrom, startHardenedHarness } from './hardening-helpers.js';
-import { pageStatusErrorXml, postUpdate, RATE_PATH, RATE_UPDATED, updatedXml, UPDATE_PATH } from './write-helpers.js';
+import { postUpdate, RATE_PATH, UPDATE_PATH } from './write-helpers.js';
 
 const INCORRECT_HASH = errorXml('status', 'Incorrect hash');
 const NOT_UPDATED = errorXml('page', 'User balance not updated');
 const TOO_MANY = errorXml('status', 'Too many failed attempts');
 
-/** alice is id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. */
+/**
+ * alice is id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. Each
+ * test of a server works on users of its own.
+ */
 const USERS = [
-  { name: 'alice', balance: 100 },
-  { name: 'bob', balance: 100 },
-  ...Array.from({ length: 18 }, (_, i) => ({ name: `u${i + 4}`, balance: 100 })),
+  { name: 'alice', balance: '100' },
+  { name: 'bob', balance: '100' },
+  ...Array.from({ length: 18 }, (_, i) => ({ name: `u${i + 4}`, balance: '100' })),
 ];
 
 /** A user_balance_update whose hash is given, for requests that re-split a captured one. */
@@ -120,19 +124,19 @@ describe('a write hash authorises its own request only', () => {
   });
 
   it('refuses a re-split exchange_rate_update as Incorrect hash, leaving both rates', async () => {
-    await h.cli('currency', 'set', 'AMD', '--rate', '400');
-    await h.cli('currency', 'set', 'AMD4', '--rate', '2');
+    await h.operator.currency('AMD', { rate: '400' });
+    await h.operator.currency('AMD4', { rate: '2' });
     const hash = sign('AMD', '45.5');
     assertAnswer(await post(h, { u: 'admin', currency: 'AMD', rate: '45.5', hash }, RATE_PATH), RATE_UPDATED);
     assertAnswer(await post(h, { u: 'admin', currency: 'AMD4', rate: '5.5', hash }, RATE_PATH), INCORRECT_HASH);
     assertAnswer(await post(h, { u: 'admin', currency: 'AMD45', rate: '.5', hash }, RATE_PATH), INCORRECT_HASH);
     assertAnswer(await post(h, { u: 'admin', currency: 'AMD', rate: '45.5', hash }, RATE_PATH), RATE_UPDATED);
-    const history = await h.cli('currency', 'history', 'AMD4');
-    assert.doesNotMatch(history, /5\.5/);
+    const history = (await h.operator.rateHistory('AMD4')).map((change) => [change.oldRate, change.newRate]);
+    assert.doesNotMatch(JSON.stringify(history), /5\.5/);
     // An update's hash is not an exchange rate's either: the method is part of the request.
     const updateHash = sign('2', '10.50', 'pay-2002');
     assertAnswer(await post(h, { u: 'admin', currency: '210', rate: '.50', hash: updateHash }, RATE_PATH), INCORRECT_HASH);
-    assertAnswer(await post(h, { u: 'admin', currency: '211', rate: '.50', hash: sign('211', '.50') }, RATE_PATH), pageStatusErrorXml('Currency was not found'));
+    assertAnswer(await post(h, { u: 'admin', currency: '211', rate: '.50', hash: sign('211', '.50') }, RATE_PATH), errorXml('page/status', 'Currency was not found'));
   });
 
   it('refuses an amount of zero, in any spelling, as User balance not updated, writing no entry', async () => {

@@ -1,14 +1,16 @@
-/** Small helpers shared by the HTTP tests: a prepared database behind a real server, requests, hashes. */
+/** Small helpers shared by the HTTP tests: a seeded database behind a real server, requests, hashes. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import type { Logger } from 'pino';
 import type { RunningServer } from '../../src/app.js';
-import { eventually, startTestServer, tally, tempDir, type TempDir } from '../support/fixtures.js';
+import { eventually, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
+import { Operator, type SeedPlan } from '../support/seed.js';
+import { XML_TYPE } from '../support/spec-oracle.js';
 
 export const SECRET = 'secret';
 export const API_PATH = '/billing/api/user_balance_get';
 export const OLD_API_PATH = '/billing/api/balance';
-export const XML_TYPE = 'text/xml; charset=utf-8';
-export const HTML_TYPE = 'text/html; charset=utf-8';
 
 /** SHA1 hex of the non-empty values then the key, computed here, independently of the server. */
 export function sign(...values: string[]): string {
@@ -26,36 +28,54 @@ export interface Harness {
   readonly server: RunningServer;
   readonly url: string;
   readonly port: number;
-  /** Runs `tally ARGS --db DB`. */
-  cli(...args: string[]): Promise<string>;
+  /** Changes the database while the server runs, as an operator would with the CLI. */
+  readonly operator: Operator;
   close(): Promise<void>;
 }
 
+export interface HarnessOptions extends SeedPlan {
+  /** TALLY_* variables of the server (timeouts). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Replaces the silent default, to read what is logged. */
+  readonly logger?: Logger;
+}
+
 /**
- * A fresh database prepared through the real CLI (init, the key `secret`, then each command
- * with `--db` appended), and a real server on it.
+ * A fresh database of its own, seeded in this process (api_secret_key is `secret` unless the
+ * plan says otherwise), and a real server on it.
  */
-export async function startHarness(commands: string[][] = [], options: { currency?: string } = {}): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const tmp = await tempDir();
-  const db = tmp.db;
-  const cli = (...args: string[]): Promise<string> => tally(...args, '--db', db);
-  await cli('init', ...(options.currency === undefined ? [] : ['--currency', options.currency]));
-  await cli('settings', 'set', 'api_secret_key', SECRET);
-  for (const command of commands) await cli(...command);
-  const server = await startTestServer(db);
-  const port = Number(new URL(server.url).port);
-  return {
-    tmp,
-    db,
-    server,
-    url: server.url,
-    port,
-    cli,
-    async close() {
-      await server.close();
-      await tmp.remove();
-    },
-  };
+  let operator: Operator | undefined;
+  try {
+    operator = await Operator.seed(tmp.db, { ...options, settings: { api_secret_key: SECRET, ...options.settings } });
+    const server = await startTestServer(tmp.db, { ...(options.env && { env: options.env }), ...(options.logger && { logger: options.logger }) });
+    const seeded = operator;
+    return {
+      tmp,
+      db: tmp.db,
+      server,
+      url: server.url,
+      port: Number(new URL(server.url).port),
+      operator: seeded,
+      async close() {
+        await server.close();
+        await seeded.close();
+        await tmp.remove();
+      },
+    };
+  } catch (error) {
+    await operator?.close();
+    await tmp.remove();
+    throw error;
+  }
+}
+
+/** A harness for one test alone, closed when the test ends. */
+export async function harnessFor(t: TestContext, options: HarnessOptions = {}): Promise<Harness> {
+  const h = await startHarness(options);
+  t.after(() => h.close());
+  return h;
 }
 
 export interface Answer {
@@ -89,7 +109,7 @@ export function assertAnswer(answer: Answer, body: string, status = 200, type = 
   assert.equal(answer.type, type);
 }
 
-/** Waits (after a CLI change) until `request` answers `body`, then asserts the whole answer. */
+/** Waits (after a change made while the server runs) until `request` answers `body`, then asserts the whole answer. */
 export async function settle(request: () => Promise<Answer>, body: string, ms = 2000): Promise<void> {
   let last: Answer | undefined;
   const reached = await eventually(async () => {
@@ -98,24 +118,4 @@ export async function settle(request: () => Promise<Answer>, body: string, ms = 
   }, ms);
   assert.ok(reached, `expected within ${ms} ms:\n${body}\nlast answer:\n${last?.body}`);
   assertAnswer(last!, body);
-}
-
-export interface RawAnswer {
-  readonly status: number;
-  /** Header names in lower case. */
-  readonly headers: ReadonlyMap<string, string>;
-  readonly body: string;
-}
-
-/** Splits a raw HTTP/1.1 answer into status, headers and body. */
-export function parseRaw(raw: string): RawAnswer {
-  const split = raw.indexOf('\r\n\r\n');
-  assert.notEqual(split, -1, `no complete HTTP head in ${JSON.stringify(raw)}`);
-  const [statusLine = '', ...lines] = raw.slice(0, split).split('\r\n');
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { status: Number(statusLine.split(' ')[1]), headers, body: raw.slice(split + 4) };
 }

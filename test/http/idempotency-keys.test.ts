@@ -4,12 +4,14 @@
  * shared keeps a key that two sources used, with both entries, and refuses it from then on.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { RunningServer } from '../../src/app.js';
-import { errorXml, execSql, isPostgresUrl, runTally, startTestServer, tally, tempDir, type TempDir } from '../support/fixtures.js';
-import { assertAnswer, sign, type Harness } from './helpers.js';
-import { postFrom, prepareDatabase, startHardenedHarness } from './hardening-helpers.js';
-import { assertVerified, updatedXml, UPDATE_PATH } from './write-helpers.js';
+import { execSql, isPostgresUrl, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
+import { Operator } from '../support/seed.js';
+import { errorXml, updatedXml } from '../support/spec-oracle.js';
+import { assertAnswer, harnessFor, sign } from './helpers.js';
+import { postFrom, prepareDatabase } from './hardening-helpers.js';
+import { assertVerified, UPDATE_PATH } from './write-helpers.js';
 
 const DUPLICATE = errorXml('page', 'Duplicate transaction_id');
 
@@ -24,16 +26,11 @@ async function entriesWithKey(db: string, key: string): Promise<number> {
 }
 
 describe('one namespace for idempotency keys', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHardenedHarness({ users: [{ name: 'alice', balance: 10 }, { name: 'c1', balance: 0 }] });
-  });
-  after(async () => {
-    await h.close();
-  });
+  const users = [{ name: 'alice', balance: '10' }, { name: 'c1', balance: '0' }];
 
-  it('answers an API update with a key the CLI used as a replay of the CLI entry, applying nothing twice', async () => {
-    await h.cli('balance', 'add', 'c1', '5.00', '--key', 'pay-7777');
+  it('answers an API update with a key the CLI used as a replay of the CLI entry, applying nothing twice', async (t) => {
+    const h = await harnessFor(t, { users });
+    assert.equal(await h.operator.addBalance('c1', '5.00', { key: 'pay-7777' }), 'applied');
     assertAnswer(await postFrom(h.url, undefined, keyedUpdate('3', '5.00', 'pay-7777'), UPDATE_PATH), updatedXml('c1', '3', '5.0'));
     assertAnswer(await postFrom(h.url, undefined, keyedUpdate('3', '6.00', 'pay-7777'), UPDATE_PATH), DUPLICATE);
     assertAnswer(await postFrom(h.url, undefined, keyedUpdate('2', '5.00', 'pay-7777'), UPDATE_PATH), DUPLICATE);
@@ -41,46 +38,47 @@ describe('one namespace for idempotency keys', () => {
     await assertVerified(h);
   });
 
-  it('tells the CLI that a key the API used is applied already, and refuses it for another change', async () => {
+  it('tells the CLI that a key the API used is applied already, and refuses it for another change', async (t) => {
+    const h = await harnessFor(t, { users });
     assertAnswer(await postFrom(h.url, undefined, keyedUpdate('2', '2.5', 'pay-8888'), UPDATE_PATH), updatedXml('alice', '2', '12.5'));
-    assert.match(await h.cli('balance', 'add', 'alice', '2.5', '--key', 'pay-8888'), /already applied/);
-    const other = await runTally(['balance', 'add', 'alice', '3', '--key', 'pay-8888', '--db', h.db]);
-    assert.equal(other.code, 1);
-    assert.match(other.stderr, /already used/);
+    assert.equal(await h.operator.addBalance('alice', '2.5', { key: 'pay-8888' }), 'replayed');
+    assert.equal(await h.operator.addBalance('alice', '3', { key: 'pay-8888' }), 'duplicate_key');
     assert.equal(await entriesWithKey(h.db, 'pay-8888'), 1);
     await assertVerified(h);
   });
 });
 
 describe('a database from before keys were shared', () => {
-  let tmp: TempDir;
-  let server: RunningServer;
-  before(async () => {
-    tmp = await tempDir();
-    await prepareDatabase(tmp.db, { users: [{ name: 'alice', balance: 10 }] });
+  /** A database from before migration 5, migrated by the server that opens it. */
+  async function legacy(t: TestContext): Promise<{ tmp: TempDir; server: RunningServer; operator: Operator }> {
+    const tmp = await tempDir();
+    await prepareDatabase(tmp.db, { users: [{ name: 'alice', balance: '10' }] });
     await makeLegacy(tmp.db);
-    server = await startTestServer(tmp.db); // opening it runs the migration
-  });
-  after(async () => {
-    await server.close();
-    await tmp.remove();
-  });
+    const server = await startTestServer(tmp.db); // opening it runs the migration
+    const operator = await Operator.open(tmp.db);
+    t.after(async () => {
+      await server.close();
+      await operator.close();
+      await tmp.remove();
+    });
+    return { tmp, server, operator };
+  }
 
-  it('keeps both entries of a key two sources used, and refuses that key from every source', async () => {
+  it('keeps both entries of a key two sources used, and refuses that key from every source', async (t) => {
+    const { tmp, server, operator } = await legacy(t);
     assert.equal(await entriesWithKey(tmp.db, 'legacy-both'), 2);
     for (const amount of ['1', '2']) {
       assertAnswer(await postFrom(server.url, undefined, keyedUpdate('2', amount, 'legacy-both'), UPDATE_PATH), DUPLICATE);
     }
-    const cli = await runTally(['balance', 'add', 'alice', '1', '--key', 'legacy-both', '--db', tmp.db]);
-    assert.equal(cli.code, 1, cli.stdout);
+    assert.equal(await operator.addBalance('alice', '1', { key: 'legacy-both' }), 'duplicate_key');
     assert.equal(await entriesWithKey(tmp.db, 'legacy-both'), 2);
-    const verify = await runTally(['verify', '--db', tmp.db]);
-    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    await operator.assertVerified();
   });
 
-  it('keeps a key one source used naming its change, for the API and the CLI alike', async () => {
+  it('keeps a key one source used naming its change, for the API and the CLI alike', async (t) => {
+    const { tmp, server, operator } = await legacy(t);
     assertAnswer(await postFrom(server.url, undefined, keyedUpdate('2', '4', 'legacy-once'), UPDATE_PATH), updatedXml('alice', '2', '16.0'));
-    assert.match(await tally('balance', 'add', 'alice', '4', '--key', 'legacy-once', '--db', tmp.db), /already applied/);
+    assert.equal(await operator.addBalance('alice', '4', { key: 'legacy-once' }), 'replayed');
     assertAnswer(await postFrom(server.url, undefined, keyedUpdate('2', '5', 'legacy-once'), UPDATE_PATH), DUPLICATE);
     assert.equal(await entriesWithKey(tmp.db, 'legacy-once'), 1);
   });

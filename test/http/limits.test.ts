@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, errorXml } from '../support/fixtures.js';
-import { API_PATH, assertAnswer, send, sign, XML_TYPE, type Answer, type Harness } from './helpers.js';
-import { FORM, RawConnection, sleep, startHardenedHarness } from './hardening-helpers.js';
+import { RawConnection } from '../support/raw-http.js';
+import { balanceXml, errorXml, XML_TYPE } from '../support/spec-oracle.js';
+import { API_PATH, assertAnswer, send, sign, type Answer, type Harness } from './helpers.js';
+import { FORM, sleep, startHardenedHarness } from './hardening-helpers.js';
 
 const TOO_MANY = errorXml('status', 'Too many parameters');
 const TOO_LONG = errorXml('status', 'Parameter too long');

@@ -9,10 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { RunningServer } from '../../src/app.js';
 import { signRequest } from '../../examples/signed-client.js';
-import { balanceXml, errorXml, eventually, execSql, rawRequest, startTestServer } from '../support/fixtures.js';
-import { API_PATH, assertAnswer, parseRaw, send, type Answer, type Harness } from './helpers.js';
+import { eventually, execSql, startTestServer } from '../support/fixtures.js';
+import { parseRaw, rawRequest } from '../support/raw-http.js';
+import { balanceXml, errorXml, updatedXml } from '../support/spec-oracle.js';
+import { API_PATH, assertAnswer, send, type Answer, type Harness } from './helpers.js';
 import { FORM, startHardenedHarness } from './hardening-helpers.js';
-import { updatedXml, UPDATE_PATH } from './write-helpers.js';
+import { UPDATE_PATH } from './write-helpers.js';
 
 // Distinctive values, so that a match in a log line cannot be a coincidence.
 const API_KEY = 'LogTestApiKey-7Qx9Zr';

@@ -1,8 +1,10 @@
 /** Spec sections 5 and 6: rounding and formatting of balances, and the bytes on the wire. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { balanceXml, errorXml, eventually } from '../support/fixtures.js';
-import { API_PATH, assertAnswer, HTML_TYPE, post, send, settle, signed, startHarness, XML_TYPE, type Harness } from './helpers.js';
+import { eventually } from '../support/fixtures.js';
+import type { SeedPlan } from '../support/seed.js';
+import { balanceXml, errorXml, HTML_TYPE, XML_TYPE } from '../support/spec-oracle.js';
+import { API_PATH, assertAnswer, harnessFor, post, send, settle, signed, startHarness, type Harness } from './helpers.js';
 
 /** Balances in the system currency, USD. */
 const USERS: Record<string, string> = {
@@ -33,25 +35,29 @@ async function balanceOf(h: Harness, username: string, extra: Record<string, str
   return match[1]!;
 }
 
+const ROUNDING: SeedPlan = {
+  currencies: [
+    { code: 'EUR', rate: '0.7351' },
+    { code: 'ODD', rate: '1.5' },
+    { code: 'TINY', rate: '0.12345678' },
+  ],
+  users: Object.entries(USERS).map(([name, balance]) => ({ name, balance })),
+};
+
+/** Sets number_digits while the server runs and waits until the server formats with it. */
+async function digits(h: Harness, n: number, probe: string): Promise<void> {
+  await h.operator.set('number_digits', String(n));
+  await settle(() => post(h, signed('rzero')), balanceXml(probe));
+}
+
 describe('rounding and formatting through the API (section 5)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness([
-      ['currency', 'set', 'EUR', '--rate', '0.7351'],
-      ['currency', 'set', 'ODD', '--rate', '1.5'],
-      ['currency', 'set', 'TINY', '--rate', '0.12345678'],
-      ...Object.entries(USERS).map(([name, balance]) => ['user', 'add', name, `--balance=${balance}`]),
-    ]);
+    h = await startHarness(ROUNDING);
   });
   after(async () => {
     await h.close();
   });
-
-  /** Sets number_digits with the CLI and waits until the server formats with it. */
-  async function digits(n: number, probe: string): Promise<void> {
-    await h.cli('settings', 'set', 'number_digits', String(n));
-    await settle(() => post(h, signed('rzero')), balanceXml(probe));
-  }
 
   it('rounds half away from zero at 2 places (the default): 1.005 → 1.01, 2.675 → 2.68, -1.005 → -1.01', async () => {
     assert.equal(await balanceOf(h, 'r1005'), '1.01');
@@ -80,8 +86,9 @@ describe('rounding and formatting through the API (section 5)', () => {
     assert.equal(await balanceOf(h, 'rneg25', { currency: 'ODD' }), '-3.75');
   });
 
-  it('prints exactly 4 places at number_digits 4: 26 → 26.0000, 26 × 0.7351 → 19.1126', async () => {
-    await digits(4, '0.0000');
+  it('prints exactly 4 places at number_digits 4: 26 → 26.0000, 26 × 0.7351 → 19.1126', async (t) => {
+    const h = await harnessFor(t, ROUNDING);
+    await digits(h, 4, '0.0000');
     assert.equal(await balanceOf(h, 'r26'), '26.0000');
     assert.equal(await balanceOf(h, 'r26', { currency: 'EUR' }), '19.1126');
     assert.equal(await balanceOf(h, 'r1005'), '1.0050');
@@ -89,8 +96,9 @@ describe('rounding and formatting through the API (section 5)', () => {
     assert.equal(await balanceOf(h, 'rneg0001'), '-0.0010');
   });
 
-  it('prints whole numbers without a separator at number_digits 0, rounding half away from zero', async () => {
-    await digits(0, '0');
+  it('prints whole numbers without a separator at number_digits 0, rounding half away from zero', async (t) => {
+    const h = await harnessFor(t, ROUNDING);
+    await digits(h, 0, '0');
     assert.equal(await balanceOf(h, 'r25'), '3');
     assert.equal(await balanceOf(h, 'rneg25'), '-3');
     assert.equal(await balanceOf(h, 'rneg04'), '0');
@@ -99,8 +107,9 @@ describe('rounding and formatting through the API (section 5)', () => {
     assert.equal(await balanceOf(h, 'rbig'), '1000000000');
   });
 
-  it('keeps every stored and converted digit at number_digits 10', async () => {
-    await digits(10, '0.0000000000');
+  it('keeps every stored and converted digit at number_digits 10', async (t) => {
+    const h = await harnessFor(t, ROUNDING);
+    await digits(h, 10, '0.0000000000');
     assert.equal(await balanceOf(h, 'r1005'), '1.0050000000');
     assert.equal(await balanceOf(h, 'rmicro'), '1.0000010000');
     assert.equal(await balanceOf(h, 'r26', { currency: 'EUR' }), '19.1126000000');
@@ -109,16 +118,22 @@ describe('rounding and formatting through the API (section 5)', () => {
     assert.equal(await balanceOf(h, 'rneg0001'), '-0.0010000000');
   });
 
-  it('rounds at 2 places again once number_digits goes back to 2', async () => {
-    await digits(2, '0.00');
+  it('rounds at 2 places again once number_digits goes back to 2', async (t) => {
+    const h = await harnessFor(t, { ...ROUNDING, settings: { number_digits: '10' } });
+    await digits(h, 2, '0.00');
     assert.equal(await balanceOf(h, 'r2675'), '2.68');
   });
 });
 
 describe('bytes on the wire and Content-Type (section 6)', () => {
+  const plan = (settings: Record<string, string> = {}): SeedPlan => ({
+    settings,
+    currencies: [{ code: 'EUR', rate: '0.7351' }],
+    users: [{ name: 'alice', balance: '26', currency: 'EUR' }],
+  });
   let h: Harness;
   before(async () => {
-    h = await startHarness([['currency', 'set', 'EUR', '--rate', '0.7351'], ['user', 'add', 'alice', '--balance', '26', '--currency', 'EUR']]);
+    h = await startHarness(plan());
   });
   after(async () => {
     await h.close();
@@ -140,8 +155,9 @@ describe('bytes on the wire and Content-Type (section 6)', () => {
     assert.equal((await post(h, { username: 'alice' })).type, XML_TYPE);
   });
 
-  it('answers text/html; charset=utf-8 with the same bytes while xml_api_extension is off', async () => {
-    await h.cli('settings', 'set', 'xml_api_extension', 'off');
+  it('answers text/html; charset=utf-8 with the same bytes while xml_api_extension is off', async (t) => {
+    const h = await harnessFor(t, plan());
+    await h.operator.set('xml_api_extension', 'off');
     assert.ok(await eventually(async () => (await post(h, signed('alice'))).type === HTML_TYPE));
     assertAnswer(await post(h, signed('alice')), balanceXml('26.00'), 200, HTML_TYPE);
     assertAnswer(await post(h, signed('alice', { user_currency: '1' })), balanceXml('19.11', 'EUR'), 200, HTML_TYPE);
@@ -149,14 +165,17 @@ describe('bytes on the wire and Content-Type (section 6)', () => {
     assertAnswer(await post(h, signed('nobody')), errorXml('page', 'User was not found'), 200, HTML_TYPE);
   });
 
-  it('answers transport faults as text/html too while xml_api_extension is off', async () => {
+  it('answers transport faults as text/html too while xml_api_extension is off', async (t) => {
+    const h = await harnessFor(t, plan({ xml_api_extension: 'off' }));
     assertAnswer(await send(h.url + '/billing/api/nope'), errorXml('status', 'There is no such API'), 404, HTML_TYPE);
     const bad = await send(`${h.url}${API_PATH}?username=%ZZ`, { method: 'POST' });
     assertAnswer(bad, errorXml('status', 'Malformed request'), 400, HTML_TYPE);
   });
 
-  it('answers text/xml again once xml_api_extension is back on', async () => {
-    await h.cli('settings', 'set', 'xml_api_extension', 'on');
+  it('answers text/xml again once xml_api_extension is back on', async (t) => {
+    const h = await harnessFor(t, plan({ xml_api_extension: 'off' }));
+    assertAnswer(await post(h, signed('alice')), balanceXml('26.00'), 200, HTML_TYPE);
+    await h.operator.set('xml_api_extension', 'on');
     assert.ok(await eventually(async () => (await post(h, signed('alice'))).type === XML_TYPE));
     assertAnswer(await post(h, signed('alice')), balanceXml('26.00'));
   });

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import parsePrometheus from 'parse-prometheus-text-format';
-import { balanceXml, errorXml, eventually, execSql } from '../support/fixtures.js';
+import { eventually, execSql } from '../support/fixtures.js';
+import { balanceXml, errorXml, TEXT_TYPE, updatedXml } from '../support/spec-oracle.js';
 import { assertAnswer, send, sign, type Answer, type Harness } from './helpers.js';
 import { balanceFrom, postFrom, startHardenedHarness, WRONG_HASH } from './hardening-helpers.js';
-import { TEXT_TYPE, update, updatedXml, UPDATE_PATH } from './write-helpers.js';
+import { update, UPDATE_PATH } from './write-helpers.js';
 
 const PROMETHEUS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const BALANCE = balanceXml('26.00');

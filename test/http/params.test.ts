@@ -1,7 +1,8 @@
 /** Spec section 1 (paths, GET, parameters and body types) and section 8 (username lookup). */
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, errorXml } from '../support/fixtures.js';
-import { API_PATH, assertAnswer, get, OLD_API_PATH, post, send, settle, sign, signed, startHarness, type Harness } from './helpers.js';
+import type { SeedPlan } from '../support/seed.js';
+import { balanceXml, errorXml } from '../support/spec-oracle.js';
+import { API_PATH, assertAnswer, get, harnessFor, OLD_API_PATH, post, send, settle, sign, signed, startHarness, type Harness } from './helpers.js';
 
 const BAD_HASH = errorXml('status', 'Incorrect hash');
 const NOT_FOUND = errorXml('page', 'User was not found');
@@ -10,22 +11,18 @@ function json(h: Harness, body: string, query = ''): ReturnType<typeof send> {
   return send(`${h.url}${API_PATH}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 }
 
+const PLAN: SeedPlan = {
+  currencies: [{ code: 'EUR', rate: '0.5' }],
+  users: [
+    { name: 'alice', balance: '26', currency: 'EUR' },
+    ...['bob', 'Mary Ann', 'c+d', '12.50', '1', 'Ärger', 'Ωmega', 'a&b<c>"\'', '1e2'].map((name, i) => ({ name, balance: String(i + 1) })),
+  ],
+};
+
 describe('parameters, paths and body types', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness([
-      ['currency', 'set', 'EUR', '--rate', '0.5'],
-      ['user', 'add', 'alice', '--balance', '26', '--currency', 'EUR'],
-      ['user', 'add', 'bob', '--balance', '1'],
-      ['user', 'add', 'Mary Ann', '--balance', '2'],
-      ['user', 'add', 'c+d', '--balance', '3'],
-      ['user', 'add', '12.50', '--balance', '4'],
-      ['user', 'add', '1', '--balance', '5'],
-      ['user', 'add', 'Ärger', '--balance', '6'],
-      ['user', 'add', 'Ωmega', '--balance', '7'],
-      ['user', 'add', 'a&b<c>"\'', '--balance', '8'],
-      ['user', 'add', '1e2', '--balance', '9'],
-    ]);
+    h = await startHarness(PLAN);
   });
   after(async () => {
     await h.close();
@@ -186,14 +183,15 @@ describe('parameters, paths and body types', () => {
     assertAnswer(answer, NOT_FOUND);
   });
 
-  it('answers GET only while allow_get_api is on, on both paths', async () => {
+  it('answers GET only while allow_get_api is on, on both paths', async (t) => {
+    const h = await harnessFor(t, PLAN);
     assertAnswer(await get(h, signed('alice')), errorXml('status', 'GET Requests are disabled'));
-    await h.cli('settings', 'set', 'allow_get_api', 'on');
+    await h.operator.set('allow_get_api', 'on');
     await settle(() => get(h, signed('alice')), balanceXml('26.00'));
     assertAnswer(await get(h, signed('alice', { user_currency: '1' }), OLD_API_PATH), balanceXml('13.00', 'EUR'));
     assertAnswer(await get(h, `username=Mary+Ann&hash=${sign('Mary Ann')}`), balanceXml('2.00'));
     assertAnswer(await get(h, { username: 'alice' }), BAD_HASH);
-    await h.cli('settings', 'set', 'allow_get_api', 'off');
+    await h.operator.set('allow_get_api', 'off');
     await settle(() => get(h, signed('alice')), errorXml('status', 'GET Requests are disabled'));
     assertAnswer(await post(h, signed('alice')), balanceXml('26.00'));
   });

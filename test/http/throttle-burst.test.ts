@@ -4,11 +4,12 @@
  * answered 429. A check is counted before it runs, so guesses still in flight hold their place.
  */
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, errorXml, execSql, tempDir, type TempDir } from '../support/fixtures.js';
+import { execSql, tempDir, type TempDir } from '../support/fixtures.js';
+import { parseRaw, RawConnection } from '../support/raw-http.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { API_PATH, parseRaw, sign, type RawAnswer } from './helpers.js';
+import { balanceXml, errorXml } from '../support/spec-oracle.js';
+import { API_PATH, sign } from './helpers.js';
 import { FORM, prepareDatabase, WRONG_HASH } from './hardening-helpers.js';
 import { UPDATE_PATH } from './write-helpers.js';
 
@@ -21,22 +22,12 @@ const TOO_MANY = errorXml('status', 'Too many failed attempts');
  * attacker's would, rather than one connection set-up apart.
  */
 async function burst(port: number, count: number, request: (i: number) => string): Promise<Map<string, number>> {
-  const sockets = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Socket>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(socket));
-      socket.once('error', reject);
-    })),
-  );
+  const connections = await Promise.all(Array.from({ length: count }, () => RawConnection.open(port)));
+  await Promise.all(connections.map((connection, i) => connection.write(request(i))));
   const answers = await Promise.all(
-    sockets.map((socket, i) => {
-      const chunks: Buffer[] = [];
-      const done = new Promise<RawAnswer>((resolve, reject) => {
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        socket.once('error', reject);
-        socket.once('end', () => resolve(parseRaw(Buffer.concat(chunks).toString('utf8'))));
-      });
-      socket.write(request(i));
-      return done;
+    connections.map(async (connection) => {
+      assert.ok(await connection.closedByServer(30_000), 'the server closes each connection after its answer');
+      return parseRaw(connection.text);
     }),
   );
   const tally = new Map<string, number>();

@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/app.js';
-import { balanceXml, errorXml, eventually, startTestServer } from '../support/fixtures.js';
+import { eventually, startTestServer } from '../support/fixtures.js';
+import { balanceXml, errorXml, TEXT_TYPE } from '../support/spec-oracle.js';
 import { assertAnswer, send, settle, sign, startHarness, type Answer, type Harness } from './helpers.js';
-import { balanceFrom, postFrom, startHardenedHarness, WRONG_HASH } from './hardening-helpers.js';
-import { TEXT_TYPE, update, UPDATE_PATH } from './write-helpers.js';
+import { ALICE, balanceFrom, postFrom, startHardenedHarness, WRONG_HASH } from './hardening-helpers.js';
+import { update, UPDATE_PATH } from './write-helpers.js';
 
 const TOO_MANY = errorXml('status', 'Too many failed attempts');
 const INCORRECT_HASH = errorXml('status', 'Incorrect hash');
@@ -47,11 +48,11 @@ async function failHashes(url: string, client: string | undefined, count: number
 describe('throttling behind a trusted proxy (trusted_proxies 127.0.0.1, 10.0.0.0/8)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness([['user', 'add', 'alice', '--balance', '26']]);
+    h = await startHarness({ users: [ALICE] });
     // Set while the server runs: it must pick the proxies up without a restart. Settings are
     // read as a whole, so once a change made after this one is visible, this one is too.
-    await h.cli('settings', 'set', 'trusted_proxies', '127.0.0.1, 10.0.0.0/8');
-    await h.cli('settings', 'set', 'allow_get_api', 'on');
+    await h.operator.set('trusted_proxies', '127.0.0.1, 10.0.0.0/8');
+    await h.operator.set('allow_get_api', 'on');
     await settle(() => send(`${h.url}/billing/api/user_balance_get?username=alice&hash=${sign('alice')}`), BALANCE);
   });
   after(async () => {

@@ -4,8 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorXml, rawRequest } from '../support/fixtures.js';
-import { API_PATH, assertAnswer, parseRaw, send, signed, startHarness, XML_TYPE, type Harness } from './helpers.js';
+import { parseRaw, rawRequest } from '../support/raw-http.js';
+import { errorXml, XML_TYPE } from '../support/spec-oracle.js';
+import { API_PATH, assertAnswer, send, signed, startHarness, type Harness } from './helpers.js';
 
 const NO_SUCH_API = errorXml('status', 'There is no such API');
 const NOT_ALLOWED = errorXml('status', 'Method not allowed');
@@ -17,7 +18,7 @@ const API_DISABLED = errorXml('status', 'API Requests are disabled');
 describe('transport faults (section 1), checked before allow_api', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness([['user', 'add', 'alice', '--balance', '26'], ['settings', 'set', 'allow_api', 'off']]);
+    h = await startHarness({ settings: { allow_api: 'off' }, users: [{ name: 'alice', balance: '26' }] });
   });
   after(async () => {
     await h.close();

@@ -1,10 +1,9 @@
 /** Ids and names through the real server: the largest addressable id, and either spelling of a name. */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, BACKEND, errorXml, execSql } from '../support/fixtures.js';
-import { assertAnswer, post, sign, signed, startHarness, type Harness } from './helpers.js';
-import { postUpdate, update, updatedXml } from './write-helpers.js';
+import { BACKEND, execSql } from '../support/fixtures.js';
+import { balanceXml, errorXml, updatedXml } from '../support/spec-oracle.js';
+import { assertAnswer, harnessFor, post, sign, signed, startHarness, type Harness } from './helpers.js';
+import { postUpdate, update, userField } from './write-helpers.js';
 
 const NOT_FOUND = errorXml('page', 'User was not found');
 const NFC = 'Jos\u00e9';
@@ -14,9 +13,8 @@ describe('user ids up to 2147483647 through user_balance_update', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
-    const file = join(h.tmp.dir, 'top.csv');
-    await writeFile(file, 'id,username,currency,balance\n2147483647,top,USD,10\n');
-    await h.cli('import', file);
+    // As `tally import` of `id,username,currency,balance` / `2147483647,top,USD,10`.
+    await h.operator.importUsers([{ id: 2147483647, username: 'top', currency: 'USD', balance: '10' }]);
     // A user an older Tally imported past the bound, straight into the table.
     const placeholder = BACKEND === 'postgres' ? '$1' : '?';
     await execSql(h.db, `INSERT INTO users (id, username, username_key, currency, balance, uniquehash) VALUES (2147483648, 'beyond', 'beyond', 'USD', 0, ${placeholder})`, [
@@ -40,11 +38,10 @@ describe('user ids up to 2147483647 through user_balance_update', () => {
 });
 
 describe('either Unicode spelling of a username through user_balance_get', () => {
+  const jose = { users: [{ name: NFD, balance: '26.5' }] };
   let h: Harness;
-  let id: string;
   before(async () => {
-    h = await startHarness([['user', 'add', NFD, '--balance', '26.5']]);
-    id = /^id +(\d+)$/m.exec(await h.cli('user', 'show', NFC))![1]!;
+    h = await startHarness(jose);
   });
   after(async () => {
     await h.close();
@@ -58,7 +55,9 @@ describe('either Unicode spelling of a username through user_balance_get', () =>
     assertAnswer(await post(h, { username: NFD, hash: sign(NFC) }), errorXml('status', 'Incorrect hash'));
   });
 
-  it('names the user in NFC in the user_balance_update answer', async () => {
+  it('names the user in NFC in the user_balance_update answer', async (t) => {
+    const h = await harnessFor(t, jose);
+    const id = await userField(h, NFC, 'id');
     assertAnswer(await postUpdate(h, update(id, '1')), updatedXml(NFC, id, '27.5'));
   });
 });
@@ -68,7 +67,7 @@ describe('two spellings the NFC migration left apart, through the real server', 
   before(async () => {
     // B holds the composed spelling; A, as an older Tally stored it, the decomposed one with its
     // plain lower case as key: the pair `tally verify` reports.
-    h = await startHarness([['user', 'add', NFC, '--balance', '10']]);
+    h = await startHarness({ users: [{ name: NFC, balance: '10' }] });
     const placeholder = (n: number): string => (BACKEND === 'postgres' ? `$${n}` : '?');
     const balance = BACKEND === 'postgres' ? '77' : String(77 * 1_000_000);
     await execSql(

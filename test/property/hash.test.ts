@@ -11,7 +11,7 @@ import { API_ERRORS } from '../../src/domain/api-errors.js';
 import { HASH_RECIPES } from '../../src/domain/api-methods.js';
 import { computeHash, hashMatches, integerText } from '../../src/domain/hash.js';
 import { readSettings } from '../../src/domain/settings.js';
-import { REFERENCE_RECIPES, referenceHash, referenceHashedValues, referenceIntegerText, sha1Hex } from './oracles.js';
+import { REFERENCE_RECIPES, referenceHash, referenceHashedValues, referenceIntegerText, sha1Hex } from '../support/spec-oracle.js';
 
 const RUNS = { numRuns: 1000 };
 

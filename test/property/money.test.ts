@@ -20,7 +20,7 @@ import {
   parseStoredMoney,
   type Decimal,
 } from '../../src/domain/money.js';
-import { multiplyTexts, plainText, referenceParseMoney, referenceParseRate, roundText, scanDecimal, valueAt } from './oracles.js';
+import { multiplyTexts, plainText, referenceParseMoney, referenceParseRate, roundText, scanDecimal, valueAt } from '../support/spec-oracle.js';
 
 const RUNS = { numRuns: 2000 };
 const LIMIT = 10n ** 18n; // 10^12 whole units in millionths

@@ -20,44 +20,40 @@ import { isUtf8 } from 'node:buffer';
 import { METHODS } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { initializeDatabase, type RunningServer } from '../../src/app.js';
+import type { RunningServer } from '../../src/app.js';
 import { API_ERRORS } from '../../src/domain/api-errors.js';
-import { parseRate } from '../../src/domain/money.js';
-import { isSettingName } from '../../src/domain/settings.js';
-import { newUniquehash } from '../../src/domain/tokens.js';
 import { MAX_PARAMETER_LENGTH, MAX_PARAMETERS } from '../../src/http/request-params.js';
 import { errorDocument } from '../../src/http/xml.js';
 import { openStore } from '../../src/store/open-store.js';
 import { BACKEND, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
+import { Operator } from '../support/seed.js';
+import { exchange, exchangePipelined, type RawAnswer } from '../support/raw-http.js';
 import {
+  balanceXml,
+  classifyDocument,
+  errorXml,
+  HTML_TYPE,
+  isZeroText,
   multiplyTexts,
+  PAGE_ERRORS,
+  PAGE_STATUS_ERRORS,
+  parseSpecXml,
   plainText,
+  RATE_UPDATED,
   referenceHash,
   referenceHashedValues,
   referenceHashMatches,
   referenceParseMoney,
   referenceParseRate,
-  roundText,
-} from './oracles.js';
-import { exchange, exchangePipelined, type RawResponse } from './raw-http.js';
-import {
-  balanceDocument,
-  classifyDocument,
-  HTML_TYPE,
-  isZeroText,
-  PAGE_ERRORS,
-  PAGE_STATUS_ERRORS,
-  parseSpecXml,
-  RATE_UPDATED_DOCUMENT,
   roundedNumberSyntax,
+  roundText,
   SPEC_STATUSES,
-  specErrorDocument,
   STATUS_ERRORS,
   TEXT_TYPE,
-  transportFaultDocument,
+  transportFaultXml,
   XML_TYPE,
   type Envelope,
-} from './spec-documents.js';
+} from '../support/spec-oracle.js';
 
 const NUM_RUNS = Number(process.env.TALLY_PROPERTY_RUNS ?? 500);
 
@@ -138,29 +134,23 @@ function modelSettings(stored: Record<string, string>): ModelSettings {
 
 async function startServerUnderTest(label: string, stored: Record<string, string>): Promise<ServerUnderTest> {
   const tmp = await tempDir();
-  const store = await openStore(tmp.db, { mustExist: false, poolSize: 2 });
   const users: ModelUser[] = [];
-  try {
-    await initializeDatabase(store);
-    for (const [name, value] of Object.entries(stored)) await store.writeSetting(name, value);
+  const operator = await Operator.seed(tmp.db, {
     // Throttling of failed authentication (Tally's hardening) would answer 429 to this test's
     // stream of wrong hashes from one address: off here, it has tests of its own.
-    if (isSettingName('auth_failure_limit')) await store.writeSetting('auth_failure_limit', '0');
-    for (const currency of CURRENCIES) {
-      const rate = parseRate(currency.rate);
-      assert.ok(rate.ok);
-      await store.saveCurrency({ code: currency.code, rate: rate.value, name: currency.code, active: currency.active }, 'cli');
-    }
-    const admin = await store.findUser({ usernameKey: 'admin' });
-    assert.ok(admin !== undefined && admin.role === 'admin');
-    users.push({ id: admin.id, username: admin.username, currency: admin.currency, micros: admin.balance, uniquehash: admin.uniquehash, role: 'admin' });
+    settings: { ...stored, auth_failure_limit: '0' },
+    currencies: CURRENCIES.map((currency) => ({ ...currency, name: currency.code })),
+  });
+  try {
+    const admin = await operator.user('admin');
+    assert.equal(admin.role, 'admin');
+    users.push({ id: Number(admin.id), username: admin.username, currency: admin.currency, micros: referenceParseMoney(admin.balance)!, uniquehash: admin.uniquehash, role: 'admin' });
     for (const user of NEW_USERS) {
-      const micros = referenceParseMoney(user.balance)!;
-      const added = await store.addUser({ username: user.username, currency: user.currency, balance: micros, uniquehash: newUniquehash(), role: 'user' });
-      users.push({ id: added.id, username: added.username, currency: added.currency, micros, uniquehash: added.uniquehash, role: 'user' });
+      const added = await operator.addUser(user.username, { balance: user.balance, currency: user.currency });
+      users.push({ id: Number(added.id), username: added.username, currency: added.currency, micros: referenceParseMoney(user.balance)!, uniquehash: added.uniquehash, role: 'user' });
     }
   } finally {
-    await store.close();
+    await operator.close();
   }
   const running = await startTestServer(tmp.db, { env: { TALLY_PG_POOL: '2' } });
   return { label, tmp, running, port: Number(new URL(running.url).port), settings: modelSettings(stored), users, transactionIds: new Map(), writeHashes: new Map() };
@@ -470,7 +460,7 @@ interface Built {
 function build(spec: RequestSpec, server: ServerUnderTest, keepAlive = false): Built {
   const settings = server.settings;
   const xmlType = settings.xml ? XML_TYPE : HTML_TYPE;
-  const fault = (status: number): Expected => ({ exact: true, status, type: xmlType, body: transportFaultDocument(status) });
+  const fault = (status: number): Expected => ({ exact: true, status, type: xmlType, body: transportFaultXml(status) });
   const resolveTokens = (text: string): string => text.replace(/@@token:(\d+)@@/g, (_, index: string) => server.users[Number(index)]!.uniquehash);
 
   // The path, and the route the model reads from it.
@@ -652,9 +642,9 @@ function build(spec: RequestSpec, server: ServerUnderTest, keepAlive = false): B
   if (bodyParams === 'unknown') return done({ exact: false });
   const params = new Map([...queryParams, ...bodyParams]);
   // Tally's hardening (parameter limits): 400 with documents of their own.
-  if (params.size > MAX_PARAMETERS) return done({ exact: true, status: 400, type: xmlType, body: specErrorDocument('status', 'Too many parameters') });
+  if (params.size > MAX_PARAMETERS) return done({ exact: true, status: 400, type: xmlType, body: errorXml('status', 'Too many parameters') });
   if ([...params].some(([name, value]) => name.length > MAX_PARAMETER_LENGTH || value.length > MAX_PARAMETER_LENGTH)) {
-    return done({ exact: true, status: 400, type: xmlType, body: specErrorDocument('status', 'Parameter too long') });
+    return done({ exact: true, status: 400, type: xmlType, body: errorXml('status', 'Parameter too long') });
   }
   return done(modelAnswer(route.kind, method, params, route.argument, server));
 }
@@ -691,7 +681,7 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
   const s = server.settings;
   const xmlType = s.xml ? XML_TYPE : HTML_TYPE;
   const doc = (body: string): Expected => ({ exact: true, status: 200, type: xmlType, body });
-  const error = (envelope: Envelope, text: string): Expected => doc(specErrorDocument(envelope, text));
+  const error = (envelope: Envelope, text: string): Expected => doc(errorXml(envelope, text));
   const text = (body: string): Expected => ({ exact: true, status: 200, type: TEXT_TYPE, body });
   const byName = (name: string | undefined): ModelUser | undefined =>
     name ? server.users.find((user) => user.username.toLowerCase() === name.toLowerCase()) : undefined;
@@ -722,10 +712,10 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
     if (!s.balanceGet) return error('page', 'Feature disabled');
     const user = byName(params.get('username'));
     if (user === undefined) return error('page', 'User was not found');
-    if (params.get('user_currency') === '1') return doc(balanceDocument(shown(user.micros, user.currency, s.digits), user.currency));
+    if (params.get('user_currency') === '1') return doc(balanceXml(shown(user.micros, user.currency, s.digits), user.currency));
     const code = normalizeCode(params.get('currency') ?? '');
     const target = code === 'USER' ? user.currency : code !== undefined && CURRENCIES.some((c) => c.code === code) ? code : SYSTEM;
-    return doc(balanceDocument(shown(user.micros, target, s.digits)));
+    return doc(balanceXml(shown(user.micros, target, s.digits)));
   }
 
   // The write methods: u must name an admin, then the hash, which must not be another write's.
@@ -761,7 +751,7 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
   if (code === undefined) return error('page/status', 'Currency was not found');
   if (referenceParseRate(params.get('rate') ?? '') === undefined) return error('page/status', known ? 'Exchange rate is invalid' : 'Currency was not found');
   if (!known) return error('page/status', 'Currency was not found');
-  return { exact: true, status: 200, type: xmlType, body: RATE_UPDATED_DOCUMENT, record: recordHash };
+  return { exact: true, status: 200, type: xmlType, body: RATE_UPDATED, record: recordHash };
 }
 
 /** What a write's hash authorises: the method and its hashed values, each with its name. */
@@ -780,23 +770,23 @@ const ROUTE_DOCUMENTS: Readonly<Record<Exclude<RouteKind, 'simple'>, { errors: r
   rate: { errors: [...STATUS_ERRORS, ...PAGE_STATUS_ERRORS], success: ['rate_updated'] },
 };
 /** Tally's hardening documents (not in the spec file yet), allowed as 400 bodies. */
-const HARDENING_400 = new Set([specErrorDocument('status', 'Too many parameters'), specErrorDocument('status', 'Parameter too long')]);
+const HARDENING_400 = new Set([errorXml('status', 'Too many parameters'), errorXml('status', 'Parameter too long')]);
 
-function checkInvariants(response: RawResponse, built: Built, server: ServerUnderTest): string {
+function checkInvariants(response: RawAnswer, built: Built, server: ServerUnderTest): string {
   const outcome = checkDocument(response, built, server);
-  if (built.expectBody) assert.equal(response.headers.get('content-length'), String(response.body.length), 'Content-Length is the body length');
+  if (built.expectBody) assert.equal(response.headers.get('content-length'), String(response.bytes.length), 'Content-Length is the body length');
   return outcome;
 }
 
-function checkDocument(response: RawResponse, built: Built, server: ServerUnderTest): string {
+function checkDocument(response: RawAnswer, built: Built, server: ServerUnderTest): string {
   const { status, headers } = response;
-  const body = response.body.toString('utf8');
+  const body = response.body;
   assert.notEqual(status, 500, 'the server answered 500');
   assert.ok(SPEC_STATUSES.has(status), `status ${status} is not in the spec's list`);
   const xmlType = server.settings.xml ? XML_TYPE : HTML_TYPE;
-  if (built.expectBody) assert.ok(isUtf8(response.body), 'the body is UTF-8');
+  if (built.expectBody) assert.ok(isUtf8(response.bytes), 'the body is UTF-8');
   if (status !== 200) {
-    const document = transportFaultDocument(status);
+    const document = transportFaultXml(status);
     if (built.expectBody) assert.ok(body === document || (status === 400 && HARDENING_400.has(body)), `not the ${status} document: ${JSON.stringify(body)}`);
     else assert.equal(headers.get('content-length'), String(Buffer.byteLength(document)));
     parseSpecXml(built.expectBody ? body : document);
@@ -818,7 +808,7 @@ function checkDocument(response: RawResponse, built: Built, server: ServerUnderT
   const allowed = ROUTE_DOCUMENTS[built.kind];
   if (document.kind === 'error') {
     assert.ok(allowed.errors.includes(document.text), `${document.text} is not an answer of ${built.kind}`);
-    assert.equal(body, specErrorDocument(document.envelope, document.text));
+    assert.equal(body, errorXml(document.envelope, document.text));
     const envelope: Envelope = (PAGE_ERRORS as readonly string[]).includes(document.text) ? 'page' : (PAGE_STATUS_ERRORS as readonly string[]).includes(document.text) ? 'page/status' : 'status';
     assert.equal(document.envelope, envelope, `${document.text} in the wrong envelope`);
     return `${built.kind}: ${document.text}`;
@@ -827,7 +817,7 @@ function checkDocument(response: RawResponse, built: Built, server: ServerUnderT
   if (document.kind === 'balance') {
     assert.match(document.balance, roundedNumberSyntax(server.settings.digits), 'balance formatted to number_digits');
     assert.ok(!(document.balance.startsWith('-') && isZeroText(document.balance)), 'a signed zero');
-    assert.equal(body, balanceDocument(document.balance, document.currency));
+    assert.equal(body, balanceXml(document.balance, document.currency));
   }
   return `${built.kind}: ${document.kind}`;
 }
@@ -862,11 +852,11 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
     ];
     const rendered = Object.values(API_ERRORS).map((entry) => ({ document: errorDocument(entry), status: entry.httpStatus }));
     for (const [envelope, text, status] of spec) {
-      const document = specErrorDocument(envelope, text);
+      const document = errorXml(envelope, text);
       assert.ok(rendered.some((entry) => entry.document === document && entry.status === status), `no catalogue entry renders ${status} ${JSON.stringify(document)}`);
     }
     // Entries beyond the spec (Tally's hardening, the internal error): still well-formed <status> documents.
-    const specDocuments = new Set(spec.map(([envelope, text]) => specErrorDocument(envelope, text)));
+    const specDocuments = new Set(spec.map(([envelope, text]) => errorXml(envelope, text)));
     for (const { document } of rendered) {
       const root = parseSpecXml(document);
       if (!specDocuments.has(document)) assert.equal(root.name, 'status', document);
@@ -881,7 +871,7 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
       fc.asyncProperty(fc.oneof(requestSpec(servers.length, false), requestSpec(servers.length, true)), async (spec) => {
         const server = servers[spec.server]!;
         const built = build(spec, server);
-        let response: RawResponse;
+        let response: RawAnswer;
         const started = performance.now();
         try {
           response = await exchange(server.port, built.bytes, { expectBody: built.expectBody });
@@ -894,7 +884,7 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
         if (built.expected.exact) {
           const { status, type, body } = built.expected;
           assert.deepEqual(
-            { status: response.status, type: response.headers.get('content-type'), body: built.expectBody ? response.body.toString('utf8') : '' },
+            { status: response.status, type: response.headers.get('content-type'), body: built.expectBody ? response.body : '' },
             { status, type, body: built.expectBody ? body : '' },
             `${server.label}: ${JSON.stringify(built.bytes.toString('latin1').slice(0, 600))}`,
           );
@@ -930,7 +920,7 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
           if (!built.expected.exact) continue;
           assert.equal(response.status, built.expected.status);
           assert.equal(response.headers.get('content-type'), built.expected.type);
-          if (built.expectBody) assert.equal(response.body.toString('utf8'), built.expected.body);
+          if (built.expectBody) assert.equal(response.body, built.expected.body);
           built.expected.record?.();
         }
       }),
@@ -944,10 +934,10 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
     async function assertSpecAnswer(raw: string, expectedStatus?: number): Promise<void> {
       const server = servers[0]!;
       const response = await exchange(server.port, Buffer.from(raw, 'latin1'), { timeoutMs: 3000 });
-      const body = response.body.toString('utf8');
+      const body = response.body;
       assert.ok(SPEC_STATUSES.has(response.status), `status ${response.status} is not in the spec's list`);
       if (expectedStatus !== undefined) assert.equal(response.status, expectedStatus);
-      if (response.status !== 200) assert.equal(body, transportFaultDocument(response.status));
+      if (response.status !== 200) assert.equal(body, transportFaultXml(response.status));
       else classifyDocument(parseSpecXml(body));
       assert.equal(response.headers.get('content-type'), XML_TYPE);
     }
@@ -973,11 +963,11 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
         params.set('hash', referenceHash('user_balance_update', params, server.settings.key));
         const body = new URLSearchParams([...params]).toString();
         const raw = `POST /billing/api/user_balance_update HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
-        return (await exchange(server.port, Buffer.from(raw, 'latin1'))).body.toString('utf8');
+        return (await exchange(server.port, Buffer.from(raw, 'latin1'))).body;
       };
       assert.match(await update(String(alice.id)), /User balance updated/);
       server.transactionIds.set(key, alice.id);
-      assert.equal(await update('99999'), specErrorDocument('page', 'User was not found'));
+      assert.equal(await update('99999'), errorXml('page', 'User was not found'));
       // Taken back, so the model's balances hold again (a zero amount would change nothing, but is refused).
       assert.match(await update(String(alice.id), '-0.000001', `${key}-back`), /User balance updated/);
     });
@@ -988,7 +978,7 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
       const raw = `POST http://127.0.0.1:${server.port}${P}?username=alice&hash=${hash} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`;
       const response = await exchange(server.port, Buffer.from(raw, 'latin1'));
       const alice = server.users.find((user) => user.username === 'alice')!;
-      assert.equal(response.body.toString('utf8'), balanceDocument(shown(alice.micros, SYSTEM, server.settings.digits)));
+      assert.equal(response.body, balanceXml(shown(alice.micros, SYSTEM, server.settings.digits)));
     });
   });
 
@@ -1005,9 +995,9 @@ describe(`the whole server under arbitrary requests (${BACKEND})`, () => {
       const built = build(spec, server);
       const response = await exchange(server.port, built.bytes);
       assert.ok(built.expected.exact);
-      assert.equal(response.body.toString('utf8'), built.expected.body, server.label);
+      assert.equal(response.body, built.expected.body, server.label);
       if (server.settings.allowApi && server.settings.balanceGet && (server.settings.key !== '' || server.settings.hashOff)) {
-        assert.equal(response.body.toString('utf8'), balanceDocument(shown(alice.micros, SYSTEM, server.settings.digits)));
+        assert.equal(response.body, balanceXml(shown(alice.micros, SYSTEM, server.settings.digits)));
       }
 
       const store = await openStore(server.tmp.db, { mustExist: true, poolSize: 1 });

@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { TALLY } from '../tools.js';
-import { HOST } from './http.js';
+import { TALLY_BIN as TALLY } from '../support/fixtures.js';
+import { HOST } from '../support/raw-http.js';
 
 const START_TIMEOUT_MS = 60_000;
 const ERROR_LINES_KEPT = 5;

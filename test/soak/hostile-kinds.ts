@@ -4,8 +4,8 @@
  * a head and stall.
  */
 import { smallAmount, updateRequest } from './api-kinds.js';
-import { header } from './documents.js';
-import { chunkedBody, rawRequest, type OutgoingRequest, type RawStep } from './http.js';
+import { header } from '../support/spec-oracle.js';
+import { chunkedBody, requestBytes, type OutgoingRequest, type RawStep } from '../support/raw-http.js';
 import type { Amount } from './money.js';
 import { between, chance, hex, pick, seededRandom, type Random } from './random.js';
 import { INVARIANTS, type AttackerRecord } from './record.js';
@@ -130,18 +130,18 @@ function malformedCases(traffic: Traffic, worker: Worker, requestId: string): Ma
   const hash = kolmisoftHash(traffic, [user.username]);
   const valid = formEncode([['username', user.username], ['hash', hash]]);
   const headers = (...more: (readonly [string, string])[]) => fuzzHeaders(worker, requestId, more);
-  const post = (body: string | Buffer, ...more: (readonly [string, string])[]) => rawRequest('POST', GET_PATH, headers(...more), body);
+  const post = (body: string | Buffer, ...more: (readonly [string, string])[]) => requestBytes('POST', GET_PATH, headers(...more), body);
   const boundary = `soak${hex(random, 8)}`;
   const malformedRequest = { status: 400, error: 'Malformed request' };
   return [
     { name: 'a bad percent escape in the body', build: () => post(`username=%zz&hash=${hash}`, FORM), ...malformedRequest },
-    { name: 'a bad percent escape in the query', build: () => rawRequest('POST', `${GET_PATH}?username=ab%2&hash=${hash}`, headers()), ...malformedRequest },
+    { name: 'a bad percent escape in the query', build: () => requestBytes('POST', `${GET_PATH}?username=ab%2&hash=${hash}`, headers()), ...malformedRequest },
     { name: 'an escape that is not UTF-8', build: () => post(`username=%ff%fe&hash=${hash}`, FORM), ...malformedRequest },
     { name: 'raw bytes that are not UTF-8', build: () => post(Buffer.concat([Buffer.from('username='), Buffer.from([0xff, 0xfe]), Buffer.from(`&hash=${hash}`)]), FORM), ...malformedRequest },
     { name: 'broken JSON', build: () => post(`{"username": "${user.username}", "hash": `, JSON_TYPE), ...malformedRequest },
     { name: 'a JSON array value', build: () => post(`{"username": ["${user.username}"], "hash": "${hash}"}`, JSON_TYPE), ...malformedRequest },
     { name: 'multipart without a boundary', build: () => post('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--\r\n', ['Content-Type', 'multipart/form-data']), ...malformedRequest },
-    { name: 'a broken escape in a path argument', build: () => rawRequest('GET', '/billing/api/user_simple_balance_get/%zz', headers()), ...malformedRequest },
+    { name: 'a broken escape in a path argument', build: () => requestBytes('GET', '/billing/api/user_simple_balance_get/%zz', headers()), ...malformedRequest },
     { name: 'a text/plain body', build: () => post(valid, ['Content-Type', 'text/plain']), status: 415, error: 'Unsupported content type' },
     {
       name: 'a file upload',
@@ -152,23 +152,23 @@ function malformedCases(traffic: Traffic, worker: Worker, requestId: string): Ma
     { name: 'a body over 64 KiB', build: () => post(OVERSIZE_BODY, FORM), status: 413, error: 'Request too large' },
     {
       name: 'a chunked body over 64 KiB',
-      build: () => Buffer.concat([rawRequest('POST', GET_PATH, headers(FORM, ['Transfer-Encoding', 'chunked'])), chunkedBody(OVERSIZE_BODY, 8192)]),
+      build: () => Buffer.concat([requestBytes('POST', GET_PATH, headers(FORM, ['Transfer-Encoding', 'chunked'])), chunkedBody(OVERSIZE_BODY, 8192)]),
       status: 413,
       error: 'Request too large',
     },
     { name: '101 parameters', build: () => post(`${valid}&${Array.from({ length: 100 }, (_, i) => `p${i}=${i}`).join('&')}`, FORM), status: 400, error: 'Too many parameters' },
     { name: 'a parameter over 4096 characters', build: () => post(`${valid}&note=${'n'.repeat(5000)}`, FORM), status: 400, error: 'Parameter too long' },
-    { name: 'an unknown API', build: () => rawRequest('POST', '/billing/api/no_such_method', headers(FORM), valid), status: 404, error: 'There is no such API' },
-    { name: 'PUT', build: () => rawRequest('PUT', GET_PATH, headers(FORM), valid), status: 405, error: 'Method not allowed' },
-    { name: 'GET while allow_get_api is off', build: () => rawRequest('GET', `${GET_PATH}?${valid}`, headers()), status: 200, error: 'GET Requests are disabled' },
-    { name: 'headers over 16 KiB', build: () => rawRequest('POST', GET_PATH, headers(FORM, ['X-Padding', 'p'.repeat(17 * 1024)]), valid), status: 431, error: 'Request too large', fromParser: true },
+    { name: 'an unknown API', build: () => requestBytes('POST', '/billing/api/no_such_method', headers(FORM), valid), status: 404, error: 'There is no such API' },
+    { name: 'PUT', build: () => requestBytes('PUT', GET_PATH, headers(FORM), valid), status: 405, error: 'Method not allowed' },
+    { name: 'GET while allow_get_api is off', build: () => requestBytes('GET', `${GET_PATH}?${valid}`, headers()), status: 200, error: 'GET Requests are disabled' },
+    { name: 'headers over 16 KiB', build: () => requestBytes('POST', GET_PATH, headers(FORM, ['X-Padding', 'p'.repeat(17 * 1024)]), valid), status: 431, error: 'Request too large', fromParser: true },
     { name: 'a header line without a colon', build: () => handWritten(`POST ${GET_PATH} HTTP/1.1`, 'Host: 127.0.0.1', 'NoColonHere'), ...malformedRequest, fromParser: true },
     { name: 'a Content-Length that is no number', build: () => handWritten(`POST ${GET_PATH} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Length: abc'), ...malformedRequest, fromParser: true },
-    { name: 'an unknown HTTP method', build: () => rawRequest('BREW', GET_PATH, headers(FORM), valid), status: 405, error: 'Method not allowed', fromParser: true },
+    { name: 'an unknown HTTP method', build: () => requestBytes('BREW', GET_PATH, headers(FORM), valid), status: 405, error: 'Method not allowed', fromParser: true },
   ];
 }
 
-/** A head written line by line, for what rawRequest would write correctly. */
+/** A head written line by line, for what requestBytes would write correctly. */
 function handWritten(...lines: string[]): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
@@ -210,7 +210,7 @@ export async function cut(traffic: Traffic, worker: Worker): Promise<void> {
     ['transaction_id', key],
     ['hash', kolmisoftHash(traffic, [String(user.id), amount.text, key])],
   ];
-  const request = rawRequest('POST', '/billing/api/user_balance_update', fuzzHeaders(worker, `soak-w${worker.index}-${++worker.requests}`, [FORM]), formEncode(params));
+  const request = requestBytes('POST', '/billing/api/user_balance_update', fuzzHeaders(worker, `soak-w${worker.index}-${++worker.requests}`, [FORM]), formEncode(params));
   const headEnd = request.indexOf('\r\n\r\n') + 4;
   const where = pick(random, ['mid-body', 'after sending', 'mid-head'] as const);
   const stop = where === 'mid-body' ? between(random, headEnd, request.length - 2) : where === 'mid-head' ? between(random, 10, headEnd - 3) : request.length;
@@ -247,7 +247,7 @@ export function startSlowClient(traffic: Traffic, worker: Worker): void {
 async function slowClient(traffic: Traffic, random: Random, worker: Worker): Promise<void> {
   const user = pick(random, traffic.population.users);
   const body = formEncode([['username', user.username], ['hash', kolmisoftHash(traffic, [user.username])]]);
-  const request = rawRequest('POST', GET_PATH, fuzzHeaders(worker, `soak-w${worker.index}-${++worker.requests}`, [FORM]), body);
+  const request = requestBytes('POST', GET_PATH, fuzzHeaders(worker, `soak-w${worker.index}-${++worker.requests}`, [FORM]), body);
   const headEnd = request.indexOf('\r\n\r\n') + 4;
   const style = pick(random, ['stalled head', 'trickled head', 'stalled body'] as const);
   const limitMs = (style === 'stalled body' ? traffic.timeouts.requestMs : traffic.timeouts.headersMs) + SLOW_SLACK_MS;

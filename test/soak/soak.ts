@@ -13,9 +13,9 @@
  * the server is killed with SIGKILL and started again on the same database, and once a run it
  * is stopped with SIGTERM instead; the clients ride through on the new port.
  *
- * Every answer is checked as it comes (see bench/soak/traffic.ts and the kinds), and at the
+ * Every answer is checked as it comes (see test/soak/traffic.ts and the kinds), and at the
  * end, with the server stopped, `tally verify` runs and the database is read directly and held
- * against what every client was told (bench/soak/ledger-check.ts). The server's RSS is sampled
+ * against what every client was told (test/soak/ledger-check.ts). The server's RSS is sampled
  * every 2 s. A progress line every 10 s; then a summary, and `soak: OK` (exit 0) or
  * `soak: N invariant violations` (exit 1). Exit 2: the run itself could not be carried out (a
  * bad flag, a failed setup, a server that would not start).
@@ -39,16 +39,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { RATE_CHOICES } from './soak/api-kinds.js';
-import { dropSchema, isPostgres, readSnapshot, readUserTokens } from './soak/database.js';
-import { checkSnapshot, type LedgerFigures } from './soak/ledger-check.js';
-import { parseRate, randomOpening } from './soak/money.js';
-import { between, pick, seededRandom, streamSeed, type Random } from './soak/random.js';
-import { INVARIANTS, KINDS, newAttacker, Recorder, UpdateBook, type UpdateState } from './soak/record.js';
-import { Supervisor, type Lifetime } from './soak/server.js';
-import type { Population, SoakUser, Traffic } from './soak/traffic.js';
-import { newWorker, runWorker } from './soak/workers.js';
-import { TALLY } from './tools.js';
+import { RATE_CHOICES } from './api-kinds.js';
+import { dropSchema, isPostgres, readSnapshot, readUserTokens } from './database.js';
+import { checkSnapshot, type LedgerFigures } from './ledger-check.js';
+import { parseRate, randomOpening } from './money.js';
+import { between, pick, seededRandom, streamSeed, type Random } from './random.js';
+import { INVARIANTS, KINDS, newAttacker, Recorder, UpdateBook, type UpdateState } from './record.js';
+import { Supervisor, type Lifetime } from './server.js';
+import type { Population, SoakUser, Traffic } from './traffic.js';
+import { newWorker, runWorker } from './workers.js';
+import { TALLY_BIN as TALLY } from '../support/fixtures.js';
 
 const USAGE = 'usage: npm run soak [-- --minutes N] [--db postgres://user@127.0.0.1:5432/db] [--seed N] [--workers N] [--keep]';
 const MAX_MINUTES = 120;

@@ -11,8 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
-import { describe, header, identify, type Document } from './documents.js';
-import { converse, parseResponse, sendHttp, type Exchange, type HttpAnswer, type OutgoingRequest, type RawOutcome, type RawStep } from './http.js';
+import { describeDocument, header, identify, type Document } from '../support/spec-oracle.js';
+import { converse, parseResponse, sendHttp, type Exchange, type HttpAnswer, type OutgoingRequest, type RawOutcome, type RawStep } from '../support/raw-http.js';
 import type { Rate } from './money.js';
 import { between, hex, pick, type Random } from './random.js';
 import { INVARIANTS, type AttackerRecord, type Kind, type Recorder, type UpdateBook } from './record.js';
@@ -203,7 +203,7 @@ export function expectation(traffic: Traffic, call: Call | RawCall, ok: boolean,
   if (ok) return;
   const answer = 'exchange' in call ? (call.exchange.ok ? call.exchange.answer : undefined) : call.answer;
   if (answer === undefined) return; // transport failures are judged by call/rawCall
-  traffic.record.violation(INVARIANTS.kindAnswer, `${what}: expected ${expected}, got ${answer.status} ${describe(call.document)} ${excerpt(answer.body)}`);
+  traffic.record.violation(INVARIANTS.kindAnswer, `${what}: expected ${expected}, got ${answer.status} ${describeDocument(call.document)} ${excerpt(answer.body)}`);
 }
 
 /** Whether a call was answered with the documented error `text`. */

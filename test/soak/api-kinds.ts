@@ -3,7 +3,7 @@
  * README says must be refused, exchange rate updates and the operator's probes. Each checks the
  * answer its kind calls for, on top of what `call` checks for every answer.
  */
-import type { OutgoingRequest } from './http.js';
+import type { OutgoingRequest } from '../support/raw-http.js';
 import { convertRounded, formatMicros, parseRate, randomAmount, respelledAmount, scaledText, type Amount } from './money.js';
 import { between, chance, pick, type Random } from './random.js';
 import { INVARIANTS, type Acknowledgement, type UpdateState } from './record.js';
