@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /** The `tally` executable: a table of named commands sharing the server's config and store. */
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './audit-command.js';
 import { registerBalance } from './balance-command.js';
 import { registerCopy } from './copy-command.js';
 import { registerCurrency } from './currency-command.js';
 import { registerHash } from './hash-command.js';
 import { registerImportExport } from './import-export-command.js';
 import { registerInit } from './init-command.js';
+import { describeError } from './messages.js';
 import { invalidUtf8Argument } from './raw-arguments.js';
 import { registerServe } from './serve-command.js';
 import { registerSettings } from './settings-command.js';
+import { registerThrottle } from './throttle-command.js';
 import { registerUser } from './user-command.js';
 
 const program = new Command('tally')
@@ -25,6 +28,8 @@ for (const register of [
   registerCurrency,
   registerUser,
   registerBalance,
+  registerAudit,
+  registerThrottle,
   registerImportExport,
   registerCopy,
   registerHash,
@@ -56,7 +61,7 @@ try {
     // Commander has already written its one-line message (or the help text).
     process.exitCode = error.exitCode;
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     process.stderr.write(`tally: ${message.split('\n', 1)[0]}\n`);
     process.exitCode = 1;
   }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { isSettingName, normalizeSettingValue } from '../../src/domain/settings.js';
 import { newUniquehash } from '../../src/domain/tokens.js';
 import { openStore } from '../../src/store/open-store.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { TallyError, type TallyErrorCode } from '../../src/domain/errors.js';
 import { parseMoney, parseRate, type Decimal } from '../../src/domain/money.js';
 import { openStore } from '../../src/store/open-store.js';

@@ -1,7 +1,7 @@
 /** Store contract, part 1: initialize, settings, the config version, currencies and rates. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { formatRate } from '../../src/domain/money.js';
 import { SETTING_NAMES } from '../../src/domain/settings.js';
 import { openStore } from '../../src/store/open-store.js';

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fillDisk, mountSmallDisk } from '../support/small-disk.js';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { describeLocation, openStore } from '../../src/store/open-store.js';
 import { NotWritableError, type Store, type WriteHealth } from '../../src/store/store.js';
 import { BACKENDS, backendOptions, freshDb, importRow, money, newUser, rate, rowsOf } from './backends.js';
