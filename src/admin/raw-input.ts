@@ -7,7 +7,7 @@ import { isValidIdempotencyKey, MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH }
 import { parseMoney, parseRate, type Decimal } from '../domain/money.js';
 import { parseSwitch } from '../domain/settings.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
-import { usernameProblem } from '../domain/usernames.js';
+import { MAX_USERNAME_LENGTH, usernameProblem } from '../domain/usernames.js';
 import type { UserRole, UserStatus } from '../store/store.js';
 import { invalid } from './admin-error.js';
 
@@ -133,6 +133,8 @@ export function readUniquehash(field: string, text: string): string {
 /** A user search: any text a username could start with, an id or a token. */
 export function readQuery(field: string, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (text === '' || [...text].length > 128 || CONTROL.test(text)) throw invalid({ entity: 'query', field, value: text, reason: 'syntax', limit: 128 });
+  if (text === '' || [...text].length > MAX_USERNAME_LENGTH || CONTROL.test(text)) {
+    throw invalid({ entity: 'query', field, value: text, reason: 'syntax', limit: MAX_USERNAME_LENGTH });
+  }
   return text;
 }

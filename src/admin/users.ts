@@ -145,6 +145,32 @@ export async function listUsers(store: Store, input: UserListInput = {}): Promis
   return pages(store, { ...(query !== undefined && { query }), ...(status !== undefined && { status }) }, limit ?? Infinity);
 }
 
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/**
+ * One page of a user search, in id order, for surfaces that page (keyset: `after` is the last
+ * id of the previous page, and `next` the one to ask with, absent on the last page).
+ */
+export async function searchUsers(
+  store: Store,
+  input: UserListInput & { readonly after?: RawNumber },
+): Promise<{ users: readonly UserRecord[]; next: number | undefined }> {
+  const query = readQuery('query', input.query);
+  const status = input.status === undefined ? undefined : readStatus('status', input.status);
+  const limit = readLimit('limit', input.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const afterId = input.after === undefined ? undefined : readUserId('after', input.after);
+  // One more than asked says whether another page follows.
+  const found = await store.searchUsers({
+    ...(query !== undefined && { query }),
+    ...(status !== undefined && { status }),
+    ...(afterId !== undefined && { afterId }),
+    limit: limit + 1,
+  });
+  const users = found.slice(0, limit);
+  return { users, next: found.length > limit ? users.at(-1)!.id : undefined };
+}
+
 /** Pages through searchUsers by id until `limit` users are read or none are left. */
 async function* pages(store: Store, search: Omit<UserSearch, 'limit'>, limit: number): AsyncGenerator<UserRecord> {
   let afterId: number | undefined;

@@ -177,6 +177,17 @@ for (const backend of BACKENDS) {
         assert.equal((await collect(await users.listUsers(store, { query: 'p', limit: 510 }))).length, 510);
       });
 
+      it('gives a search page by page, each saying where the next one starts, and none after the last', async (t) => {
+        const { store } = await freshDb(t, backend);
+        await addAll(store, 'a1', 'a2', 'a3', 'b1');
+        const first = await users.searchUsers(store, { query: 'A', limit: '2' });
+        assert.deepEqual(first.users.map((u) => u.username), ['a1', 'a2']);
+        const second = await users.searchUsers(store, { query: 'a', limit: 2, after: first.next });
+        assert.deepEqual([second.users.map((u) => u.username), second.next], [['a3'], undefined]);
+        assert.equal((await users.searchUsers(store, {})).users.length, 5);
+        await rejectsWithAdmin(users.searchUsers(store, { limit: '501' }), 'invalid', { entity: 'limit' });
+      });
+
       it('refuses a bad limit, status or query before reading anything', async (t) => {
         const { store } = await freshDb(t, backend);
         await rejectsWithAdmin(users.listUsers(store, { limit: '0' }), 'invalid', { entity: 'limit', value: '0' });
