@@ -50,6 +50,14 @@ export interface UserChange {
   readonly uniquehash?: string;
 }
 
+/** What takenUsers found taken. */
+export interface TakenUsers {
+  readonly keys: Set<string>;
+  readonly ids: Set<number>;
+  /** Empty when no uniquehashes were asked about. */
+  readonly uniquehashes: Set<string>;
+}
+
 /** A page of users: `query` matches a username prefix (any case), an exact id or an exact uniquehash. */
 export interface UserSearch {
   readonly query?: string;
@@ -224,8 +232,11 @@ export interface Store {
   findUser(ref: UserRef): Promise<UserRecord | undefined>;
   /** A page of users in id order, closed ones included unless `status` says otherwise. */
   searchUsers(search: UserSearch): Promise<readonly UserRecord[]>;
-  /** Which of these folded usernames and ids are taken: one query per batch, for imports. */
-  takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }>;
+  /**
+   * Which of these folded usernames, ids and uniquehash tokens (compared exactly) are taken,
+   * closed users included: one query per kind and batch, for imports.
+   */
+  takenUsers(usernameKeys: readonly string[], ids: readonly number[], uniquehashes?: readonly string[]): Promise<TakenUsers>;
   /** The balance view of the active user holding this uniquehash token. */
   findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined>;
   /** Every user in id order, closed ones included, streamed: a database may hold millions. */
