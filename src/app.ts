@@ -4,7 +4,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cliActor } from './cli/context.js';
 import type { TallyConfig } from './config.js';
+import type { Actor } from './domain/actor.js';
 import { TallyError } from './domain/errors.js';
 import { SETTING_DEFINITIONS, SETTING_NAMES } from './domain/settings.js';
 import { newSecretKey, newUniquehash } from './domain/tokens.js';
@@ -24,7 +26,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * (with a fresh random key) and the admin account, each only where it is missing.
  * `currency` must agree with an existing system currency, which never changes.
  */
-export async function initializeDatabase(store: Store, currency?: string): Promise<InitializeReport> {
+export async function initializeDatabase(store: Store, currency?: string, by: Actor = cliActor()): Promise<InitializeReport> {
   const existing = await store.systemCurrency();
   if (existing !== undefined && currency !== undefined && currency !== existing) {
     throw new TallyError('conflict', `the system currency is ${existing} and cannot be changed to ${currency}`);
@@ -39,6 +41,7 @@ export async function initializeDatabase(store: Store, currency?: string): Promi
     systemCurrency: currency ?? DEFAULT_SYSTEM_CURRENCY,
     initialSettings,
     adminUniquehash: newUniquehash(),
+    by,
   });
 }
 

@@ -5,7 +5,7 @@ import { isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerEntry } f
 import { formatMoney } from '../domain/money.js';
 import { printableUsername, usernameKey, type StoredUsername } from '../domain/usernames.js';
 import type { Store } from '../store/store.js';
-import { commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { cliActor, commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 export function registerBalance(program: Command): void {
   const balance = program.command('balance').description("change a user's balance through the ledger, and read its history");
@@ -29,7 +29,7 @@ export function registerBalance(program: Command): void {
       const result = await store.applyBalanceChange({
         user: { usernameKey: usernameKey(username) },
         amount,
-        source: 'cli',
+        by: cliActor(),
         comment,
         ...(options.key !== undefined && { idempotencyKey: options.key }),
       });

@@ -1,6 +1,8 @@
 /** What every CLI command shares: the config, the store, output, and refusals. */
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides, type TallyConfig } from '../config.js';
+import type { Actor } from '../domain/actor.js';
 import { describeDecimalProblem, BALANCE_SCALE, parseMoney } from '../domain/money.js';
 import { TallyError } from '../domain/errors.js';
 import { MAX_COMMENT_LENGTH } from '../domain/ledger.js';
@@ -27,7 +29,11 @@ export function cliConfig(overrides: ConfigOverrides): TallyConfig {
  */
 export async function withStore<T>(options: DbOption, work: (store: Store, config: TallyConfig) => Promise<T>): Promise<T> {
   const config = cliConfig({ db: options.db });
-  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize });
+  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize }).catch((error: unknown) => {
+    // The store says what is missing; the way to create it is the CLI's to say.
+    if (error instanceof TallyError && error.code === 'not_initialized') throw new TallyError(error.code, `${error.message}: run "tally init" first`);
+    throw error;
+  });
   try {
     if ((await store.systemCurrency()) === undefined) {
       throw new TallyError('not_initialized', `the database at ${describeLocation(config.db)} is not initialised: run "tally init"`);
@@ -36,6 +42,17 @@ export async function withStore<T>(options: DbOption, work: (store: Store, confi
   } finally {
     await store.close();
   }
+}
+
+/** Who a CLI command acts as: the operating-system user (unnamed when the system cannot say). */
+export function cliActor(): Actor {
+  let name: string;
+  try {
+    name = userInfo().username;
+  } catch {
+    name = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  }
+  return { source: 'cli', name: `cli:${name}` };
 }
 
 /** Writes lines to standard output. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkNewCurrencyCode } from '../domain/currency.js';
 import { TallyError } from '../domain/errors.js';
 import { describeDecimalProblem, formatRate, parseRate, RATE_SIGNIFICANT_FRACTION_DIGITS } from '../domain/money.js';
-import { print, switchArgument, table, withDbOption, withStore, type DbOption } from './context.js';
+import { cliActor, print, switchArgument, table, withDbOption, withStore, type DbOption } from './context.js';
 
 interface CurrencySetOptions extends DbOption {
   readonly rate?: string;
@@ -47,7 +47,7 @@ export function registerCurrency(program: Command): void {
       ...(options.active !== undefined && { active: switchArgument('--active', options.active) }),
     };
     await withStore(options, async (store) => {
-      const saved = await store.saveCurrency(change, 'cli');
+      const saved = await store.saveCurrency(change, cliActor());
       print(`${saved.code} rate ${formatRate(saved.rate)}, ${saved.active ? 'active' : 'inactive'}, name "${saved.name}"`);
     });
   });

@@ -8,7 +8,7 @@ import { newUniquehash } from '../domain/tokens.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
 import { usernameKey } from '../domain/usernames.js';
 import type { ImportRow, Store } from '../store/store.js';
-import { withDbOption, withStore, type DbOption } from './context.js';
+import { cliActor, withDbOption, withStore, type DbOption } from './context.js';
 import { csvLine, CSV_COLUMNS, DuplicateTracker, readUsersCsv, type CsvUser } from './csv-users.js';
 import { progress } from './progress.js';
 
@@ -30,6 +30,7 @@ export function registerImportExport(program: Command): void {
       const bar = progress('importing', rows);
       const count = await store.importUsers(importRows(file, currencies), {
         comment: `import ${basename(file)}`,
+        by: { ...cliActor(), source: 'import' },
         ...(maxId !== undefined && { autoIdsAbove: maxId }),
         onRow: () => bar.tick(),
       });

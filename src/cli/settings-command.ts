@@ -11,7 +11,7 @@ import {
   type SettingName,
 } from '../domain/settings.js';
 import { newSecretKey } from '../domain/tokens.js';
-import { print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { cliActor, print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 export function registerSettings(program: Command): void {
   const settings = program.command('settings').description('show and change the API settings');
@@ -44,7 +44,7 @@ export function registerSettings(program: Command): void {
         const setting = settingName(name);
         const normalized = normalizeSettingValue(setting, value);
         if (!normalized.ok) throw new TallyError('invalid_value', normalized.reason);
-        await store.writeSetting(setting, normalized.stored);
+        await store.writeSettings(new Map([[setting, normalized.stored]]), cliActor());
         print(`${setting} = ${listedValue(setting, normalized.stored)}`);
       }),
   );
@@ -58,14 +58,15 @@ export function registerSettings(program: Command): void {
       const stored = await store.readSettings();
       const current = stored.get('signature_key') ?? '';
       if ((stored.get('signature_key_previous') ?? '') !== '') {
-        await store.writeSetting('signature_key_previous', '');
+        await store.writeSettings(new Map([['signature_key_previous', '']]), cliActor(), 'settings.rotate_key');
         print('rotation ended: only the current signature_key is accepted now');
         return;
       }
       const next = newSecretKey();
-      // The old key becomes the previous one first, so no moment accepts neither key.
-      if (current !== '') await store.writeSetting('signature_key_previous', current);
-      await store.writeSetting('signature_key', next);
+      // One transaction: the old key becomes the previous one as the new one arrives, so no moment accepts neither key.
+      const keys = new Map<string, string>(current === '' ? [] : [['signature_key_previous', current]]);
+      keys.set('signature_key', next);
+      await store.writeSettings(keys, cliActor(), 'settings.rotate_key');
       print(`new signature_key: ${next}`);
       if (current !== '') print('the old key is still accepted until "tally settings rotate-key" is run again');
     }),

@@ -6,7 +6,7 @@ import { formatMoney } from '../domain/money.js';
 import { newUniquehash } from '../domain/tokens.js';
 import { usernameKey, usernameProblem } from '../domain/usernames.js';
 import type { UserRecord } from '../store/store.js';
-import { commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { cliActor, commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
 
 interface UserOptions extends DbOption {
   readonly currency?: string;
@@ -35,7 +35,7 @@ export function registerUser(program: Command): void {
         balance,
         uniquehash: newUniquehash(),
         role: 'user',
-      });
+      }, cliActor());
       printUser(added);
     });
   });
@@ -57,7 +57,11 @@ export function registerUser(program: Command): void {
       ...(options.balance !== undefined && { balance: moneyArgument('--balance', options.balance) }),
       ...(options.comment !== undefined && { comment: commentArgument(options.comment) }),
     };
-    await withStore(options, async (store) => printUser(await store.updateUser(username, change)));
+    await withStore(options, async (store) => {
+      const found = await store.findUser({ usernameKey: usernameKey(username) });
+      if (found === undefined) throw new TallyError('not_found', `no user named ${username}`);
+      printUser(await store.updateUser({ id: found.id }, change, cliActor()));
+    });
   });
 
   withDbOption(user.command('show').description('show one user').argument('<username>')).action(
