@@ -26,7 +26,11 @@ export function cliConfig(overrides: ConfigOverrides): TallyConfig {
  */
 export async function withStore<T>(options: DbOption, work: (store: Store, config: TallyConfig) => Promise<T>): Promise<T> {
   const config = cliConfig({ db: options.db });
-  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize });
+  const store = await openStore(config.db, { mustExist: true, poolSize: config.pgPoolSize }).catch((error: unknown) => {
+    // The store says what is missing; the way to create it is the CLI's to say.
+    if (error instanceof TallyError && error.code === 'not_initialized') throw new TallyError(error.code, `${error.message}: run "tally init" first`);
+    throw error;
+  });
   try {
     if ((await store.systemCurrency()) === undefined) {
       throw new TallyError('not_initialized', `the database at ${describeLocation(config.db)} is not initialised: run "tally init"`);

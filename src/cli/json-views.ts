@@ -54,6 +54,7 @@ export function rateChangeJson(change: RateChange) {
     new_rate: rate(change.newRate),
     source: change.source,
     actor: change.actor,
+    request_id: change.requestId ?? null,
     created_at: change.createdAt,
   };
 }

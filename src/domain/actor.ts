@@ -20,3 +20,10 @@ export interface Actor {
 
 /** The longest actor name kept; a longer one (an absurd `u`) is cut, never refused. */
 export const MAX_ACTOR_NAME_LENGTH = 128;
+
+/** The name the ledger and the audit log keep: at most MAX_ACTOR_NAME_LENGTH characters. */
+export function storedActorName(actor: Actor): string {
+  // UTF-16 units are never fewer than characters: the common short name is kept without a copy.
+  if (actor.name.length <= MAX_ACTOR_NAME_LENGTH) return actor.name;
+  return [...actor.name].slice(0, MAX_ACTOR_NAME_LENGTH).join('');
+}

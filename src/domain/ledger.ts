@@ -30,6 +30,8 @@ export interface RateChange {
   readonly source: LedgerSource;
   /** Who made it (Actor.name); empty for changes written before actors were recorded. */
   readonly actor: string;
+  /** The request that made it, for network surfaces. */
+  readonly requestId: string | undefined;
   readonly createdAt: string;
 }
 

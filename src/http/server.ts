@@ -128,7 +128,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Ap
   const client = clientAddress(req, settings.trustedProxies);
   let answered: Answered;
   try {
-    answered = await answer(req, client, settings, deps);
+    answered = await answer(req, client, requestId, settings, deps);
   } catch (error) {
     const logPath = pathForLog(pathOf(originFormOf(req.url ?? '/')));
     if (res.destroyed || req.socket.destroyed) {
@@ -165,7 +165,7 @@ async function countAuthFailure(client: string, settings: Settings, requestId: s
   }
 }
 
-async function answer(req: IncomingMessage, client: string, settings: Settings, deps: ApiServerDeps): Promise<Answered> {
+async function answer(req: IncomingMessage, client: string, requestId: string, settings: Settings, deps: ApiServerDeps): Promise<Answered> {
   const url = originFormOf(req.url ?? '/');
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -209,7 +209,7 @@ async function answer(req: IncomingMessage, client: string, settings: Settings, 
   }
 
   const reply = await route.method.handle(
-    { method, params, pathArgument: route.argument },
+    { method, params, pathArgument: route.argument, client, requestId },
     { config: deps.liveConfig.current, store: deps.store, guard, refreshConfig: () => deps.liveConfig.refresh() },
   );
   return done(withRetryAfter(reply, client, settings, deps.throttle));

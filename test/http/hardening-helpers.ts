@@ -12,6 +12,7 @@ import { newUniquehash } from '../../src/domain/tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startTestServer, tally, tempDir } from '../support/fixtures.js';
 import { API_PATH, parseRaw, send, SECRET, sign, type Answer, type Harness, type RawAnswer } from './helpers.js';
+import { CLI } from '../support/actors.js';
 
 export const FORM = 'application/x-www-form-urlencoded';
 /** 40 hex digits, so well formed, but never the right hash. */
@@ -39,11 +40,11 @@ export async function prepareDatabase(db: string, options: Pick<HardenedHarnessO
       assert.ok(isSettingName(name), `no setting ${name}`);
       const normalized = normalizeSettingValue(name, value);
       assert.ok(normalized.ok, `${name} ${value}`);
-      await store.writeSetting(name, normalized.stored);
+      await store.writeSettings(new Map([[name, normalized.stored]]), CLI);
     }
     const currency = (await store.systemCurrency())!;
     for (const user of options.users ?? [{ name: 'alice', balance: 26 }]) {
-      await store.addUser({ username: user.name, currency, balance: BigInt(user.balance) * 1_000_000n, uniquehash: newUniquehash(), role: 'user' });
+      await store.addUser({ username: user.name, currency, balance: BigInt(user.balance) * 1_000_000n, uniquehash: newUniquehash(), role: 'user' }, CLI);
     }
   } finally {
     await store.close();

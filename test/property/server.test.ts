@@ -59,6 +59,7 @@ import {
   XML_TYPE,
   type Envelope,
 } from './spec-documents.js';
+import { CLI } from '../support/actors.js';
 
 const NUM_RUNS = Number(process.env.TALLY_PROPERTY_RUNS ?? 500);
 
@@ -143,21 +144,21 @@ async function startServerUnderTest(label: string, stored: Record<string, string
   const users: ModelUser[] = [];
   try {
     await initializeDatabase(store);
-    for (const [name, value] of Object.entries(stored)) await store.writeSetting(name, value);
+    for (const [name, value] of Object.entries(stored)) await store.writeSettings(new Map([[name, value]]), CLI);
     // Throttling of failed authentication (Tally's hardening) would answer 429 to this test's
     // stream of wrong hashes from one address: off here, it has tests of its own.
-    if (isSettingName('auth_failure_limit')) await store.writeSetting('auth_failure_limit', '0');
+    if (isSettingName('auth_failure_limit')) await store.writeSettings(new Map([['auth_failure_limit', '0']]), CLI);
     for (const currency of CURRENCIES) {
       const rate = parseRate(currency.rate);
       assert.ok(rate.ok);
-      await store.saveCurrency({ code: currency.code, rate: rate.value, name: currency.code, active: currency.active }, 'cli');
+      await store.saveCurrency({ code: currency.code, rate: rate.value, name: currency.code, active: currency.active }, CLI);
     }
     const admin = await store.findUser({ usernameKey: 'admin' });
     assert.ok(admin !== undefined && admin.role === 'admin');
     users.push({ id: admin.id, username: admin.username, currency: admin.currency, micros: admin.balance, uniquehash: admin.uniquehash, role: 'admin' });
     for (const user of NEW_USERS) {
       const micros = referenceParseMoney(user.balance)!;
-      const added = await store.addUser({ username: user.username, currency: user.currency, balance: micros, uniquehash: newUniquehash(), role: 'user' });
+      const added = await store.addUser({ username: user.username, currency: user.currency, balance: micros, uniquehash: newUniquehash(), role: 'user' }, CLI);
       users.push({ id: added.id, username: added.username, currency: added.currency, micros, uniquehash: added.uniquehash, role: 'user' });
     }
   } finally {

@@ -17,7 +17,7 @@ const USER_ID_SYNTAX = /^\d{1,15}$/;
 export const userBalanceUpdate: ApiMethod = {
   names: ['user_balance_update', 'user_balance_change'],
   takesPathArgument: false,
-  async handle({ method, params }, { config, store, guard }) {
+  async handle({ method, params, client, requestId }, { config, store, guard }) {
     const { settings } = config;
     const access = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE_RECIPE, store, guard);
     if (access.denied) return errorReply(access.denied);
@@ -38,7 +38,7 @@ export const userBalanceUpdate: ApiMethod = {
     const result = await store.applyBalanceChange({
       user: { id: userId },
       amount: amount.value,
-      source: 'api',
+      by: { source: 'api', name: params.get('u') ?? '', client, requestId },
       comment: `user_balance_update by ${params.get('u')}`,
       ...(transactionId !== undefined && { idempotencyKey: transactionId }),
       ...(authorization !== undefined && { authorization }),
