@@ -179,11 +179,11 @@ for (const backend of BACKENDS) {
 
       it('gives a search page by page, each saying where the next one starts, and none after the last', async (t) => {
         const { store } = await freshDb(t, backend);
-        await addAll(store, 'a1', 'a2', 'a3', 'b1');
-        const first = await users.searchUsers(store, { query: 'A', limit: '2' });
-        assert.deepEqual(first.users.map((u) => u.username), ['a1', 'a2']);
-        const second = await users.searchUsers(store, { query: 'a', limit: 2, after: first.next });
-        assert.deepEqual([second.users.map((u) => u.username), second.next], [['a3'], undefined]);
+        await addAll(store, 'p1', 'p2', 'p3', 'q1');
+        const first = await users.searchUsers(store, { query: 'P', limit: '2' });
+        assert.deepEqual(first.users.map((u) => u.username), ['p1', 'p2']);
+        const second = await users.searchUsers(store, { query: 'p', limit: 2, after: first.next });
+        assert.deepEqual([second.users.map((u) => u.username), second.next], [['p3'], undefined]);
         assert.equal((await users.searchUsers(store, {})).users.length, 5);
         await rejectsWithAdmin(users.searchUsers(store, { limit: '501' }), 'invalid', { entity: 'limit' });
       });
