@@ -4,10 +4,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { initializeDatabase } from './admin/database.js';
 import type { TallyConfig } from './config.js';
 import { TallyError } from './domain/errors.js';
-import { SETTING_DEFINITIONS, SETTING_NAMES } from './domain/settings.js';
-import { newSecretKey, newUniquehash } from './domain/tokens.js';
 import { createApiSurface } from './http/api-surface.js';
 import { CONFIG_POLL_MS, LiveConfig } from './http/live-config.js';
 import { Throttle } from './http/throttle.js';
@@ -15,35 +14,11 @@ import type { Logger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
 import { createOpsSurface } from './ops/ops-endpoints.js';
 import { describeLocation, openStore } from './store/open-store.js';
-import type { Guard, Health, InitializeReport, Store } from './store/store.js';
+import type { Guard, Health, Store } from './store/store.js';
 import { clientAddress } from './transport/client-address.js';
 import { createHttpServer } from './transport/http-server.js';
 
-export const DEFAULT_SYSTEM_CURRENCY = 'USD';
 const SHUTDOWN_GRACE_MS = 10_000;
-
-/**
- * Creates or completes the database: the system currency, every setting of spec section 7
- * (with a fresh random key) and the admin account, each only where it is missing.
- * `currency` must agree with an existing system currency, which never changes.
- */
-export async function initializeDatabase(store: Store, currency?: string): Promise<InitializeReport> {
-  const existing = await store.systemCurrency();
-  if (existing !== undefined && currency !== undefined && currency !== existing) {
-    throw new TallyError('conflict', `the system currency is ${existing} and cannot be changed to ${currency}`);
-  }
-  const initialSettings = new Map<string, string>(
-    SETTING_NAMES.map((name) => {
-      const definition: { initial: string; generated?: boolean } = SETTING_DEFINITIONS[name];
-      return [name, definition.generated ? newSecretKey() : definition.initial];
-    }),
-  );
-  return store.initialize({
-    systemCurrency: currency ?? DEFAULT_SYSTEM_CURRENCY,
-    initialSettings,
-    adminUniquehash: newUniquehash(),
-  });
-}
 
 export interface RunningServer {
   readonly server: Server;

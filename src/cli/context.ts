@@ -1,10 +1,9 @@
 /** What every CLI command shares: the config, the store, output, and refusals. */
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides, type TallyConfig } from '../config.js';
-import { describeDecimalProblem, BALANCE_SCALE, parseMoney } from '../domain/money.js';
+import { operatingSystemActor } from '../admin/actors.js';
+import type { Actor } from '../domain/actor.js';
 import { TallyError } from '../domain/errors.js';
-import { MAX_COMMENT_LENGTH } from '../domain/ledger.js';
-import { parseSwitch } from '../domain/settings.js';
 import { describeLocation, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { tallyCommand } from './command-hint.js';
@@ -43,6 +42,11 @@ export async function withStore<T>(options: DbOption, work: (store: Store, confi
   }
 }
 
+/** Who a command's changes are recorded as: `cli:` and the operating-system user. */
+export function cliActor(): Actor {
+  return operatingSystemActor();
+}
+
 /** Writes lines to standard output. */
 export function print(...lines: string[]): void {
   process.stdout.write(lines.map((line) => line + '\n').join(''));
@@ -58,28 +62,4 @@ export function table(rows: readonly (readonly string[])[]): string[] {
       .join('  ')
       .trimEnd(),
   );
-}
-
-/** Parses an amount given on the command line, or refuses it with a one-line reason. */
-export function moneyArgument(what: string, text: string): bigint {
-  const parsed = parseMoney(text);
-  if (!parsed.ok) {
-    throw new TallyError('invalid_value', `${what} "${text}" ${describeDecimalProblem(parsed.problem, BALANCE_SCALE)}`);
-  }
-  return parsed.value;
-}
-
-/** A ledger comment: short, printable, one line. */
-export function commentArgument(comment: string): string {
-  if ([...comment].length > MAX_COMMENT_LENGTH || /[\u0000-\u001f\u007f]/.test(comment)) {
-    throw new TallyError('invalid_value', `--comment must be at most ${MAX_COMMENT_LENGTH} printable characters`);
-  }
-  return comment;
-}
-
-/** Parses on/off style flags. */
-export function switchArgument(what: string, text: string): boolean {
-  const on = parseSwitch(text);
-  if (on === undefined) throw new TallyError('invalid_value', `${what} takes on or off, not "${text}"`);
-  return on;
 }

@@ -1,11 +1,11 @@
 /** `tally copy --to LOCATION`: move a whole database between SQLite and PostgreSQL. */
 import type { Command } from 'commander';
 import { TallyError } from '../domain/errors.js';
-import { formatMoney } from '../domain/money.js';
 import { locationProblem } from '../store/location.js';
 import { describeLocation, openStore } from '../store/open-store.js';
 import type { DatabaseSummary } from '../store/store.js';
 import { print, withDbOption, withStore, type DbOption } from './context.js';
+import { money } from './format.js';
 import { progress } from './progress.js';
 
 export function registerCopy(program: Command): void {
@@ -34,7 +34,7 @@ export function registerCopy(program: Command): void {
         print(
           `copied ${expected.users} users, ${expected.ledgerEntries} ledger entries, ${expected.currencies} currencies, ` +
             `${expected.settings} settings, ${expected.rateChanges} rate changes and ${expected.requestHashes} request hashes to ${describeLocation(options.to)}`,
-          `verified: counts match, balances sum to ${formatMoney(copied.balanceSum)}, ledger amounts sum to ${formatMoney(copied.ledgerSum)}`,
+          `verified: counts match, balances sum to ${money(copied.balanceSum)}, ledger amounts sum to ${money(copied.ledgerSum)}`,
         );
       } finally {
         await target.close();

@@ -1,9 +1,9 @@
-/** `tally currency list|set`: currencies and their exchange rates. */
+/** `tally currency list|set|history`: currencies and their exchange rates. */
 import type { Command } from 'commander';
-import { checkNewCurrencyCode } from '../domain/currency.js';
-import { TallyError } from '../domain/errors.js';
-import { describeDecimalProblem, formatRate, parseRate, RATE_SIGNIFICANT_FRACTION_DIGITS } from '../domain/money.js';
-import { print, switchArgument, table, withDbOption, withStore, type DbOption } from './context.js';
+import { currencyHistory, listCurrencies, saveCurrency } from '../admin/currencies.js';
+import { cliActor, print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { json, rate } from './format.js';
+import { currencyJson, rateChangeJson } from './json-views.js';
 
 interface CurrencySetOptions extends DbOption {
   readonly rate?: string;
@@ -11,22 +11,20 @@ interface CurrencySetOptions extends DbOption {
   readonly active?: string;
 }
 
-const MAX_NAME_LENGTH = 64;
-
 export function registerCurrency(program: Command): void {
   const currency = program.command('currency').description('list and change currencies and exchange rates');
 
-  withDbOption(currency.command('list').description('list every currency with its rate')).action(async (options: DbOption) =>
-    withStore(options, async (store) => {
-      const rows = (await store.listCurrencies()).map((c) => [
-        c.code,
-        formatRate(c.rate),
-        c.active ? 'yes' : 'no',
-        c.isSystem ? 'system' : '',
-        c.name,
-      ]);
-      print(...table([['CODE', 'RATE', 'ACTIVE', 'ROLE', 'NAME'], ...rows]));
-    }),
+  withDbOption(currency.command('list').description('list every currency with its rate').option('--json', 'one JSON array, rates as exact decimal strings')).action(
+    async (options: DbOption & { json?: boolean }) =>
+      withStore(options, async (store) => {
+        const currencies = await listCurrencies(store);
+        if (options.json) {
+          print(json(currencies.map(currencyJson)));
+          return;
+        }
+        const rows = currencies.map((c) => [c.code, rate(c.rate), c.active ? 'yes' : 'no', c.isSystem ? 'system' : '', c.name]);
+        print(...table([['CODE', 'RATE', 'ACTIVE', 'ROLE', 'NAME'], ...rows]));
+      }),
   );
 
   withDbOption(
@@ -37,53 +35,28 @@ export function registerCurrency(program: Command): void {
       .option('--rate <rate>', 'exchange rate, a positive decimal (required for a new currency)')
       .option('--name <text>', 'display name')
       .option('--active <on|off>', 'listed as active (inactive currencies still convert)'),
-  ).action(async (code: string, options: CurrencySetOptions) => {
-    const checked = checkNewCurrencyCode(code);
-    if (!checked.ok) throw new TallyError('invalid_value', checked.reason);
-    const change = {
-      code: checked.code,
-      ...(options.rate !== undefined && { rate: rateArgument(options.rate) }),
-      ...(options.name !== undefined && { name: nameArgument(options.name) }),
-      ...(options.active !== undefined && { active: switchArgument('--active', options.active) }),
-    };
-    await withStore(options, async (store) => {
-      const saved = await store.saveCurrency(change, 'cli');
-      print(`${saved.code} rate ${formatRate(saved.rate)}, ${saved.active ? 'active' : 'inactive'}, name "${saved.name}"`);
-    });
-  });
-
-  registerHistory(currency);
-}
-
-function registerHistory(currency: Command): void {
-  withDbOption(currency.command('history').description("a currency's rate changes, oldest first").argument('<code>')).action(
-    async (code: string, options: DbOption) =>
-      withStore(options, async (store) => {
-        const checked = checkNewCurrencyCode(code);
-        if (!checked.ok) throw new TallyError('invalid_value', checked.reason);
-        if (!(await store.listCurrencies()).some((c) => c.code === checked.code)) {
-          throw new TallyError('not_found', `no currency ${checked.code}`);
-        }
-        const rows = (await store.rateHistory(checked.code)).map((change) => [
-          change.createdAt,
-          change.oldRate === undefined ? '(added)' : formatRate(change.oldRate),
-          formatRate(change.newRate),
-          change.source,
-        ]);
-        print(...table([['TIME', 'OLD RATE', 'NEW RATE', 'SOURCE'], ...rows]));
-      }),
+  ).action(async (code: string, options: CurrencySetOptions) =>
+    withStore(options, async (store) => {
+      const saved = await saveCurrency(store, { code, rate: options.rate, name: options.name, active: options.active }, cliActor());
+      print(`${saved.code} rate ${rate(saved.rate)}, ${saved.active ? 'active' : 'inactive'}, name "${saved.name}"`);
+    }),
   );
-}
 
-function rateArgument(text: string) {
-  const parsed = parseRate(text);
-  if (!parsed.ok) throw new TallyError('invalid_value', `--rate "${text}" ${describeDecimalProblem(parsed.problem, RATE_SIGNIFICANT_FRACTION_DIGITS, 'significant ')}`);
-  return parsed.value;
-}
-
-function nameArgument(text: string): string {
-  if (text.trim() === '' || [...text].length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(text)) {
-    throw new TallyError('invalid_value', `--name must be 1 to ${MAX_NAME_LENGTH} printable characters`);
-  }
-  return text;
+  withDbOption(
+    currency
+      .command('history')
+      .description("a currency's rate changes, oldest first")
+      .argument('<code>')
+      .option('--json', 'one JSON array, rates as exact decimal strings'),
+  ).action(async (code: string, options: DbOption & { json?: boolean }) =>
+    withStore(options, async (store) => {
+      const { changes } = await currencyHistory(store, code);
+      if (options.json) {
+        print(json(changes.map(rateChangeJson)));
+        return;
+      }
+      const rows = changes.map((change) => [change.createdAt, change.oldRate === undefined ? '(added)' : rate(change.oldRate), rate(change.newRate), change.source]);
+      print(...table([['TIME', 'OLD RATE', 'NEW RATE', 'SOURCE'], ...rows]));
+    }),
+  );
 }

@@ -1,11 +1,10 @@
 /** `tally init`: create or migrate the database. */
 import type { Command } from 'commander';
-import { initializeDatabase } from '../app.js';
-import { checkNewCurrencyCode } from '../domain/currency.js';
-import { TallyError } from '../domain/errors.js';
+import { initializeDatabase } from '../admin/database.js';
+import { readCurrencyCode } from '../admin/raw-input.js';
 import { describeLocation, openStore } from '../store/open-store.js';
 import { tallyCommand } from './command-hint.js';
-import { cliConfig, print, withDbOption, type DbOption } from './context.js';
+import { cliActor, cliConfig, print, withDbOption, type DbOption } from './context.js';
 
 export function registerInit(program: Command): void {
   withDbOption(
@@ -14,11 +13,12 @@ export function registerInit(program: Command): void {
       .description('create the database, or bring an existing one up to date (changes nothing that exists)')
       .option('--currency <code>', 'system currency of a new database (default: USD)'),
   ).action(async (options: DbOption & { currency?: string }) => {
-    const currency = options.currency === undefined ? undefined : currencyCode(options.currency);
+    // Checked before the database is opened, so a bad code creates nothing.
+    if (options.currency !== undefined) readCurrencyCode('currency', options.currency);
     const config = cliConfig({ db: options.db });
     const store = await openStore(config.db, { mustExist: false, createDirectories: true, poolSize: config.pgPoolSize });
     try {
-      const report = await initializeDatabase(store, currency);
+      const report = await initializeDatabase(store, { currency: options.currency, by: cliActor() });
       const where = describeLocation(config.db);
       if (report.created) {
         print(
@@ -35,10 +35,4 @@ export function registerInit(program: Command): void {
       await store.close();
     }
   });
-}
-
-function currencyCode(text: string): string {
-  const checked = checkNewCurrencyCode(text);
-  if (!checked.ok) throw new TallyError('invalid_value', `--currency: ${checked.reason}`);
-  return checked.code;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `tally` executable: a table of named commands sharing the server's config and store. */
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './audit-command.js';
 import { registerBalance } from './balance-command.js';
 import { registerCopy } from './copy-command.js';
 import { registerCurrency } from './currency-command.js';
@@ -8,10 +9,12 @@ import { EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { registerHash } from './hash-command.js';
 import { registerImportExport } from './import-export-command.js';
 import { registerInit } from './init-command.js';
+import { describeError } from './messages.js';
 import { invalidUtf8Argument } from './raw-arguments.js';
 import { registerServe } from './serve-command.js';
 import { registerSettings } from './settings-command.js';
 import { configureUsageErrors } from './usage.js';
+import { registerThrottle } from './throttle-command.js';
 import { registerUser } from './user-command.js';
 import { packageVersion } from './version.js';
 
@@ -26,6 +29,8 @@ for (const register of [
   registerCurrency,
   registerUser,
   registerBalance,
+  registerAudit,
+  registerThrottle,
   registerImportExport,
   registerCopy,
   registerHash,
@@ -52,7 +57,7 @@ try {
 } catch (error) {
   // Commander has already written its one line (or the help text, or the version).
   if (!(error instanceof CommanderError)) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     process.stderr.write(`tally: ${message.split('\n', 1)[0]}\n`);
   }
   process.exitCode = exitCodeFor(error);

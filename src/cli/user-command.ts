@@ -1,20 +1,25 @@
-/** `tally user add|set|show|list`: the users whose balances the API answers. */
+/** `tally user add|set|show|list|rename|close|reopen|rotate-token`: the users whose balances the API answers. */
 import type { Command } from 'commander';
-import { checkNewCurrencyCode } from '../domain/currency.js';
-import { TallyError } from '../domain/errors.js';
-import { formatMoney } from '../domain/money.js';
-import { newUniquehash } from '../domain/tokens.js';
-import { usernameKey, usernameProblem } from '../domain/usernames.js';
+import * as users from '../admin/users.js';
 import type { UserRecord } from '../store/store.js';
-import { commentArgument, moneyArgument, print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { cliActor, print, table, withDbOption, withStore, type DbOption } from './context.js';
+import { json, money, write, writeJsonArray } from './format.js';
+import { userJson } from './json-views.js';
 
 interface UserOptions extends DbOption {
   readonly currency?: string;
   readonly balance?: string;
+  readonly role?: string;
+}
+
+interface ListOptions extends DbOption {
+  readonly query?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
 }
 
 export function registerUser(program: Command): void {
-  const user = program.command('user').description('add, change and show users');
+  const user = program.command('user').description('add, change, rename, close and show users');
 
   withDbOption(
     user
@@ -22,61 +27,82 @@ export function registerUser(program: Command): void {
       .description('add a user')
       .argument('<username>')
       .option('--currency <code>', "the user's own currency (default: the system currency)")
-      .option('--balance <amount>', 'opening balance in the system currency (default: 0)'),
-  ).action(async (username: string, options: UserOptions) => {
-    const problem = usernameProblem(username);
-    if (problem !== undefined) throw new TallyError('invalid_value', problem);
-    const currency = options.currency === undefined ? undefined : currencyArgument(options.currency);
-    const balance = options.balance === undefined ? 0n : moneyArgument('--balance', options.balance);
-    await withStore(options, async (store) => {
-      const added = await store.addUser({
-        username,
-        currency: currency ?? (await store.systemCurrency())!,
-        balance,
-        uniquehash: newUniquehash(),
-        role: 'user',
-      });
+      .option('--balance <amount>', 'opening balance in the system currency (default: 0)')
+      .option('--role <role>', 'user (a customer, the default) or admin (a Kolmisoft admin login, u=)'),
+  ).action(async (username: string, options: UserOptions) =>
+    withStore(options, async (store) => {
+      const added = await users.addUser(store, { username, ...options }, cliActor());
       printUser(added);
-    });
-  });
+    }),
+  );
 
   withDbOption(
     user
       .command('set')
-      .description("change a user's currency or balance")
+      .description("change a user's currency, balance or role")
       .argument('<username>')
       .option('--currency <code>', "the user's own currency")
       .option('--balance <amount>', 'new balance in the system currency (the difference becomes a ledger entry)')
-      .option('--comment <text>', 'ledger comment for a balance change'),
-  ).action(async (username: string, options: UserOptions & { comment?: string }) => {
-    if (options.currency === undefined && options.balance === undefined) {
-      throw new TallyError('invalid_value', 'nothing to change: give --currency or --balance');
-    }
-    const change = {
-      ...(options.currency !== undefined && { currency: currencyArgument(options.currency) }),
-      ...(options.balance !== undefined && { balance: moneyArgument('--balance', options.balance) }),
-      ...(options.comment !== undefined && { comment: commentArgument(options.comment) }),
-    };
-    await withStore(options, async (store) => printUser(await store.updateUser(username, change)));
-  });
-
-  withDbOption(user.command('show').description('show one user').argument('<username>')).action(
-    async (username: string, options: DbOption) =>
-      withStore(options, async (store) => {
-        const found = await store.findUser({ usernameKey: usernameKey(username) });
-        if (found === undefined) throw new TallyError('not_found', `no user named ${username}`);
-        printUser(found);
-      }),
+      .option('--comment <text>', 'ledger comment for a balance change')
+      .option('--role <role>', 'user, or admin for a Kolmisoft admin login (u=)'),
+  ).action(async (username: string, options: UserOptions & { comment?: string }) =>
+    withStore(options, async (store) => printUser(await users.updateUser(store, { username }, options, cliActor()))),
   );
 
-  withDbOption(user.command('list').description('list every user')).action(async (options: DbOption) =>
+  withDbOption(
+    user
+      .command('show')
+      .description('show one user')
+      .argument('<username>')
+      .option('--json', 'one JSON object, money as exact decimal strings'),
+  ).action(async (username: string, options: DbOption & { json?: boolean }) =>
     withStore(options, async (store) => {
-      // Tab-separated and streamed, one line per user: the table could hold millions.
-      print(['ID', 'USERNAME', 'CURRENCY', 'ROLE', 'BALANCE'].join('\t'));
-      for await (const u of store.listUsers()) {
-        process.stdout.write(`${u.id}\t${u.username}\t${u.currency}\t${u.role}\t${formatMoney(u.balance)}\n`);
-      }
+      const found = await users.findUser(store, { username });
+      if (options.json) print(json(userJson(found, await store.listCurrencies())));
+      else printUser(found);
     }),
+  );
+
+  withDbOption(
+    user
+      .command('list')
+      .description('list users in id order: every one, or those a search finds')
+      .option('--query <text>', 'a username prefix (any case), an exact id or an exact uniquehash')
+      .option('--limit <n>', 'at most this many (default: all)')
+      .option('--json', 'one JSON array, money as exact decimal strings'),
+  ).action(async (options: ListOptions) =>
+    withStore(options, async (store) => {
+      const listed = await users.listUsers(store, options);
+      if (options.json) {
+        const currencies = await store.listCurrencies();
+        await writeJsonArray(listed, (u) => userJson(u, currencies));
+        return;
+      }
+      // Tab-separated and streamed, one line per user: the table could hold millions.
+      print(['ID', 'USERNAME', 'CURRENCY', 'ROLE', 'BALANCE', 'STATUS'].join('\t'));
+      for await (const u of listed) await write(`${u.id}\t${u.username}\t${u.currency}\t${u.role}\t${money(u.balance)}\t${u.status}\n`);
+    }),
+  );
+
+  withDbOption(user.command('rename').description('give a user a new name (unique without regard to case)').argument('<username>').argument('<new-username>')).action(
+    async (username: string, newName: string, options: DbOption) =>
+      withStore(options, async (store) => printUser(await users.renameUser(store, { username }, newName, cliActor()))),
+  );
+
+  withDbOption(
+    user.command('close').description('close a user: its ledger is kept, and every API method answers it as not found').argument('<username>'),
+  ).action(async (username: string, options: DbOption) =>
+    withStore(options, async (store) => printUser(await users.closeUser(store, { username }, cliActor()))),
+  );
+
+  withDbOption(user.command('reopen').description('reopen a closed user').argument('<username>')).action(async (username: string, options: DbOption) =>
+    withStore(options, async (store) => printUser(await users.reopenUser(store, { username }, cliActor()))),
+  );
+
+  withDbOption(
+    user.command('rotate-token').description('give a user a new random uniquehash and print it; the old one stops working at once').argument('<username>'),
+  ).action(async (username: string, options: DbOption) =>
+    withStore(options, async (store) => print((await users.rotateToken(store, { username }, cliActor())).uniquehash)),
   );
 }
 
@@ -86,15 +112,11 @@ function printUser(user: UserRecord): void {
       ['id', String(user.id)],
       ['username', user.username],
       ['currency', user.currency],
-      ['balance', formatMoney(user.balance)],
+      ['balance', money(user.balance)],
       ['uniquehash', user.uniquehash],
       ['role', user.role],
+      ['status', user.status],
+      ['created', user.createdAt],
     ]),
   );
-}
-
-function currencyArgument(text: string): string {
-  const checked = checkNewCurrencyCode(text);
-  if (!checked.ok) throw new TallyError('invalid_value', `--currency: ${checked.reason}`);
-  return checked.code;
 }

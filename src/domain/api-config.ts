@@ -17,6 +17,6 @@ export function buildApiConfig(
 ): ApiConfig {
   const byCode = new Map(currencies.map((currency) => [currency.code, currency]));
   const system = currencies.find((currency) => currency.isSystem);
-  if (system === undefined) throw new Error('the database has no system currency: run "tally init"');
+  if (system === undefined) throw new Error('the database has no system currency: it needs initialising');
   return Object.freeze({ settings: readSettings(storedSettings), currencies: { system, byCode }, version });
 }

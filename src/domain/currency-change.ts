@@ -13,24 +13,36 @@ export interface CurrencyChange {
 
 const ONE: Decimal = { units: 1n, scale: 0 };
 
+/** Why a change of a currency is refused: a new one without a rate, or the system currency's rate or state. */
+export type CurrencyChangeProblem = 'rate_required' | 'system_rate' | 'system_inactive';
+
+/** What is wrong with applying `change` to `existing` (undefined for a new currency), if anything. */
+export function currencyChangeProblem(existing: Currency | undefined, change: CurrencyChange): CurrencyChangeProblem | undefined {
+  if (existing === undefined) return change.rate === undefined ? 'rate_required' : undefined;
+  if (!existing.isSystem) return undefined;
+  if (change.rate !== undefined && !isOne(change.rate)) return 'system_rate';
+  if (change.active === false) return 'system_inactive';
+  return undefined;
+}
+
+const PROBLEM_TEXT: Record<CurrencyChangeProblem, (code: string) => string> = {
+  rate_required: (code) => `currency ${code} is new: it needs a rate`,
+  system_rate: (code) => `${code} is the system currency: its rate is always 1`,
+  system_inactive: (code) => `${code} is the system currency and cannot be made inactive`,
+};
+
 /** The currency after `change`, or a TallyError saying why the change is refused. */
 export function applyCurrencyChange(existing: Currency | undefined, change: CurrencyChange): Currency {
+  const problem = currencyChangeProblem(existing, change);
+  if (problem !== undefined) throw new TallyError('invalid_value', PROBLEM_TEXT[problem](change.code));
   if (existing === undefined) {
-    if (change.rate === undefined)
-      throw new TallyError('invalid_value', `currency ${change.code} is new: give its rate with --rate`);
     return {
       code: change.code,
       name: change.name ?? change.code,
-      rate: change.rate,
+      rate: change.rate!,
       active: change.active ?? true,
       isSystem: false,
     };
-  }
-  if (existing.isSystem) {
-    if (change.rate !== undefined && !isOne(change.rate))
-      throw new TallyError('invalid_value', `${existing.code} is the system currency: its rate is always 1`);
-    if (change.active === false)
-      throw new TallyError('invalid_value', `${existing.code} is the system currency and cannot be made inactive`);
   }
   return {
     ...existing,

@@ -1,8 +1,8 @@
 /** The balance ledger: every balance change is one immutable entry (TigerBeetle and Stripe's rule). */
 import type { Decimal } from './money.js';
 
-/** Where a change came from. */
-export type LedgerSource = 'cli' | 'api' | 'import';
+/** Where a change came from: the CLI, the Kolmisoft API, an import, the admin API and console. */
+export type LedgerSource = 'cli' | 'api' | 'import' | 'admin';
 
 export interface LedgerEntry {
   readonly id: number;
@@ -14,6 +14,10 @@ export interface LedgerEntry {
   readonly source: LedgerSource;
   readonly comment: string;
   readonly idempotencyKey: string | undefined;
+  /** Who made it (Actor.name); empty for entries written before actors were recorded. */
+  readonly actor: string;
+  /** The request that made it, for network surfaces. */
+  readonly requestId: string | undefined;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
 }
@@ -24,6 +28,10 @@ export interface RateChange {
   readonly oldRate: Decimal | undefined;
   readonly newRate: Decimal;
   readonly source: LedgerSource;
+  /** Who made it (Actor.name); empty for changes written before actors were recorded. */
+  readonly actor: string;
+  /** The request that made it, for network surfaces. */
+  readonly requestId: string | undefined;
   readonly createdAt: string;
 }
 

@@ -15,6 +15,10 @@ export interface ApiRequest {
   readonly params: Params;
   /** The path segment after the method's name (`/billing/api/NAME/ARGUMENT`), or ''. */
   readonly pathArgument: string;
+  /** The client's address, as the throttle counts it. */
+  readonly client: string;
+  /** This request's id, as logged and answered in X-Request-Id. */
+  readonly requestId: string;
 }
 
 /**

@@ -104,7 +104,7 @@ async function answer(req: IncomingMessage, path: string, target: string, client
   }
 
   const reply = await route.method.handle(
-    { method, params, pathArgument: route.argument },
+    { method, params, pathArgument: route.argument, client, requestId },
     { config: deps.liveConfig.current, store: deps.store, guard, refreshConfig: () => deps.liveConfig.refresh() },
   );
   return done(withRetryAfter(reply, client, settings, deps.throttle));

@@ -39,6 +39,11 @@ interface AddressState {
 export class Throttle {
   private blocked = new Map<string, number>();
   private readonly states = new Map<string, AddressState>();
+  /** Blocks only this node holds, because the store could not count the failures behind them. */
+  private readonly localBlocks = new Set<string>();
+  /** The refresh in which each block the store holds was learned (see refresh). */
+  private learnedIn = new Map<string, number>();
+  private refreshes = 0;
 
   constructor(
     private readonly store: Guard,
@@ -129,6 +134,8 @@ export class Throttle {
       const until = count.blockedUntilMs;
       if (until !== undefined && (this.blocked.get(address) ?? 0) < until) {
         this.blocked.set(address, until);
+        this.learnedIn.set(address, this.refreshes);
+        this.localBlocks.delete(address);
         this.logger.warn({ client: address, until: new Date(until).toISOString() }, 'client throttled after repeated failed authentication');
       }
     } finally {
@@ -152,17 +159,36 @@ export class Throttle {
     const until = nowMs + settings.authFailureCooldownSeconds * 1000;
     if ((this.blocked.get(address) ?? 0) >= until) return;
     this.blocked.set(address, until);
+    this.localBlocks.add(address);
     this.logger.warn({ client: address, until: new Date(until).toISOString() }, 'client throttled on this node (the store could not count its failures)');
   }
 
-  /** Takes in the blocks every node has recorded, and forgets addresses with nothing left to count. */
+  /**
+   * Takes in the blocks every node has recorded, and forgets addresses with nothing left to count.
+   * A block the store held and holds no more was lifted (`tally throttle unblock`): it is dropped
+   * here too, with the failures counted before it, unless it was learned while this read ran
+   * (the read may predate it) or only this node could count it.
+   */
   async refresh(nowMs = Date.now()): Promise<void> {
+    const refresh = ++this.refreshes;
     const shared = await this.store.blockedClients(nowMs);
     const merged = new Map(shared);
+    const learnedIn = new Map<string, number>([...shared.keys()].map((address) => [address, refresh]));
     for (const [address, until] of this.blocked) {
-      if (until > nowMs && (merged.get(address) ?? 0) < until) merged.set(address, until);
+      if (until <= nowMs || (merged.get(address) ?? 0) >= until) continue;
+      const learned = this.learnedIn.get(address);
+      const lifted = !shared.has(address) && !this.localBlocks.has(address) && learned !== undefined && learned < refresh;
+      if (lifted) {
+        const state = this.states.get(address);
+        if (state !== undefined) state.failures = 0;
+        continue;
+      }
+      merged.set(address, until);
+      if (learned !== undefined && !shared.has(address)) learnedIn.set(address, learned);
     }
     this.blocked = merged;
+    this.learnedIn = learnedIn;
+    for (const address of this.localBlocks) if (!merged.has(address)) this.localBlocks.delete(address);
     for (const [address, state] of this.states) this.forgetIfIdle(address, state, nowMs);
   }
 

@@ -3,19 +3,26 @@
  * dialect, each inside one transaction; nothing outside a backend's folder sees SQL or asks
  * which database is in use. Asynchronous throughout, because PostgreSQL is.
  */
+import type { Actor } from '../domain/actor.js';
+import type { AuditEntry } from '../domain/audit.js';
 import type { BalanceView } from '../domain/balance.js';
 import type { Currency } from '../domain/currency.js';
 import type { CurrencyChange } from '../domain/currency-change.js';
-import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, RateChange } from '../domain/ledger.js';
 import type { RequestAuthorization } from '../domain/hash.js';
 import type { Decimal } from '../domain/money.js';
 import type { UsernameCollision } from '../domain/usernames.js';
 
 export type UserRole = 'user' | 'admin';
+/** A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`. */
+export type UserStatus = 'active' | 'closed';
 
 export interface UserRecord extends BalanceView {
   readonly uniquehash: string;
   readonly role: UserRole;
+  readonly status: UserStatus;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
 }
 
 export interface NewUser {
@@ -28,12 +35,36 @@ export interface NewUser {
   readonly role: UserRole;
 }
 
+/** What `updateUser` changes; each field given is one audit record (see domain/audit-events). */
 export interface UserChange {
+  /** A new name (stored in NFC), unique without regard to case. */
+  readonly username?: string;
   readonly currency?: string;
   /** The new balance: the store writes the difference as a ledger entry, never an overwrite. */
   readonly balance?: bigint;
   /** The ledger comment for a balance change. */
   readonly comment?: string;
+  readonly status?: UserStatus;
+  readonly role?: UserRole;
+  /** A new token: the old one stops working at once. */
+  readonly uniquehash?: string;
+}
+
+/** What takenUsers found taken. */
+export interface TakenUsers {
+  readonly keys: Set<string>;
+  readonly ids: Set<number>;
+  /** Empty when no uniquehashes were asked about. */
+  readonly uniquehashes: Set<string>;
+}
+
+/** A page of users: `query` matches a username prefix (any case), an exact id or an exact uniquehash. */
+export interface UserSearch {
+  readonly query?: string;
+  readonly status?: UserStatus;
+  /** Users with a larger id than this only (keyset paging). */
+  readonly afterId?: number;
+  readonly limit: number;
 }
 
 /** A user named by id (the API's `user_id`) or by folded username (the CLI). */
@@ -43,7 +74,8 @@ export interface BalanceChange {
   readonly user: UserRef;
   /** Signed millionths of the system currency. */
   readonly amount: bigint;
-  readonly source: LedgerSource;
+  /** Who: its source and name go into the ledger entry (and, unless the source is `api`, the audit log). */
+  readonly by: Actor;
   readonly comment: string;
   /** A retry carrying the same key changes nothing twice; a key names one change, whatever its source. */
   readonly idempotencyKey?: string;
@@ -54,6 +86,7 @@ export interface BalanceChange {
 export type BalanceChangeResult =
   /** `replayed`: the key was seen with this user and amount; `entry` is the first one. */
   | { readonly kind: 'applied' | 'replayed'; readonly entry: LedgerEntry; readonly username: string }
+  /** No such user, or a closed one. */
   | { readonly kind: 'user_not_found' }
   /** The key was seen with another user or amount. */
   | { readonly kind: 'duplicate_key' }
@@ -65,6 +98,8 @@ export type BalanceChangeResult =
 export interface ImportOptions {
   /** The ledger comment of every entry. */
   readonly comment: string;
+  /** Who imports: the ledger entries have the source `import` and this actor's name. */
+  readonly by: Actor;
   /**
    * The largest explicit id among the rows: rows without an id are numbered above it (and
    * above every id in use), so a later row's explicit id never meets an earlier generated one.
@@ -96,8 +131,9 @@ export interface InitializeOptions {
   readonly systemCurrency: string;
   /** Stored setting texts to add where a setting is missing. */
   readonly initialSettings: ReadonlyMap<string, string>;
-  /** Creates the `admin` account when no admin exists. */
+  /** Creates the `admin` account when no admin exists: id 0, as Kolmisoft's, when 0 is free. */
   readonly adminUniquehash: string;
+  readonly by: Actor;
 }
 
 export interface InitializeReport {
@@ -111,7 +147,6 @@ export interface InitializeReport {
 
 /** A user as stored, for copying between databases. */
 export interface StoredUser extends UserRecord {
-  readonly createdAt: string;
   /** The lookup key as stored: copied as it is, so a pair the NFC migration left apart stays apart. */
   readonly usernameKey: string;
 }
@@ -123,7 +158,8 @@ export type TableBatch =
   | { readonly table: 'users'; readonly rows: readonly StoredUser[] }
   | { readonly table: 'ledger_entries'; readonly rows: readonly LedgerEntry[] }
   | { readonly table: 'rate_changes'; readonly rows: readonly RateChange[] }
-  | { readonly table: 'request_hashes'; readonly rows: readonly RecordedHash[] };
+  | { readonly table: 'request_hashes'; readonly rows: readonly RecordedHash[] }
+  | { readonly table: 'audit_log'; readonly rows: readonly AuditEntry[] };
 
 /** A hash that authorised an API write, kept as long as the ledger. */
 export interface RecordedHash extends RequestAuthorization {
@@ -140,6 +176,7 @@ export interface DatabaseSummary {
   readonly ledgerEntries: number;
   readonly rateChanges: number;
   readonly requestHashes: number;
+  readonly auditEntries: number;
   /** Sum of every user's balance, in millionths. */
   readonly balanceSum: bigint;
   /** Sum of every ledger amount, in millionths. */
@@ -153,8 +190,9 @@ export interface BalanceReads {
   configVersion(): Promise<number>;
   /** The hot path: one indexed lookup by the folded username. */
   findBalanceView(usernameKey: string): Promise<BalanceView | undefined>;
-  /** The balance view of the user holding this uniquehash token. */
+  /** The balance view of the active user holding this uniquehash token. */
   findBalanceViewByUniquehash(uniquehash: string): Promise<BalanceView | undefined>;
+  /** A user, closed ones included. */
   findUser(ref: UserRef): Promise<UserRecord | undefined>;
   listCurrencies(): Promise<readonly Currency[]>;
 }
@@ -172,7 +210,7 @@ export interface BalanceWrites {
    * Changes an existing, non-system currency's rate; 'not_found' for any other code; 'hash_reused'
    * (checked first) when the authorization's hash was recorded for another request.
    */
-  updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'>;
+  updateRate(code: string, rate: Decimal, by: Actor, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'>;
 }
 
 /** Setting a database up, and what an operator changes and reads: settings, currencies, users, the ledger. */
@@ -182,9 +220,13 @@ export interface Administration {
   /** The system currency's code, or undefined before `initialize`. */
   systemCurrency(): Promise<string | undefined>;
   readSettings(): Promise<ReadonlyMap<string, string>>;
-  writeSetting(name: string, stored: string): Promise<void>;
+  /**
+   * Writes stored setting texts, all of them or none, in one transaction, with one audit record
+   * (`settings.set`, or `settings.rotate_key`) that names the settings and never a secret's value.
+   */
+  writeSettings(values: ReadonlyMap<string, string>, by: Actor, action?: 'settings.set' | 'settings.rotate_key'): Promise<void>;
   /** Adds or changes a currency by the rules of applyCurrencyChange, atomically, recording a rate change. */
-  saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency>;
+  saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency>;
   /** Every rate change of a currency, oldest first. */
   rateHistory(code: string): Promise<readonly RateChange[]>;
   /**
@@ -192,15 +234,26 @@ export interface Administration {
    * conflict when the next id would pass MAX_USER_ID. The name is stored in NFC. A non-zero
    * opening balance is written as the user's first ledger entry.
    */
-  addUser(user: NewUser, comment?: string): Promise<UserRecord>;
-  /** Throws TallyError not_found for an unknown user or currency. */
-  updateUser(username: string, change: UserChange): Promise<UserRecord>;
-  /** Which of these folded usernames and ids are taken: one query per batch, for imports. */
-  takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }>;
-  /** Every user in id order, streamed: a database may hold millions. */
+  addUser(user: NewUser, by: Actor, comment?: string): Promise<UserRecord>;
+  /**
+   * Applies every field of the change in one transaction (closed users included), with one audit
+   * record per field. Throws TallyError not_found for an unknown user or currency,
+   * already_exists for a taken name or token.
+   */
+  updateUser(ref: UserRef, change: UserChange, by: Actor): Promise<UserRecord>;
+  /** A page of users in id order, closed ones included unless `status` says otherwise. */
+  searchUsers(search: UserSearch): Promise<readonly UserRecord[]>;
+  /**
+   * Which of these folded usernames, ids and uniquehash tokens (compared exactly) are taken,
+   * closed users included: one query per kind and batch, for imports.
+   */
+  takenUsers(usernameKeys: readonly string[], ids: readonly number[], uniquehashes?: readonly string[]): Promise<TakenUsers>;
+  /** Every user in id order, closed ones included, streamed: a database may hold millions. */
   listUsers(): AsyncIterable<UserRecord>;
   /** A user's entries, newest first. */
   ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]>;
+  /** The audit log, newest first; `beforeId` pages further back. */
+  auditEntries(limit: number, beforeId?: number): Promise<readonly AuditEntry[]>;
   /** Compares every user's balance with the sum of their entries. */
   verifyLedger(): Promise<LedgerReport>;
   /**
@@ -239,6 +292,10 @@ export interface Guard {
   recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount>;
   /** Addresses blocked at `nowMs`, each with the time its block ends. */
   blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>>;
+  /** Every address with failures counted or a block in force at `nowMs`, most recent window first. */
+  throttledClients(nowMs: number): Promise<readonly ThrottledClient[]>;
+  /** Forgets an address's failures and block, with an audit record; false when nothing was held against it. */
+  unblockClient(address: string, by: Actor): Promise<boolean>;
   /** Records a request signature's nonce until `expiresAtMs`; false when it was seen already. */
   claimNonce(nonce: string, expiresAtMs: number): Promise<boolean>;
   /** Deletes nonces and failure counts that no longer matter at `nowMs`. */
@@ -272,6 +329,7 @@ export interface Store extends BalanceReads, BalanceWrites, Administration, Copy
   close(): Promise<void>;
 }
 
+
 /** A reason writes cannot last, or undefined when they can. */
 export type WriteHealth = string | undefined;
 
@@ -295,6 +353,10 @@ export interface AuthFailureCount {
   readonly windowStartMs: number;
   /** When its block ends (ms since the epoch), or undefined when it is not blocked. */
   readonly blockedUntilMs: number | undefined;
+}
+
+export interface ThrottledClient extends AuthFailureCount {
+  readonly address: string;
 }
 
 export interface ThrottleRule {

@@ -11,7 +11,7 @@ import { databaseTemplate, ok, on } from './cli-helpers.js';
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-/** A new database with EUR and JPY, and the user `taken` (id 2, balance 1). */
+/** A new database with EUR and JPY, and the user `taken` (id 1, after the admin's 0; balance 1). */
 const freshDb = databaseTemplate(made, {
   currencies: [
     { code: 'EUR', rate: '0.9' },
@@ -72,7 +72,7 @@ const BAD_LINES: readonly BadLine[] = [
   { name: 'a username repeated in another case', original: 'twin,USD,1,', bad: 'TWIN,USD,2,', problem: /TWIN/ },
   { name: 'a username already in the database', bad: 'Taken,USD,1,', problem: /Taken/ },
   { name: 'an id repeated in the file', original: 'first,USD,1,700', bad: 'second,USD,1,700', problem: /700/ },
-  { name: 'an id already taken in the database', bad: 'b,USD,1,2', problem: /\bid 2\b/ },
+  { name: 'an id already taken in the database', bad: 'b,USD,1,1', problem: /\bid 1\b/ },
   { name: 'an id that is not a positive whole number', bad: 'b,USD,1,0', problem: /id/ },
   { name: 'too few fields', bad: 'b,USD,1', problem: /field/i },
   { name: 'too many fields', bad: 'b,USD,1,,extra', problem: /field/i },
@@ -159,7 +159,7 @@ describe('tally import of a valid file', () => {
     const result = await on(dir.db, 'import', file);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /\b4\b/);
-    const exported = records(await ok(dir.db, 'export')).slice(1).map((row) => row.slice(1));
+    const exported = records(await ok(dir.db, 'export')).slice(1).map((row) => row.slice(1, 4));
     assert.deepEqual(exported, [['taken', 'USD', '1'], ['v1', 'USD', '1.5'], ['v2', 'EUR', '0'], ['v3', 'USD', '-2.25'], ['v4', 'JPY', '100']]);
     assert.deepEqual((await history(dir.db, 'v1')).map((e) => [e.amount, e.source]), [['1.5', 'import']]);
     assert.deepEqual((await history(dir.db, 'v3')).map((e) => [e.amount, e.source]), [['-2.25', 'import']]);
@@ -173,7 +173,7 @@ describe('tally import of a valid file', () => {
     const withId = await csvFile(dir, 'with-id.csv', '\ufeffID,Balance,Currency,Username\r\n900,4,usd,q\r\n,5,USD,"r, s"\r\n');
     await ok(dir.db, 'import', noId);
     await ok(dir.db, 'import', withId);
-    const exported = records(await ok(dir.db, 'export')).slice(1);
+    const exported = records(await ok(dir.db, 'export')).slice(1).map((row) => row.slice(0, 4));
     const byName = new Map(exported.map((row) => [row[1], row]));
     assert.deepEqual(byName.get('p')?.slice(2), ['EUR', '3']);
     assert.deepEqual(byName.get('q'), ['900', 'q', 'USD', '4']);
@@ -182,13 +182,48 @@ describe('tally import of a valid file', () => {
   });
 });
 
+describe('tally import with a uniquehash column', () => {
+  it('keeps each uniquehash given, so device URLs survive the move, and makes a fresh one where the cell is empty', async () => {
+    const dir = await freshDb();
+    const file = await csvFile(dir, 'tokens.csv', 'username,currency,balance,uniquehash\nk1,USD,1,Kolmisoft0Token9\nk2,USD,2,\n');
+    await ok(dir.db, 'import', file);
+    assert.match(await ok(dir.db, 'user', 'show', 'k1'), /^uniquehash +Kolmisoft0Token9$/m);
+    assert.match(await ok(dir.db, 'user', 'show', 'k2'), /^uniquehash +[a-z0-9]{16}$/m);
+    const exported = records(await ok(dir.db, 'export')).find((row) => row[1] === 'k1');
+    assert.equal(exported?.[4], 'Kolmisoft0Token9');
+  });
+
+  it('refuses a malformed, repeated or taken uniquehash, naming each line without echoing the token, and imports nothing', async () => {
+    const dir = await freshDb();
+    const taken = /^uniquehash +(\S+)$/m.exec(await ok(dir.db, 'user', 'show', 'taken'))![1]!;
+    const before = await stored(dir.db);
+    const file = await csvFile(dir, 'bad-tokens.csv', ['username,currency,balance,uniquehash', 'a,USD,1,ok1', 'b,USD,1,not-alnum', `c,USD,1,${'x'.repeat(65)}`, 'd,USD,1,ok1', `e,USD,1,${taken}`].join('\n') + '\n');
+    const result = await on(dir.db, 'import', file);
+    assertRefusedAt(result, file, [3, 4, 5, 6], /uniquehash/);
+    assert.ok(!result.stderr.includes(taken) && !result.stderr.includes('not-alnum'), result.stderr);
+    assert.equal(await stored(dir.db), before);
+  });
+
+  it('checks every line and writes nothing with --dry-run', async () => {
+    const dir = await freshDb();
+    const before = await stored(dir.db);
+    const file = await csvFile(dir, 'dry.csv', [HEADER, ...GOOD].join('\n') + '\n');
+    assert.equal(await ok(dir.db, 'import', file, '--dry-run'), `${file}: all 4 users can be imported; nothing was written (dry run)\n`);
+    assert.equal(await stored(dir.db), before);
+    const bad = await csvFile(dir, 'dry-bad.csv', [HEADER, 'b,XXX,1,'].join('\n') + '\n');
+    assertRefusedAt(await on(dir.db, 'import', bad, '--dry-run'), bad, [2]);
+  });
+});
+
 describe('tally export', () => {
-  it('writes id,username,currency,balance for every user but admin accounts to stdout', async () => {
+  it('writes id,username,currency,balance,uniquehash for every user but admin accounts to stdout', async () => {
     const dir = await freshDb();
     await ok(dir.db, 'user', 'add', 'b,"ob"', '--currency', 'EUR', '--balance', '-2.5');
     const text = await ok(dir.db, 'export');
-    assert.equal(text.split('\n')[0], 'id,username,currency,balance');
-    assert.deepEqual(records(text).slice(1), [['2', 'taken', 'USD', '1'], ['3', 'b,"ob"', 'EUR', '-2.5']]);
+    assert.equal(text.split('\n')[0], 'id,username,currency,balance,uniquehash');
+    const rows = records(text).slice(1);
+    assert.deepEqual(rows.map((row) => row.slice(0, 4)), [['1', 'taken', 'USD', '1'], ['2', 'b,"ob"', 'EUR', '-2.5']]);
+    assert.deepEqual(rows.map((row) => row[4]), await Promise.all(['taken', 'b,"ob"'].map(async (name) => /^uniquehash +(\S+)$/m.exec(await ok(dir.db, 'user', 'show', name))?.[1])));
     assert.doesNotMatch(text, /admin/);
   });
 
@@ -227,7 +262,7 @@ describe('tally export', () => {
     assert.equal(await ok(other, 'export'), original);
     const rows = records(original).slice(1);
     assert.deepEqual(rows.map((row) => row[1]), ['taken', ...users.map(([name]) => name), 'gap']);
-    assert.deepEqual(rows.map((row) => row[0]), ['2', '3', '4', '5', '6', '7', '5000']);
+    assert.deepEqual(rows.map((row) => row[0]), ['1', '2', '3', '4', '5', '6', '5000']);
     assert.match(await ok(other, 'verify'), /^ok\b/);
   });
 });

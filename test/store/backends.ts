@@ -5,12 +5,15 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { TallyError, type TallyErrorCode } from '../../src/domain/errors.js';
 import { parseMoney, parseRate, type Decimal } from '../../src/domain/money.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { ImportRow, NewUser, Store } from '../../src/store/store.js';
+import type { ImportRow, NewUser, Store, UserRef } from '../../src/store/store.js';
+import { usernameKey } from '../../src/domain/usernames.js';
 import { execSql, PG_TEST_URL, tempDir, type Backend } from '../support/fixtures.js';
+
+export { ADMIN, API, CLI, IMPORTER } from '../support/actors.js';
 
 export const BACKENDS = ['sqlite', 'postgres'] as const satisfies readonly Backend[];
 
@@ -92,6 +95,11 @@ export function rawMoney(backend: Backend, micros: bigint): string | bigint {
   const negative = micros < 0n;
   const digits = (negative ? -micros : micros).toString().padStart(7, '0');
   return `${negative ? '-' : ''}${digits.slice(0, -6)}.${digits.slice(-6)}`;
+}
+
+/** A user named as the CLI names one: by its folded username. */
+export function byName(username: string): UserRef {
+  return { usernameKey: usernameKey(username) };
 }
 
 let tokens = 0;

@@ -3,19 +3,19 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { Backend } from '../support/fixtures.js';
 import type { CopiedTable, Store, TableBatch } from '../../src/store/store.js';
-import { BACKENDS, backendOptions, freshDb, importRow, money, newUser, rate, rejectsWith, rowsOf } from './backends.js';
+import { API, backendOptions, BACKENDS, byName, CLI, freshDb, IMPORTER, importRow, money, newUser, rate, rejectsWith, rowsOf } from './backends.js';
 
 /** A database with something in every table: currencies and rate history, keyed entries, imported ids. */
 async function seed(store: Store): Promise<void> {
-  await store.saveCurrency({ code: 'EUR', rate: rate('0.9'), name: 'Euro' }, 'cli');
-  await store.updateRate('EUR', rate('0.7351'), 'api');
-  await store.saveCurrency({ code: 'JPY', rate: rate('150'), active: false }, 'import');
-  await store.writeSetting('number_digits', '4');
-  await store.addUser(newUser('Alice', { currency: 'EUR', balance: money('12.5') }));
-  await store.addUser(newUser('bob'));
-  await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), source: 'api', comment: 'keyed', idempotencyKey: 'tx-1' });
-  await store.updateUser('alice', { balance: money('999999999999.999999'), comment: 'top' });
-  await store.importUsers(rowsOf([importRow('imported', { id: 500, balance: money('0.3') }), importRow('Ärger')]), { comment: 'import file.csv' });
+  await store.saveCurrency({ code: 'EUR', rate: rate('0.9'), name: 'Euro' }, CLI);
+  await store.updateRate('EUR', rate('0.7351'), API);
+  await store.saveCurrency({ code: 'JPY', rate: rate('150'), active: false }, IMPORTER);
+  await store.writeSettings(new Map([['number_digits', '4']]), CLI);
+  await store.addUser(newUser('Alice', { currency: 'EUR', balance: money('12.5') }), CLI);
+  await store.addUser(newUser('bob'), CLI);
+  await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), by: API, comment: 'keyed', idempotencyKey: 'tx-1' });
+  await store.updateUser(byName('alice'), { balance: money('999999999999.999999'), comment: 'top' }, CLI);
+  await store.importUsers(rowsOf([importRow('imported', { id: 500, balance: money('0.3') }), importRow('Ärger')]), { by: IMPORTER, comment: 'import file.csv' });
 }
 
 /** Everything a store shows, as comparable text. */
@@ -25,7 +25,8 @@ async function everything(store: Store): Promise<string> {
   const currencies = await store.listCurrencies();
   const history = await Promise.all(currencies.map((c) => store.rateHistory(c.code)));
   const settings = [...(await store.readSettings())].sort();
-  const state = { users, currencies, history, settings, summary: await store.summary(), verify: await store.verifyLedger() };
+  const audit = await store.auditEntries(1_000_000);
+  const state = { users, currencies, history, settings, audit, summary: await store.summary(), verify: await store.verifyLedger() };
   return JSON.stringify(state, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 1);
 }
 
@@ -59,6 +60,7 @@ for (const backend of BACKENDS) {
         ledgerEntries: 4,
         rateChanges: 3,
         requestHashes: 0,
+        auditEntries: 10,
         balanceSum: money('999999999999.999999') + money('-0.000001') + money('0.3'),
         ledgerSum: money('999999999999.999999') + money('-0.000001') + money('0.3'),
       });
@@ -67,20 +69,20 @@ for (const backend of BACKENDS) {
     it('summary sums exactly past what one balance can hold', async (t) => {
       const { store } = await freshDb(t, backend);
       const top = money('999999999999.999999');
-      for (let i = 0; i < 10; i++) await store.addUser(newUser(`rich${i}`, { balance: top }));
-      await store.addUser(newUser('poor', { balance: -top }));
+      for (let i = 0; i < 10; i++) await store.addUser(newUser(`rich${i}`, { balance: top }), CLI);
+      await store.addUser(newUser('poor', { balance: -top }), CLI);
       const summary = await store.summary();
       assert.equal(summary.balanceSum, top * 9n);
       assert.equal(summary.ledgerSum, top * 9n);
     });
 
-    it('exportTables yields currencies, settings, users, ledger entries and rate changes in that order, rows in id order', async (t) => {
+    it('exportTables yields currencies, settings, users, ledger entries, rate changes and the audit log in that order, rows in id order', async (t) => {
       const { store } = await freshDb(t, backend);
       await seed(store);
-      await store.importUsers(rowsOf(Array.from({ length: 4500 }, (_, i) => importRow(`bulk${i}`, { balance: 1n }))), { comment: 'bulk' });
+      await store.importUsers(rowsOf(Array.from({ length: 4500 }, (_, i) => importRow(`bulk${i}`, { balance: 1n }))), { by: IMPORTER, comment: 'bulk' });
       const batches = await exportedTables(store);
       const order = batches.map((b) => b.table).filter((table, i, all) => all[i - 1] !== table);
-      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes']);
+      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes', 'audit_log']);
       const users = batches.flatMap((b) => (b.table === 'users' ? b.rows : []));
       const entries = batches.flatMap((b) => (b.table === 'ledger_entries' ? b.rows : []));
       assert.equal(users.length, 5 + 4500);
@@ -100,10 +102,10 @@ for (const backend of BACKENDS) {
       await seed(store);
       const target = await emptyStore(t, backend);
       const counts = await copy(store, target);
-      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 13, users: 5, ledger_entries: 4, rate_changes: 3 });
+      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 13, users: 5, ledger_entries: 4, rate_changes: 3, audit_log: 10 });
       assert.equal(await everything(target), await everything(store));
       assert.deepEqual((await target.readApiConfig()).currencies, (await store.readApiConfig()).currencies);
-      const replay = await target.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), source: 'api', comment: '', idempotencyKey: 'tx-1' });
+      const replay = await target.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), by: API, comment: '', idempotencyKey: 'tx-1' });
       assert.equal(replay.kind, 'replayed', 'idempotency keys travel with the ledger');
     });
 
@@ -112,11 +114,11 @@ for (const backend of BACKENDS) {
       await seed(store);
       const target = await emptyStore(t, backend);
       await copy(store, target);
-      const added = await target.addUser(newUser('newcomer', { balance: money('1') }));
+      const added = await target.addUser(newUser('newcomer', { balance: money('1') }), CLI);
       assert.ok(added.id > 500, `id ${added.id}`);
-      const change = await target.applyBalanceChange({ user: { id: 500 }, amount: money('1'), source: 'api', comment: '' });
+      const change = await target.applyBalanceChange({ user: { id: 500 }, amount: money('1'), by: API, comment: '' });
       assert.equal(change.kind, 'applied');
-      assert.equal(await target.updateRate('EUR', rate('0.8'), 'cli'), 'updated');
+      assert.equal(await target.updateRate('EUR', rate('0.8'), CLI), 'updated');
       assert.equal((await target.rateHistory('EUR')).length, 3);
       assert.deepEqual((await target.verifyLedger()).mismatches, []);
     });
@@ -129,7 +131,7 @@ for (const backend of BACKENDS) {
       await rejectsWith(target.importTables(store.exportTables()), 'conflict');
       assert.equal(await everything(target), before);
       const settingsOnly = await emptyStore(t, backend);
-      await settingsOnly.writeSetting('allow_api', '1');
+      await settingsOnly.writeSettings(new Map([['allow_api', '1']]), CLI);
       await rejectsWith(settingsOnly.importTables(store.exportTables()), 'conflict');
       assert.equal((await settingsOnly.summary()).users, 0);
     });
@@ -145,7 +147,17 @@ for (const backend of BACKENDS) {
         }
       }
       await assert.rejects(target.importTables(broken()), /the source went away/);
-      assert.deepEqual(await target.summary(), { currencies: 0, settings: 0, users: 0, ledgerEntries: 0, rateChanges: 0, requestHashes: 0, balanceSum: 0n, ledgerSum: 0n });
+      assert.deepEqual(await target.summary(), {
+        currencies: 0,
+        settings: 0,
+        users: 0,
+        ledgerEntries: 0,
+        rateChanges: 0,
+        requestHashes: 0,
+        auditEntries: 0,
+        balanceSum: 0n,
+        ledgerSum: 0n,
+      });
       await copy(store, target);
       assert.equal(await everything(target), await everything(store));
     });
@@ -158,9 +170,9 @@ for (const backend of BACKENDS) {
       const batches: TableBatch[] = [];
       for await (const batch of store.exportTables()) {
         if (batches.length === 0) {
-          await writer.addUser(newUser('latecomer', { balance: money('5') }));
-          await writer.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('7'), source: 'api', comment: 'late' });
-          await writer.updateRate('EUR', rate('0.5'), 'api');
+          await writer.addUser(newUser('latecomer', { balance: money('5') }), CLI);
+          await writer.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('7'), by: API, comment: 'late' });
+          await writer.updateRate('EUR', rate('0.5'), API);
         }
         batches.push(batch);
       }
@@ -178,10 +190,10 @@ for (const backend of BACKENDS) {
       const { store, open } = await freshDb(t, backend);
       await seed(store);
       for await (const batch of store.exportTables()) if (batch.table === 'users') break;
-      await store.writeSetting('allow_api', '0');
-      await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('1'), source: 'api', comment: '' });
+      await store.writeSettings(new Map([['allow_api', '0']]), CLI);
+      await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('1'), by: API, comment: '' });
       const other = await open();
-      await other.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('1'), source: 'api', comment: '' });
+      await other.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('1'), by: API, comment: '' });
       assert.equal((await other.readSettings()).get('allow_api'), '0');
       assert.equal((await store.findBalanceView('bob'))?.balance, money('2') - 1n);
     });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImportRow } from '../../src/store/store.js';
-import { allUsers, BACKENDS, backendOptions, freshDb, importRow, money, newUser, rejectsWith, rowsOf, snapshot } from './backends.js';
+import { allUsers, API, backendOptions, BACKENDS, CLI, freshDb, IMPORTER, importRow, money, newUser, rejectsWith, rowsOf, snapshot } from './backends.js';
 
 for (const backend of BACKENDS) {
   describe(backend, backendOptions(backend), () => {
@@ -17,7 +17,7 @@ for (const backend of BACKENDS) {
             importRow('Imp50', { id: 50, balance: money('-1.25') }),
             importRow('impfree2', { balance: money('0.000001') }),
           ]),
-          { comment: 'import users.csv', autoIdsAbove: 100, onRow: () => ticks++ },
+          { by: IMPORTER, comment: 'import users.csv', autoIdsAbove: 100, onRow: () => ticks++ },
         );
         assert.equal(count, 4);
         assert.equal(ticks, 4);
@@ -36,11 +36,11 @@ for (const backend of BACKENDS) {
 
       it('after an import with explicit ids, addUser gets an id that collides with none of them', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.importUsers(rowsOf([importRow('a', { id: 2 }), importRow('b', { id: 3 }), importRow('c', { id: 1000 })]), { comment: 'ids' });
+        await store.importUsers(rowsOf([importRow('a', { id: 2 }), importRow('b', { id: 3 }), importRow('c', { id: 1000 })]), { by: IMPORTER, comment: 'ids' });
         const added = [];
-        for (let i = 0; i < 3; i++) added.push(await store.addUser(newUser(`new${i}`)));
+        for (let i = 0; i < 3; i++) added.push(await store.addUser(newUser(`new${i}`), CLI));
         for (const user of added) assert.ok(![1, 2, 3, 1000].includes(user.id), `id ${user.id}`);
-        await store.importUsers(rowsOf([importRow('d')]), { comment: 'no ids' });
+        await store.importUsers(rowsOf([importRow('d')]), { by: IMPORTER, comment: 'no ids' });
         const ids = (await allUsers(store)).map((u) => u.id);
         assert.equal(new Set(ids).size, 8);
       });
@@ -50,29 +50,29 @@ for (const backend of BACKENDS) {
         // Validated as an import would be: id 3 is free and no row repeats it.
         const taken = await store.takenUsers(['m1', 'm2', 'm3'], [3]);
         assert.equal(taken.ids.size, 0);
-        const count = await store.importUsers(rowsOf([importRow('m1'), importRow('m2'), importRow('m3', { id: 3 })]), { comment: 'mixed', autoIdsAbove: 3 });
+        const count = await store.importUsers(rowsOf([importRow('m1'), importRow('m2'), importRow('m3', { id: 3 })]), { by: IMPORTER, comment: 'mixed', autoIdsAbove: 3 });
         assert.equal(count, 3);
         assert.equal((await store.findUser({ id: 3 }))?.username, 'm3');
       });
 
       it('a row conflicting with an existing user by name or by id rolls the whole import back', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice', { balance: money('1') }));
+        const alice = await store.addUser(newUser('alice', { balance: money('1') }), CLI);
         const before = await snapshot(store);
-        await rejectsWith(store.importUsers(rowsOf([importRow('new1', { balance: money('2') }), importRow('new2'), importRow('ALICE')]), { comment: 'by name' }), 'already_exists');
+        await rejectsWith(store.importUsers(rowsOf([importRow('new1', { balance: money('2') }), importRow('new2'), importRow('ALICE')]), { by: IMPORTER, comment: 'by name' }), 'already_exists');
         assert.equal(await snapshot(store), before);
-        await rejectsWith(store.importUsers(rowsOf([importRow('new1', { balance: money('2') }), importRow('new3', { id: alice.id })]), { comment: 'by id' }), 'already_exists');
+        await rejectsWith(store.importUsers(rowsOf([importRow('new1', { balance: money('2') }), importRow('new3', { id: alice.id })]), { by: IMPORTER, comment: 'by id' }), 'already_exists');
         assert.equal(await snapshot(store), before);
         assert.equal(await store.findUser({ usernameKey: 'new1' }), undefined);
       });
 
       it('a conflict after more than a thousand good rows still rolls the whole import back', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         const before = await snapshot(store);
         const rows: ImportRow[] = Array.from({ length: 1500 }, (_, i) => importRow(`bulk${i}`, { balance: money('1') }));
         rows.push(importRow('Alice'));
-        await rejectsWith(store.importUsers(rowsOf(rows), { comment: 'late conflict' }), 'already_exists');
+        await rejectsWith(store.importUsers(rowsOf(rows), { by: IMPORTER, comment: 'late conflict' }), 'already_exists');
         assert.equal(await snapshot(store), before);
         const report = await store.verifyLedger();
         assert.deepEqual([report.users, report.entries], [2, 0]);
@@ -86,15 +86,15 @@ for (const backend of BACKENDS) {
           yield importRow('ok2');
           throw new Error('the file changed');
         }
-        await assert.rejects(store.importUsers(failing(), { comment: 'broken' }), /the file changed/);
+        await assert.rejects(store.importUsers(failing(), { by: IMPORTER, comment: 'broken' }), /the file changed/);
         assert.equal(await snapshot(store), before);
-        const added = await store.addUser(newUser('ok1'));
+        const added = await store.addUser(newUser('ok1'), CLI);
         assert.equal(added.username, 'ok1');
       });
 
       it('a balance change applied through the same store while an import runs survives the import failing', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
         let started!: () => void;
@@ -105,13 +105,13 @@ for (const backend of BACKENDS) {
           await gate;
           throw new Error('the file changed');
         }
-        const importing = store.importUsers(slow(), { comment: 'slow' });
+        const importing = store.importUsers(slow(), { by: IMPORTER, comment: 'slow' });
         importing.catch(() => undefined);
         await running;
         // SQLite has one writer: the change may be refused while the import holds the lock
         // (SQLITE_BUSY after the busy timeout), but what is answered as applied must stay applied.
         const result = await store
-          .applyBalanceChange({ user: { usernameKey: 'alice' }, amount: money('5'), source: 'api', comment: 'meanwhile' })
+          .applyBalanceChange({ user: { usernameKey: 'alice' }, amount: money('5'), by: API, comment: 'meanwhile' })
           .catch((error: unknown) => error);
         release();
         await assert.rejects(importing, /the file changed/);
@@ -124,7 +124,7 @@ for (const backend of BACKENDS) {
       it('importUsers of no rows imports nothing and answers 0', async (t) => {
         const { store } = await freshDb(t, backend);
         const before = await snapshot(store);
-        assert.equal(await store.importUsers(rowsOf([]), { comment: 'empty' }), 0);
+        assert.equal(await store.importUsers(rowsOf([]), { by: IMPORTER, comment: 'empty' }), 0);
         assert.equal(await snapshot(store), before);
       });
     });

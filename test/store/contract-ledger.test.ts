@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BalanceChange, BalanceChangeResult, Store } from '../../src/store/store.js';
-import { BACKENDS, backendOptions, freshDb, ISO_UTC, money, newUser, rawMoney, snapshot } from './backends.js';
+import { API, backendOptions, BACKENDS, byName, CLI, freshDb, ISO_UTC, money, newUser, rawMoney, snapshot } from './backends.js';
 
 function change(fields: Partial<BalanceChange> & Pick<BalanceChange, 'user' | 'amount'>): BalanceChange {
-  return { source: 'api', comment: '', ...fields };
+  return { by: API, comment: '', ...fields };
 }
 
 function applied(result: BalanceChangeResult): Extract<BalanceChangeResult, { kind: 'applied' | 'replayed' }> {
@@ -22,14 +22,23 @@ for (const backend of BACKENDS) {
     describe('applyBalanceChange', () => {
       it('applies a change by id or by folded key and returns the new entry and the username', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('Alice', { balance: money('10') }));
+        const alice = await store.addUser(newUser('Alice', { balance: money('10') }), CLI);
         const byId = applied(await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('2.5'), comment: 'top-up', idempotencyKey: 'tx-1' })));
         assert.equal(byId.kind, 'applied');
         assert.equal(byId.username, 'Alice');
         const { id, createdAt, ...rest } = byId.entry;
-        assert.deepEqual(rest, { userId: alice.id, amount: 2_500_000n, balanceAfter: 12_500_000n, source: 'api', comment: 'top-up', idempotencyKey: 'tx-1' });
+        assert.deepEqual(rest, {
+          userId: alice.id,
+          amount: 2_500_000n,
+          balanceAfter: 12_500_000n,
+          source: 'api',
+          comment: 'top-up',
+          idempotencyKey: 'tx-1',
+          actor: API.name,
+          requestId: API.requestId,
+        });
         assert.match(createdAt, ISO_UTC);
-        const byKey = applied(await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('-0.5'), source: 'cli' })));
+        const byKey = applied(await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('-0.5'), by: CLI })));
         assert.equal(byKey.kind, 'applied');
         assert.equal(byKey.entry.idempotencyKey, undefined);
         assert.equal(byKey.entry.balanceAfter, 12_000_000n);
@@ -41,7 +50,7 @@ for (const backend of BACKENDS) {
 
       it('answers user_not_found for an unknown id, key or unfolded key, writes nothing and does not use up the key', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('Alice'));
+        await store.addUser(newUser('Alice'), CLI);
         const before = await snapshot(store);
         assert.deepEqual(await store.applyBalanceChange(change({ user: { id: 999_999 }, amount: 1n, idempotencyKey: 'k' })), { kind: 'user_not_found' });
         assert.deepEqual(await store.applyBalanceChange(change({ user: { usernameKey: 'bob' }, amount: 1n, idempotencyKey: 'k' })), { kind: 'user_not_found' });
@@ -52,7 +61,7 @@ for (const backend of BACKENDS) {
 
       it('applies negative amounts, taking a balance below zero', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice', { balance: money('1') }));
+        await store.addUser(newUser('alice', { balance: money('1') }), CLI);
         const result = applied(await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('-3.75') })));
         assert.deepEqual([result.entry.amount, result.entry.balanceAfter], [-3_750_000n, -2_750_000n]);
         assert.equal(await balanceOf(store, 'alice'), -2_750_000n);
@@ -60,7 +69,7 @@ for (const backend of BACKENDS) {
 
       it('sums exactly: 0.1 + 0.2 is 0.3 and a thousand millionths are 0.001', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('0.1') }));
         const sum = applied(await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('0.2') })));
         assert.equal(sum.entry.balanceAfter, money('0.3'));
@@ -73,9 +82,9 @@ for (const backend of BACKENDS) {
 
       it('refuses a change that would take the balance to ±10^12 units or beyond with out_of_range, writing nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('high', { balance: money('999999999999.999998') }));
-        await store.addUser(newUser('low', { balance: money('-999999999999.999998') }));
-        await store.addUser(newUser('zero'));
+        await store.addUser(newUser('high', { balance: money('999999999999.999998') }), CLI);
+        await store.addUser(newUser('low', { balance: money('-999999999999.999998') }), CLI);
+        await store.addUser(newUser('zero'), CLI);
         assert.equal(applied(await store.applyBalanceChange(change({ user: { usernameKey: 'high' }, amount: 1n }))).entry.balanceAfter, money('999999999999.999999'));
         assert.equal(applied(await store.applyBalanceChange(change({ user: { usernameKey: 'low' }, amount: -1n }))).entry.balanceAfter, money('-999999999999.999999'));
         const before = await snapshot(store);
@@ -93,7 +102,7 @@ for (const backend of BACKENDS) {
 
       it('a replay with the same key, user and amount returns the first entry and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('Alice'));
+        const alice = await store.addUser(newUser('Alice'), CLI);
         const first = applied(await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('1.5'), idempotencyKey: 'tx-42', comment: 'first' })));
         const again = await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('1.5'), idempotencyKey: 'tx-42', comment: 'retry' }));
         assert.deepEqual(again, { kind: 'replayed', entry: first.entry, username: 'Alice' });
@@ -105,8 +114,8 @@ for (const backend of BACKENDS) {
 
       it('the same key with another amount or another user is duplicate_key, with no such user user_not_found, and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice'));
-        const bob = await store.addUser(newUser('bob'));
+        const alice = await store.addUser(newUser('alice'), CLI);
+        const bob = await store.addUser(newUser('bob'), CLI);
         await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('1'), idempotencyKey: 'tx-1' }));
         const before = await snapshot(store);
         const duplicates = [
@@ -125,7 +134,7 @@ for (const backend of BACKENDS) {
 
       it('an entry a writer adds without the key table (an older Tally mid-upgrade) still claims its key, and fails on a used one', async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice'));
+        const alice = await store.addUser(newUser('alice'), CLI);
         await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('1'), idempotencyKey: 'seen' }));
         const insert = (key: string) =>
           sql("INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key) VALUES (?, ?, ?, 'api', 'old node', ?)", [
@@ -145,14 +154,14 @@ for (const backend of BACKENDS) {
 
       it('idempotency keys are one namespace: the same key from another source is the same change, applied once', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         const kinds = [];
         for (const source of ['api', 'cli', 'import', 'api'] as const) {
-          kinds.push((await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('1'), source, idempotencyKey: 'same' }))).kind);
+          kinds.push((await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('1'), by: { source, name: 'test' }, idempotencyKey: 'same' }))).kind);
         }
         assert.deepEqual(kinds, ['applied', 'replayed', 'replayed', 'replayed']);
         assert.equal(await balanceOf(store, 'alice'), 1_000_000n);
-        const other = await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('2'), source: 'cli', idempotencyKey: 'same' }));
+        const other = await store.applyBalanceChange(change({ user: { usernameKey: 'alice' }, amount: money('2'), by: CLI, idempotencyKey: 'same' }));
         assert.deepEqual(other, { kind: 'duplicate_key' });
       });
     });
@@ -172,7 +181,7 @@ for (const backend of BACKENDS) {
 
       it('100 concurrent +0.01 changes through one store sum exactly, with 100 entries', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice'));
+        const alice = await store.addUser(newUser('alice'), CLI);
         await concurrentCents([store], 100);
         assert.equal(await balanceOf(store, 'alice'), money('1'));
         assert.equal((await store.ledgerEntries(alice.id, 1000)).length, 100);
@@ -182,7 +191,7 @@ for (const backend of BACKENDS) {
       it('200 concurrent +0.01 changes through two stores on the same database sum exactly, with 200 entries', async (t) => {
         const { store, open } = await freshDb(t, backend);
         const other = await open();
-        const alice = await store.addUser(newUser('alice'));
+        const alice = await store.addUser(newUser('alice'), CLI);
         await concurrentCents([store, other], 100);
         assert.equal(await balanceOf(other, 'alice'), money('2'));
         assert.equal((await store.ledgerEntries(alice.id, 1000)).length, 200);
@@ -207,13 +216,13 @@ for (const backend of BACKENDS) {
 
       it('50 concurrent calls with the same idempotency key through one store apply exactly once', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         await concurrentSameKey([store]);
       });
 
       it('50 concurrent calls with the same idempotency key through two stores apply exactly once', async (t) => {
         const { store, open } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         await concurrentSameKey([store, await open()]);
       });
     });
@@ -221,8 +230,8 @@ for (const backend of BACKENDS) {
     describe('the ledger', () => {
       it("ledgerEntries lists only that user's entries, newest first, at most limit", async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice'));
-        const bob = await store.addUser(newUser('bob'));
+        const alice = await store.addUser(newUser('alice'), CLI);
+        const bob = await store.addUser(newUser('bob'), CLI);
         const ids = [];
         for (let i = 1; i <= 5; i++) {
           ids.push(applied(await store.applyBalanceChange(change({ user: { id: alice.id }, amount: BigInt(i), comment: `c${i}` }))).entry.id);
@@ -238,18 +247,18 @@ for (const backend of BACKENDS) {
 
       it('verifyLedger counts users and entries and finds no mismatch on a consistent database', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice', { balance: money('1') }));
-        await store.addUser(newUser('bob'));
+        await store.addUser(newUser('alice', { balance: money('1') }), CLI);
+        await store.addUser(newUser('bob'), CLI);
         await store.applyBalanceChange(change({ user: { usernameKey: 'bob' }, amount: money('2') }));
-        await store.updateUser('alice', { balance: money('0') });
+        await store.updateUser(byName('alice'), { balance: money('0') }, CLI);
         assert.deepEqual(await store.verifyLedger(), { users: 3, entries: 3, mismatches: [] });
       });
 
       it('verifyLedger names a user whose balance was changed behind the ledger', async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        await store.addUser(newUser('alice', { balance: money('1') }));
-        const bob = await store.addUser(newUser('Bob', { balance: money('2') }));
-        const carol = await store.addUser(newUser('carol'));
+        await store.addUser(newUser('alice', { balance: money('1') }), CLI);
+        const bob = await store.addUser(newUser('Bob', { balance: money('2') }), CLI);
+        const carol = await store.addUser(newUser('carol'), CLI);
         await store.applyBalanceChange(change({ user: { id: bob.id }, amount: money('0.5') }));
         await sql('UPDATE users SET balance = balance + ? WHERE id = ?', [rawMoney(backend, 1n), bob.id]);
         await sql('UPDATE users SET balance = ? WHERE id = ?', [rawMoney(backend, money('-4')), carol.id]);
@@ -263,7 +272,7 @@ for (const backend of BACKENDS) {
 
       it("verifyLedger names a user whose last entry's balance_after disagrees although the sum matches", async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice', { balance: money('1') }));
+        const alice = await store.addUser(newUser('alice', { balance: money('1') }), CLI);
         await sql("INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment) VALUES (?, ?, ?, 'cli', 'forged')", [
           alice.id,
           rawMoney(backend, 0n),
@@ -276,7 +285,7 @@ for (const backend of BACKENDS) {
 
       it('ledger entries cannot be updated or deleted, even with raw SQL', async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice', { balance: money('1') }));
+        const alice = await store.addUser(newUser('alice', { balance: money('1') }), CLI);
         await store.applyBalanceChange(change({ user: { id: alice.id }, amount: money('2') }));
         const before = await store.ledgerEntries(alice.id, 10);
         await assert.rejects(sql('UPDATE ledger_entries SET amount = 0'), /immutable/);

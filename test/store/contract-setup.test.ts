@@ -1,13 +1,13 @@
 /** Store contract, part 1: initialize, settings, the config version, currencies and rates. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { formatRate } from '../../src/domain/money.js';
 import { SETTING_NAMES } from '../../src/domain/settings.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { InitializeOptions } from '../../src/store/store.js';
 import { tempDir } from '../support/fixtures.js';
-import { BACKENDS, backendOptions, freshDb, ISO_UTC, rate, rejectsWith } from './backends.js';
+import { API, backendOptions, BACKENDS, CLI, freshDb, IMPORTER, ISO_UTC, rate, rejectsWith } from './backends.js';
 
 for (const backend of BACKENDS) {
   describe(backend, backendOptions(backend), () => {
@@ -67,7 +67,7 @@ for (const backend of BACKENDS) {
 
       it('initialize never replaces an existing system currency with another one', async (t) => {
         const { store } = await freshDb(t, backend);
-        const report = await store.initialize({ systemCurrency: 'EUR', initialSettings: new Map(), adminUniquehash: 'another-admin-token' });
+        const report = await store.initialize({ by: CLI, systemCurrency: 'EUR', initialSettings: new Map(), adminUniquehash: 'another-admin-token' });
         assert.equal(report.created, false);
         assert.equal(report.systemCurrency, 'USD');
         assert.equal(await store.systemCurrency(), 'USD');
@@ -76,7 +76,7 @@ for (const backend of BACKENDS) {
 
       it('initialize adds only a missing setting and keeps the values of the others', async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        await store.writeSetting('allow_api', '0');
+        await store.writeSettings(new Map([['allow_api', '0']]), CLI);
         await sql("DELETE FROM settings WHERE name = 'number_digits'");
         const report = await initializeDatabase(store);
         assert.deepEqual(report.addedSettings, ['number_digits']);
@@ -87,7 +87,7 @@ for (const backend of BACKENDS) {
 
       it('initialize adds no admin when an admin exists under another name or a plain user is named admin', async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        const options: InitializeOptions = { systemCurrency: 'USD', initialSettings: new Map(), adminUniquehash: 'second-admin-token' };
+        const options: InitializeOptions = { by: CLI, systemCurrency: 'USD', initialSettings: new Map(), adminUniquehash: 'second-admin-token' };
         await sql("UPDATE users SET username = 'root', username_key = 'root' WHERE role = 'admin'");
         assert.equal((await store.initialize(options)).addedAdmin, false);
         await sql("UPDATE users SET username = 'admin', username_key = 'admin', role = 'user' WHERE username_key = 'root'");
@@ -119,8 +119,8 @@ for (const backend of BACKENDS) {
     describe('settings and the config version', () => {
       it('readApiConfig returns every setting, the currencies with the system currency first, and the current version', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'JPY', rate: rate('150') }, 'cli');
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9'), name: 'Euro' }, 'cli');
+        await store.saveCurrency({ code: 'JPY', rate: rate('150') }, CLI);
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9'), name: 'Euro' }, CLI);
         const config = await store.readApiConfig();
         assert.deepEqual(config.settings, await store.readSettings());
         assert.deepEqual(config.currencies, await store.listCurrencies());
@@ -132,10 +132,10 @@ for (const backend of BACKENDS) {
       it('writeSetting adds a new setting and overwrites an existing one, and moves the config version', async (t) => {
         const { store } = await freshDb(t, backend);
         const v0 = await store.configVersion();
-        await store.writeSetting('number_digits', '4');
+        await store.writeSettings(new Map([['number_digits', '4']]), CLI);
         const v1 = await store.configVersion();
         assert.ok(v1 > v0, `version ${v0} -> ${v1}`);
-        await store.writeSetting('custom_setting', 'x');
+        await store.writeSettings(new Map([['custom_setting', 'x']]), CLI);
         const v2 = await store.configVersion();
         assert.ok(v2 > v1, `version ${v1} -> ${v2}`);
         const config = await store.readApiConfig();
@@ -147,10 +147,10 @@ for (const backend of BACKENDS) {
       it('the config version moves when saveCurrency adds or changes a currency', async (t) => {
         const { store } = await freshDb(t, backend);
         const v0 = await store.configVersion();
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
         const v1 = await store.configVersion();
         assert.ok(v1 > v0, `version ${v0} -> ${v1}`);
-        await store.saveCurrency({ code: 'EUR', active: false }, 'cli');
+        await store.saveCurrency({ code: 'EUR', active: false }, CLI);
         const v2 = await store.configVersion();
         assert.ok(v2 > v1, `version ${v1} -> ${v2}`);
         assert.equal((await store.readApiConfig()).currencies.find((c) => c.code === 'EUR')?.active, false);
@@ -158,9 +158,9 @@ for (const backend of BACKENDS) {
 
       it('the config version moves when updateRate changes a rate', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
         const v0 = await store.configVersion();
-        assert.equal(await store.updateRate('EUR', rate('0.7351'), 'api'), 'updated');
+        assert.equal(await store.updateRate('EUR', rate('0.7351'), API), 'updated');
         const v1 = await store.configVersion();
         assert.ok(v1 > v0, `version ${v0} -> ${v1}`);
         const config = await store.readApiConfig();
@@ -171,14 +171,14 @@ for (const backend of BACKENDS) {
         const { store, open } = await freshDb(t, backend);
         const other = await open();
         const v0 = await store.configVersion();
-        await other.writeSetting('allow_get_api', '1');
+        await other.writeSettings(new Map([['allow_get_api', '1']]), CLI);
         const v1 = await store.configVersion();
         assert.ok(v1 > v0, `version ${v0} -> ${v1}`);
         assert.equal((await store.readApiConfig()).settings.get('allow_get_api'), '1');
-        await other.saveCurrency({ code: 'GBP', rate: rate('0.8') }, 'cli');
+        await other.saveCurrency({ code: 'GBP', rate: rate('0.8') }, CLI);
         const v2 = await store.configVersion();
         assert.ok(v2 > v1, `version ${v1} -> ${v2}`);
-        await other.updateRate('GBP', rate('0.81'), 'cli');
+        await other.updateRate('GBP', rate('0.81'), CLI);
         const v3 = await store.configVersion();
         assert.ok(v3 > v2, `version ${v2} -> ${v3}`);
         assert.equal(formatRate((await store.listCurrencies()).find((c) => c.code === 'GBP')!.rate), '0.81');
@@ -186,7 +186,7 @@ for (const backend of BACKENDS) {
 
       it('the config version moves when another connection changes a setting or currency bypassing Tally', async (t) => {
         const { store, sql } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
         const v0 = await store.configVersion();
         await sql("UPDATE settings SET value = '5' WHERE name = 'number_digits'");
         const v1 = await store.configVersion();
@@ -203,7 +203,7 @@ for (const backend of BACKENDS) {
     describe('currencies and rates', () => {
       it('saveCurrency adds a currency and records its rate as the first history entry, with no old rate', async (t) => {
         const { store } = await freshDb(t, backend);
-        const saved = await store.saveCurrency({ code: 'EUR', rate: rate('0.9000'), name: 'Euro' }, 'cli');
+        const saved = await store.saveCurrency({ code: 'EUR', rate: rate('0.9000'), name: 'Euro' }, CLI);
         assert.deepEqual({ ...saved, rate: formatRate(saved.rate) }, { code: 'EUR', name: 'Euro', rate: '0.9', active: true, isSystem: false });
         const listed = (await store.listCurrencies()).find((c) => c.code === 'EUR')!;
         assert.deepEqual({ ...listed, rate: formatRate(listed.rate) }, { code: 'EUR', name: 'Euro', rate: '0.9', active: true, isSystem: false });
@@ -218,15 +218,15 @@ for (const backend of BACKENDS) {
 
       it('saveCurrency of a new currency without a rate is refused with invalid_value and adds nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        await rejectsWith(store.saveCurrency({ code: 'EUR', name: 'Euro' }, 'cli'), 'invalid_value');
+        await rejectsWith(store.saveCurrency({ code: 'EUR', name: 'Euro' }, CLI), 'invalid_value');
         assert.deepEqual((await store.listCurrencies()).map((c) => c.code), ['USD']);
         assert.deepEqual(await store.rateHistory('EUR'), []);
       });
 
       it('saveCurrency changing only the name or active flag keeps the rate and records no rate change', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
-        const saved = await store.saveCurrency({ code: 'EUR', name: 'Euro', active: false }, 'cli');
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
+        const saved = await store.saveCurrency({ code: 'EUR', name: 'Euro', active: false }, CLI);
         assert.equal(formatRate(saved.rate), '0.9');
         const listed = (await store.listCurrencies()).find((c) => c.code === 'EUR')!;
         assert.deepEqual({ ...listed, rate: formatRate(listed.rate) }, { code: 'EUR', name: 'Euro', rate: '0.9', active: false, isSystem: false });
@@ -235,10 +235,10 @@ for (const backend of BACKENDS) {
 
       it('saveCurrency and updateRate record old rate, new rate and source, oldest first', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.95') }, 'import');
-        assert.equal(await store.updateRate('EUR', rate('0.7351'), 'api'), 'updated');
-        assert.equal(await store.updateRate('EUR', rate('0.000000000001'), 'cli'), 'updated');
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.95') }, IMPORTER);
+        assert.equal(await store.updateRate('EUR', rate('0.7351'), API), 'updated');
+        assert.equal(await store.updateRate('EUR', rate('0.000000000001'), CLI), 'updated');
         const history = (await store.rateHistory('EUR')).map((change) => ({
           currency: change.currency,
           oldRate: change.oldRate && formatRate(change.oldRate),
@@ -258,11 +258,11 @@ for (const backend of BACKENDS) {
 
       it('updateRate answers not_found for the system currency and for an unknown code, and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
         const before = await store.listCurrencies();
-        assert.equal(await store.updateRate('USD', rate('2'), 'api'), 'not_found');
-        assert.equal(await store.updateRate('XYZ', rate('2'), 'api'), 'not_found');
-        assert.equal(await store.updateRate('eur', rate('2'), 'api'), 'not_found', 'codes are upper case');
+        assert.equal(await store.updateRate('USD', rate('2'), API), 'not_found');
+        assert.equal(await store.updateRate('XYZ', rate('2'), API), 'not_found');
+        assert.equal(await store.updateRate('eur', rate('2'), API), 'not_found', 'codes are upper case');
         assert.deepEqual(await store.listCurrencies(), before);
         assert.deepEqual(await store.rateHistory('USD'), []);
         assert.deepEqual(await store.rateHistory('XYZ'), []);
@@ -271,9 +271,9 @@ for (const backend of BACKENDS) {
 
       it("the system currency's rate stays 1: saveCurrency refuses another rate or deactivation but may rename it", async (t) => {
         const { store } = await freshDb(t, backend);
-        await rejectsWith(store.saveCurrency({ code: 'USD', rate: rate('2') }, 'cli'), 'invalid_value');
-        await rejectsWith(store.saveCurrency({ code: 'USD', active: false }, 'cli'), 'invalid_value');
-        const renamed = await store.saveCurrency({ code: 'USD', rate: rate('1.000'), name: 'US dollar' }, 'cli');
+        await rejectsWith(store.saveCurrency({ code: 'USD', rate: rate('2') }, CLI), 'invalid_value');
+        await rejectsWith(store.saveCurrency({ code: 'USD', active: false }, CLI), 'invalid_value');
+        const renamed = await store.saveCurrency({ code: 'USD', rate: rate('1.000'), name: 'US dollar' }, CLI);
         assert.equal(formatRate(renamed.rate), '1');
         const usd = (await store.listCurrencies()).find((c) => c.code === 'USD')!;
         assert.deepEqual({ ...usd, rate: formatRate(usd.rate) }, { code: 'USD', name: 'US dollar', rate: '1', active: true, isSystem: true });
@@ -282,9 +282,9 @@ for (const backend of BACKENDS) {
 
       it('rates round-trip exactly up to 12 fractional digits and the largest accepted rate', async (t) => {
         const { store, open } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'AAA', rate: rate('123456789.123456789012') }, 'cli');
-        await store.saveCurrency({ code: 'BBB', rate: rate('999999999999.999999999999') }, 'cli');
-        await store.updateRate('AAA', rate('0.000000000001'), 'cli');
+        await store.saveCurrency({ code: 'AAA', rate: rate('123456789.123456789012') }, CLI);
+        await store.saveCurrency({ code: 'BBB', rate: rate('999999999999.999999999999') }, CLI);
+        await store.updateRate('AAA', rate('0.000000000001'), CLI);
         const other = await open();
         const rates = new Map((await other.listCurrencies()).map((c) => [c.code, formatRate(c.rate)]));
         assert.equal(rates.get('AAA'), '0.000000000001');

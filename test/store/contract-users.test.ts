@@ -4,9 +4,14 @@ import { describe, it } from 'node:test';
 import { usernameKey } from '../../src/domain/usernames.js';
 import {
   allUsers,
-  BACKENDS,
+  API,
   backendOptions,
+  BACKENDS,
+  byName,
+  CLI,
   freshDb,
+  IMPORTER,
+  ISO_UTC,
   importRow,
   money,
   newUser,
@@ -21,18 +26,28 @@ for (const backend of BACKENDS) {
     describe('adding and finding users', () => {
       it('addUser stores a user and returns its record, which findUser returns by id and by folded key', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
-        const added = await store.addUser(newUser('Alice', { currency: 'EUR', balance: money('12.5'), uniquehash: 'alicetoken000001' }));
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
+        const added = await store.addUser(newUser('Alice', { currency: 'EUR', balance: money('12.5'), uniquehash: 'alicetoken000001' }), CLI);
         const admin = await store.findUser({ usernameKey: 'admin' });
         assert.ok(added.id > admin!.id);
-        assert.deepEqual(added, { id: added.id, username: 'Alice', currency: 'EUR', balance: 12_500_000n, uniquehash: 'alicetoken000001', role: 'user' });
+        assert.deepEqual(added, {
+          id: added.id,
+          username: 'Alice',
+          currency: 'EUR',
+          balance: 12_500_000n,
+          uniquehash: 'alicetoken000001',
+          role: 'user',
+          status: 'active',
+          createdAt: added.createdAt,
+        });
+        assert.match(added.createdAt, ISO_UTC);
         assert.deepEqual(await store.findUser({ id: added.id }), added);
         assert.deepEqual(await store.findUser({ usernameKey: 'alice' }), added);
       });
 
       it('findUser answers undefined for an unknown id, an unknown key and an unfolded key', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('Alice'));
+        await store.addUser(newUser('Alice'), CLI);
         assert.equal(await store.findUser({ id: 999_999 }), undefined);
         assert.equal(await store.findUser({ usernameKey: 'bob' }), undefined);
         assert.equal(await store.findUser({ usernameKey: 'Alice' }), undefined);
@@ -40,33 +55,44 @@ for (const backend of BACKENDS) {
 
       it('addUser refuses a name taken in another letter case with already_exists and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice', { balance: money('1') }));
-        await store.addUser(newUser('Ärger'));
+        await store.addUser(newUser('alice', { balance: money('1') }), CLI);
+        await store.addUser(newUser('Ärger'), CLI);
         const before = await snapshot(store);
-        await rejectsWith(store.addUser(newUser('ALICE', { balance: money('5') })), 'already_exists');
-        await rejectsWith(store.addUser(newUser('äRGER')), 'already_exists');
+        await rejectsWith(store.addUser(newUser('ALICE', { balance: money('5') }), CLI), 'already_exists');
+        await rejectsWith(store.addUser(newUser('äRGER'), CLI), 'already_exists');
         assert.equal(await snapshot(store), before);
       });
 
       it('addUser refuses an unknown currency with not_found and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
         const before = await snapshot(store);
-        await rejectsWith(store.addUser(newUser('alice', { currency: 'XYZ', balance: money('5') })), 'not_found');
+        await rejectsWith(store.addUser(newUser('alice', { currency: 'XYZ', balance: money('5') }), CLI), 'not_found');
         assert.equal(await snapshot(store), before);
         assert.equal(await store.findUser({ usernameKey: 'alice' }), undefined);
       });
 
       it('addUser writes an opening ledger entry only for a non-zero balance', async (t) => {
         const { store } = await freshDb(t, backend);
-        const empty = await store.addUser(newUser('empty'), 'opening');
+        const empty = await store.addUser(newUser('empty'), CLI, 'opening');
         assert.deepEqual(await store.ledgerEntries(empty.id, 10), []);
-        const rich = await store.addUser(newUser('rich', { balance: money('10.25') }), 'opening');
-        const poor = await store.addUser(newUser('poor', { balance: money('-3') }), 'owes');
+        const rich = await store.addUser(newUser('rich', { balance: money('10.25') }), CLI, 'opening');
+        const poor = await store.addUser(newUser('poor', { balance: money('-3') }), CLI, 'owes');
         const [richEntry, ...richMore] = await store.ledgerEntries(rich.id, 10);
         assert.deepEqual(richMore, []);
         assert.deepEqual(
           { ...richEntry!, id: 0, createdAt: '' },
-          { id: 0, userId: rich.id, amount: 10_250_000n, balanceAfter: 10_250_000n, source: 'cli', comment: 'opening', idempotencyKey: undefined, createdAt: '' },
+          {
+            id: 0,
+            userId: rich.id,
+            amount: 10_250_000n,
+            balanceAfter: 10_250_000n,
+            source: 'cli',
+            comment: 'opening',
+            idempotencyKey: undefined,
+            actor: CLI.name,
+            requestId: undefined,
+            createdAt: '',
+          },
         );
         const poorEntries = await store.ledgerEntries(poor.id, 10);
         assert.deepEqual(poorEntries.map((e) => [e.amount, e.balanceAfter, e.comment]), [[-3_000_000n, -3_000_000n, 'owes']]);
@@ -75,8 +101,8 @@ for (const backend of BACKENDS) {
 
       it('findBalanceView finds a user only by the folded key and returns username, currency and exact balance', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('Alice', { balance: money('0.3') }));
-        const arger = await store.addUser(newUser('ÄrGer'));
+        const alice = await store.addUser(newUser('Alice', { balance: money('0.3') }), CLI);
+        const arger = await store.addUser(newUser('ÄrGer'), CLI);
         assert.deepEqual(await store.findBalanceView('alice'), { id: alice.id, username: 'Alice', currency: 'USD', balance: 300_000n });
         assert.deepEqual(await store.findBalanceView(usernameKey('ÄRGER')), { id: arger.id, username: 'ÄrGer', currency: 'USD', balance: 0n });
         assert.equal(await store.findBalanceView('Alice'), undefined, 'the store does not fold: the caller does');
@@ -87,7 +113,7 @@ for (const backend of BACKENDS) {
       it('findBalanceView answers many look-ups at once, repeated and missing keys among them, each with its own user', async (t) => {
         const { store } = await freshDb(t, backend);
         const users: Awaited<ReturnType<typeof store.addUser>>[] = [];
-        for (let i = 0; i < 20; i++) users.push(await store.addUser(newUser(`u${i}`, { balance: BigInt(i) * 1_000_000n })));
+        for (let i = 0; i < 20; i++) users.push(await store.addUser(newUser(`u${i}`, { balance: BigInt(i) * 1_000_000n }), CLI));
         // More keys than one batch holds, asked for in the same turn.
         const keys = Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? `missing${i}` : `u${i % 20}`));
         const views = await Promise.all(keys.map((key) => store.findBalanceView(key)));
@@ -99,8 +125,8 @@ for (const backend of BACKENDS) {
 
       it('findBalanceViewByUniquehash finds the holder of a token, and nothing for an unknown or differently cased token', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('Alice', { uniquehash: 'abcdef0123456789', balance: money('7') }));
-        await store.addUser(newUser('Bob', { uniquehash: 'zzzzzz0123456789' }));
+        const alice = await store.addUser(newUser('Alice', { uniquehash: 'abcdef0123456789', balance: money('7') }), CLI);
+        await store.addUser(newUser('Bob', { uniquehash: 'zzzzzz0123456789' }), CLI);
         assert.deepEqual(await store.findBalanceViewByUniquehash('abcdef0123456789'), { id: alice.id, username: 'Alice', currency: 'USD', balance: 7_000_000n });
         assert.equal(await store.findBalanceViewByUniquehash('ABCDEF0123456789'), undefined);
         assert.equal(await store.findBalanceViewByUniquehash('nosuchtoken00000'), undefined);
@@ -108,7 +134,7 @@ for (const backend of BACKENDS) {
 
       it('takenUsers reports which of the folded names and ids are taken, across large batches', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('Alice'));
+        const alice = await store.addUser(newUser('Alice'), CLI);
         const admin = await store.findUser({ usernameKey: 'admin' });
         const keys = Array.from({ length: 1200 }, (_, i) => `free${i}`);
         keys.splice(1100, 0, 'alice', 'Alice', 'admin');
@@ -122,9 +148,9 @@ for (const backend of BACKENDS) {
 
       it('listUsers yields every user in id order, across more than a thousand users', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.importUsers(rowsOf([importRow('late', { id: 5000 }), importRow('early', { id: 3000 })]), { comment: 'ids' });
-        await store.importUsers(rowsOf(Array.from({ length: 2100 }, (_, i) => importRow(`bulk${i}`))), { comment: 'bulk' });
-        await store.addUser(newUser('last'));
+        await store.importUsers(rowsOf([importRow('late', { id: 5000 }), importRow('early', { id: 3000 })]), { by: IMPORTER, comment: 'ids' });
+        await store.importUsers(rowsOf(Array.from({ length: 2100 }, (_, i) => importRow(`bulk${i}`))), { by: IMPORTER, comment: 'bulk' });
+        await store.addUser(newUser('last'), CLI);
         const users = await allUsers(store);
         assert.equal(users.length, 1 + 2 + 2100 + 1);
         const ids = users.map((u) => u.id);
@@ -138,12 +164,12 @@ for (const backend of BACKENDS) {
 
       it('other operations on the same store keep working while a listUsers iteration is open', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('alice'));
+        await store.addUser(newUser('alice'), CLI);
         const seen: string[] = [];
         for await (const user of store.listUsers()) {
           seen.push(user.username);
           assert.equal((await store.findUser({ id: user.id }))?.username, user.username);
-          const result = await store.applyBalanceChange({ user: { id: user.id }, amount: money('1'), source: 'cli', comment: 'during export' });
+          const result = await store.applyBalanceChange({ user: { id: user.id }, amount: money('1'), by: CLI, comment: 'during export' });
           assert.equal(result.kind, 'applied');
         }
         assert.deepEqual(seen, ['admin', 'alice']);
@@ -153,8 +179,8 @@ for (const backend of BACKENDS) {
     describe('updating users', () => {
       it('updateUser finds the user by name in any letter case and writes a balance change as the difference', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('Alice', { balance: money('12.5') }));
-        const updated = await store.updateUser('aLICE', { balance: money('10'), comment: 'correction' });
+        await store.addUser(newUser('Alice', { balance: money('12.5') }), CLI);
+        const updated = await store.updateUser(byName('aLICE'), { balance: money('10'), comment: 'correction' }, CLI);
         assert.equal(updated.username, 'Alice');
         assert.equal(updated.balance, 10_000_000n);
         const [latest, opening] = await store.ledgerEntries(updated.id, 10);
@@ -166,17 +192,17 @@ for (const backend of BACKENDS) {
 
       it('updateUser with the current balance writes no ledger entry', async (t) => {
         const { store } = await freshDb(t, backend);
-        const alice = await store.addUser(newUser('alice', { balance: money('3') }));
-        const updated = await store.updateUser('alice', { balance: money('3.000000') });
+        const alice = await store.addUser(newUser('alice', { balance: money('3') }), CLI);
+        const updated = await store.updateUser(byName('alice'), { balance: money('3.000000') }, CLI);
         assert.deepEqual(updated, alice);
         assert.equal((await store.ledgerEntries(alice.id, 10)).length, 1);
       });
 
       it('updateUser changes the currency without touching the balance or the ledger', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, 'cli');
-        const alice = await store.addUser(newUser('Alice', { balance: money('3') }));
-        const updated = await store.updateUser('ALICE', { currency: 'EUR' });
+        await store.saveCurrency({ code: 'EUR', rate: rate('0.9') }, CLI);
+        const alice = await store.addUser(newUser('Alice', { balance: money('3') }), CLI);
+        const updated = await store.updateUser(byName('ALICE'), { currency: 'EUR' }, CLI);
         assert.deepEqual(updated, { ...alice, currency: 'EUR' });
         assert.deepEqual(await store.findUser({ usernameKey: 'alice' }), updated);
         assert.equal((await store.findBalanceView('alice'))?.currency, 'EUR');
@@ -185,10 +211,10 @@ for (const backend of BACKENDS) {
 
       it('updateUser refuses an unknown user or an unknown currency with not_found and changes nothing', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.addUser(newUser('Alice', { balance: money('3') }));
+        await store.addUser(newUser('Alice', { balance: money('3') }), CLI);
         const before = await snapshot(store);
-        await rejectsWith(store.updateUser('nobody', { balance: money('1') }), 'not_found');
-        await rejectsWith(store.updateUser('Alice', { currency: 'XYZ', balance: money('1') }), 'not_found');
+        await rejectsWith(store.updateUser(byName('nobody'), { balance: money('1') }, CLI), 'not_found');
+        await rejectsWith(store.updateUser(byName('Alice'), { currency: 'XYZ', balance: money('1') }, CLI), 'not_found');
         assert.equal(await snapshot(store), before);
       });
     });
@@ -201,7 +227,7 @@ for (const backend of BACKENDS) {
         const other = await open();
         for (const [i, text] of LIMITS.entries()) {
           const micros = money(text);
-          const added = await store.addUser(newUser(`limit${i}`, { balance: micros }));
+          const added = await store.addUser(newUser(`limit${i}`, { balance: micros }), CLI);
           assert.equal(added.balance, micros, text);
           assert.equal((await other.findUser({ id: added.id }))?.balance, micros, text);
           assert.equal((await other.findBalanceView(`limit${i}`))?.balance, micros, text);
@@ -216,13 +242,13 @@ for (const backend of BACKENDS) {
 
       it('balances at the limits round-trip exactly through updateUser, importUsers and applyBalanceChange', async (t) => {
         const { store } = await freshDb(t, backend);
-        await store.importUsers(rowsOf(LIMITS.map((text, i) => importRow(`imp${i}`, { balance: money(text) }))), { comment: 'limits' });
+        await store.importUsers(rowsOf(LIMITS.map((text, i) => importRow(`imp${i}`, { balance: money(text) }))), { by: IMPORTER, comment: 'limits' });
         for (const [i, text] of LIMITS.entries()) assert.equal((await store.findBalanceView(`imp${i}`))?.balance, money(text), text);
         for (const [i, text] of LIMITS.entries()) {
-          const upd = await store.addUser(newUser(`upd${i}`));
-          assert.equal((await store.updateUser(`UPD${i}`, { balance: money(text) })).balance, money(text), text);
-          const chg = await store.addUser(newUser(`chg${i}`));
-          const result = await store.applyBalanceChange({ user: { id: chg.id }, amount: money(text), source: 'api', comment: '' });
+          const upd = await store.addUser(newUser(`upd${i}`), CLI);
+          assert.equal((await store.updateUser(byName(`UPD${i}`), { balance: money(text) }, CLI)).balance, money(text), text);
+          const chg = await store.addUser(newUser(`chg${i}`), CLI);
+          const result = await store.applyBalanceChange({ user: { id: chg.id }, amount: money(text), by: API, comment: '' });
           assert.equal(result.kind === 'applied' && result.entry.balanceAfter, money(text), text);
           for (const id of [upd.id, chg.id]) {
             const [entry] = await store.ledgerEntries(id, 10);
@@ -235,12 +261,12 @@ for (const backend of BACKENDS) {
 
       it('a swing of nearly 2·10^12 units between balances inside the range is written and read back exactly', async (t) => {
         const { store } = await freshDb(t, backend);
-        const user = await store.addUser(newUser('swing', { balance: money('999999999999.999999') }));
+        const user = await store.addUser(newUser('swing', { balance: money('999999999999.999999') }), CLI);
         // updateUser writes the whole difference as one entry, as `tally user set --balance` does.
-        await store.updateUser('swing', { balance: money('-999999999999.999999') });
+        await store.updateUser(byName('swing'), { balance: money('-999999999999.999999') }, CLI);
         const [down] = await store.ledgerEntries(user.id, 1);
         assert.deepEqual([down?.amount, down?.balanceAfter], [-1_999_999_999_999_999_998n, money('-999999999999.999999')]);
-        const up = await store.applyBalanceChange({ user: { id: user.id }, amount: 1_999_999_999_999_999_998n, source: 'cli', comment: 'back up' });
+        const up = await store.applyBalanceChange({ user: { id: user.id }, amount: 1_999_999_999_999_999_998n, by: CLI, comment: 'back up' });
         assert.equal(up.kind, 'applied');
         const entries = await store.ledgerEntries(user.id, 10);
         assert.deepEqual(entries.map((e) => e.balanceAfter), [money('999999999999.999999'), money('-999999999999.999999'), money('999999999999.999999')]);

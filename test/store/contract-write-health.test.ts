@@ -9,21 +9,21 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fillDisk, mountSmallDisk } from '../support/small-disk.js';
-import { initializeDatabase } from '../../src/app.js';
+import { initializeDatabase } from '../../src/admin/database.js';
 import { describeLocation, openStore } from '../../src/store/open-store.js';
 import { NotWritableError, type Store, type WriteHealth } from '../../src/store/store.js';
-import { BACKENDS, backendOptions, freshDb, importRow, money, newUser, rate, rowsOf } from './backends.js';
+import { API, backendOptions, BACKENDS, byName, CLI, freshDb, IMPORTER, importRow, money, newUser, rate, rowsOf } from './backends.js';
 
 /** Every kind of write the store has, each of which must be refused while writes cannot last. */
 function everyWrite(store: Store): Record<string, () => Promise<unknown>> {
   return {
-    applyBalanceChange: () => store.applyBalanceChange({ user: { usernameKey: 'admin' }, amount: money('1'), source: 'api', comment: '' }),
-    writeSetting: () => store.writeSetting('number_digits', '4'),
-    saveCurrency: () => store.saveCurrency({ code: 'EUR', rate: rate('0.5') }, 'cli'),
-    updateRate: () => store.updateRate('EUR', rate('0.5'), 'api'),
-    addUser: () => store.addUser(newUser('carol')),
-    updateUser: () => store.updateUser('admin', { balance: money('3') }),
-    importUsers: () => store.importUsers(rowsOf([importRow('dave')]), { comment: 'import' }),
+    applyBalanceChange: () => store.applyBalanceChange({ user: { usernameKey: 'admin' }, amount: money('1'), by: API, comment: '' }),
+    writeSetting: () => store.writeSettings(new Map([['number_digits', '4']]), CLI),
+    saveCurrency: () => store.saveCurrency({ code: 'EUR', rate: rate('0.5') }, CLI),
+    updateRate: () => store.updateRate('EUR', rate('0.5'), API),
+    addUser: () => store.addUser(newUser('carol'), CLI),
+    updateUser: () => store.updateUser(byName('admin'), { balance: money('3') }, CLI),
+    importUsers: () => store.importUsers(rowsOf([importRow('dave')]), { by: IMPORTER, comment: 'import' }),
     recordAuthFailure: () => store.recordAuthFailure('192.0.2.1', { limit: 5, windowMs: 60_000, cooldownMs: 60_000 }, Date.now()),
     claimNonce: () => store.claimNonce('nonce-1', Date.now() + 60_000),
     purgeExpired: () => store.purgeExpired(Date.now()),
@@ -58,11 +58,11 @@ for (const backend of BACKENDS) {
         const { store } = await freshDb(t, backend);
         store.watchWriteHealth(() => assert.fail('nothing changed'));
         assert.equal(store.writeHealth(), undefined);
-        await store.addUser(newUser('alice'));
-        await assert.rejects(store.addUser(newUser('ALICE')));
-        await assert.rejects(store.updateUser('nobody', { balance: 1n }));
+        await store.addUser(newUser('alice'), CLI);
+        await assert.rejects(store.addUser(newUser('ALICE'), CLI));
+        await assert.rejects(store.updateUser(byName('nobody'), { balance: 1n }, CLI));
         assert.equal(store.writeHealth(), undefined);
-        assert.equal((await store.applyBalanceChange({ user: { usernameKey: 'alice' }, amount: money('1'), source: 'api', comment: '' })).kind, 'applied');
+        assert.equal((await store.applyBalanceChange({ user: { usernameKey: 'alice' }, amount: money('1'), by: API, comment: '' })).kind, 'applied');
       });
     });
   });
@@ -77,7 +77,7 @@ describe('sqlite', () => {
       for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
       const reason = `the database file ${resolve(db)} was deleted or replaced while the server had it open`;
       // Sent before any tick of the watchdog: the check before the commit refuses it.
-      await assert.rejects(store.addUser(newUser('early')), NotWritableError);
+      await assert.rejects(store.addUser(newUser('early'), CLI), NotWritableError);
       assert.ok(await waitFor(() => store.writeHealth() === reason), String(store.writeHealth()));
       await assertEveryWriteRefused(store, reason);
       assert.equal(await store.findUser({ usernameKey: 'early' }), undefined, 'the refused write never reached the database');
@@ -106,10 +106,10 @@ describe('sqlite', () => {
 /** The full-disk story on an open store whose file lives on the small disk. */
 async function fullDiskThenFreed(store: Store, path: string, disk: string): Promise<void> {
   await initializeDatabase(store);
-  const alice = await store.addUser(newUser('alice', { balance: money('26') }));
+  const alice = await store.addUser(newUser('alice', { balance: money('26') }), CLI);
   fillDisk(join(disk, 'filler'));
   // Not watched yet: this write reaches SQLite and fails there.
-  const failure = await store.applyBalanceChange({ user: { id: alice.id }, amount: money('1'), source: 'api', comment: '' }).then(
+  const failure = await store.applyBalanceChange({ user: { id: alice.id }, amount: money('1'), by: API, comment: '' }).then(
     () => assert.fail('a write on a full disk must fail'),
     (error: unknown) => error as { code?: string },
   );
@@ -125,7 +125,7 @@ async function fullDiskThenFreed(store: Store, path: string, disk: string): Prom
   assert.ok(await waitFor(() => store.writeHealth() === undefined), String(store.writeHealth()));
   assert.deepEqual(changes, [`the disk holding ${path} is full`, reason, undefined]);
   assert.equal((await store.findUser({ id: alice.id }))?.balance, money('26'), 'the failed and refused writes changed nothing');
-  assert.equal((await store.applyBalanceChange({ user: { id: alice.id }, amount: money('1'), source: 'api', comment: '' })).kind, 'applied');
+  assert.equal((await store.applyBalanceChange({ user: { id: alice.id }, amount: money('1'), by: API, comment: '' })).kind, 'applied');
   assert.equal((await store.verifyLedger()).mismatches.length, 0);
 }
 
@@ -141,7 +141,7 @@ describe('postgres', backendOptions('postgres'), () => {
         await sql('CREATE TRIGGER refuse_entries BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION refuse_all()');
         await sql('CREATE TRIGGER refuse_probe BEFORE UPDATE ON config_version FOR EACH ROW EXECUTE FUNCTION refuse_all()');
         await assert.rejects(
-          store.applyBalanceChange({ user: { usernameKey: 'admin' }, amount: money('1'), source: 'api', comment: '' }),
+          store.applyBalanceChange({ user: { usernameKey: 'admin' }, amount: money('1'), by: API, comment: '' }),
           (error: unknown) => (error as { code?: string }).code === sqlstate,
         );
         const reason = `a write to ${describeLocation(db)} failed (SQLSTATE ${sqlstate}: simulated refusal)`;
@@ -155,7 +155,7 @@ describe('postgres', backendOptions('postgres'), () => {
         await sql('DROP FUNCTION refuse_all() CASCADE');
         assert.ok(await waitFor(() => store.writeHealth() === undefined), String(store.writeHealth()));
         assert.deepEqual(changes, [reason, undefined]);
-        assert.equal((await store.addUser(newUser('carol'))).username, 'carol');
+        assert.equal((await store.addUser(newUser('carol'), CLI)).username, 'carol');
       });
     }
   });

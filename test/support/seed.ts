@@ -6,16 +6,20 @@
  * The CLI itself is tested by spawning it, in test/cli.
  */
 import assert from 'node:assert/strict';
-import { initializeDatabase } from '../../src/app.js';
+import { AdminError } from '../../src/admin/admin-error.js';
+import { adjustBalance } from '../../src/admin/balances.js';
+import { currencyHistory, saveCurrency } from '../../src/admin/currencies.js';
+import { initializeDatabase } from '../../src/admin/database.js';
+import { getSetting, rotateKey, setSettings } from '../../src/admin/settings.js';
+import { addUser, findUser, updateUser } from '../../src/admin/users.js';
 import { checkNewCurrencyCode } from '../../src/domain/currency.js';
-import type { CurrencyChange } from '../../src/domain/currency-change.js';
 import type { LedgerEntry } from '../../src/domain/ledger.js';
-import { formatMoney, formatRate, parseMoney, parseRate } from '../../src/domain/money.js';
-import { displaySettingValue, isSettingName, normalizeSettingValue, type SettingName } from '../../src/domain/settings.js';
-import { newSecretKey, newUniquehash } from '../../src/domain/tokens.js';
-import { usernameKey } from '../../src/domain/usernames.js';
+import { formatMoney, formatRate, parseMoney } from '../../src/domain/money.js';
+import { displaySettingValue } from '../../src/domain/settings.js';
+import { newUniquehash } from '../../src/domain/tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { BalanceChangeResult, ImportRow, Store, UserRecord, UserRole } from '../../src/store/store.js';
+import { CLI, IMPORTER } from './actors.js';
 
 export interface CurrencySeed {
   readonly code: string;
@@ -40,7 +44,7 @@ export interface SeedPlan {
   /** Values as `tally settings set` takes them. */
   readonly settings?: Readonly<Record<string, string>>;
   readonly currencies?: readonly CurrencySeed[];
-  /** Added in order after the admin (id 1): the first user gets id 2. */
+  /** Added in order after the admin (id 0): the first user gets id 1. */
   readonly users?: readonly UserSeed[];
 }
 
@@ -75,7 +79,7 @@ export interface ShownRateChange {
 
 /**
  * An operator at work on one database, through one open store: every method is one CLI command's
- * effect, validated the way the command validates its arguments. close() when done.
+ * effect, through the same admin operation the command calls. close() when done.
  */
 export class Operator {
   private constructor(private readonly store: Store) {}
@@ -84,7 +88,7 @@ export class Operator {
   static async open(db: string, options: { create?: boolean; systemCurrency?: string } = {}): Promise<Operator> {
     const store = await openStore(db, { mustExist: !(options.create ?? false), poolSize: 1 });
     try {
-      if (options.create) await initializeDatabase(store, options.systemCurrency);
+      if (options.create) await initializeDatabase(store, { ...(options.systemCurrency !== undefined && { currency: options.systemCurrency }), by: CLI });
       else assert.notEqual(await store.systemCurrency(), undefined, `${db} is not initialised`);
     } catch (error) {
       await store.close();
@@ -109,19 +113,15 @@ export class Operator {
 
   /** `tally settings set NAME VALUE`; returns the stored text. */
   async set(name: string, value: string): Promise<string> {
-    const setting = settingName(name);
-    const normalized = normalizeSettingValue(setting, value);
-    assert.ok(normalized.ok, `settings set ${name} ${value}: ${normalized.ok ? '' : normalized.reason}`);
-    await this.store.writeSetting(setting, normalized.stored);
-    return normalized.stored;
+    const stored = await setSettings(this.store, { [name]: value }, CLI);
+    return [...stored.values()][0]!;
   }
 
   /** `tally settings get NAME`. */
   async setting(name: string): Promise<string> {
-    const setting = settingName(name);
-    const stored = (await this.store.readSettings()).get(setting);
-    assert.ok(stored !== undefined, `${setting} is missing`);
-    return displaySettingValue(setting, stored);
+    const setting = await getSetting(this.store, name);
+    assert.ok(setting.stored !== undefined, `${name} is missing`);
+    return displaySettingValue(setting.name, setting.stored);
   }
 
   /**
@@ -129,32 +129,17 @@ export class Operator {
    * signature_key_previous; a call during the overlap ends it. The CLI's output is tested in test/cli.
    */
   async rotateSigningKey(): Promise<'started' | 'ended'> {
-    const stored = await this.store.readSettings();
-    if ((stored.get('signature_key_previous') ?? '') !== '') {
-      await this.store.writeSetting('signature_key_previous', '');
-      return 'ended';
-    }
-    const current = stored.get('signature_key') ?? '';
-    // The old key becomes the previous one first, so no moment accepts neither key.
-    if (current !== '') await this.store.writeSetting('signature_key_previous', current);
-    await this.store.writeSetting('signature_key', newSecretKey());
-    return 'started';
+    return (await rotateKey(this.store, 'signature_key', CLI)).kind;
   }
 
   /** `tally currency set CODE [--rate R] [--name N] [--active on|off]`. */
   async currency(codeText: string, options: Omit<CurrencySeed, 'code'>): Promise<void> {
-    const change: CurrencyChange = {
-      code: currencyCode(codeText),
-      ...(options.rate !== undefined && { rate: rate(options.rate) }),
-      ...(options.name !== undefined && { name: options.name }),
-      ...(options.active !== undefined && { active: options.active }),
-    };
-    await this.store.saveCurrency(change, 'cli');
+    await saveCurrency(this.store, { code: codeText, ...options }, CLI);
   }
 
   /** `tally currency history CODE`, oldest first. */
   async rateHistory(codeText: string): Promise<ShownRateChange[]> {
-    return (await this.store.rateHistory(currencyCode(codeText))).map((change) => ({
+    return (await currencyHistory(this.store, codeText)).changes.map((change) => ({
       time: change.createdAt,
       oldRate: change.oldRate === undefined ? '(added)' : formatRate(change.oldRate),
       newRate: formatRate(change.newRate),
@@ -164,24 +149,12 @@ export class Operator {
 
   /** `tally user add NAME [--balance B] [--currency C]`. */
   async addUser(name: string, options: Omit<UserSeed, 'name'> = {}): Promise<ShownUser> {
-    const added = await this.store.addUser({
-      username: name,
-      currency: options.currency === undefined ? (await this.store.systemCurrency())! : currencyCode(options.currency),
-      balance: options.balance === undefined ? 0n : money(options.balance),
-      uniquehash: newUniquehash(),
-      role: 'user',
-    });
-    return shown(added);
+    return shown(await addUser(this.store, { username: name, ...options }, CLI));
   }
 
   /** `tally user set NAME [--balance B] [--currency C]`: a new balance is written as a ledger entry. */
   async setUser(name: string, options: Omit<UserSeed, 'name'>): Promise<ShownUser> {
-    return shown(
-      await this.store.updateUser(name, {
-        ...(options.currency !== undefined && { currency: currencyCode(options.currency) }),
-        ...(options.balance !== undefined && { balance: money(options.balance) }),
-      }),
-    );
+    return shown(await updateUser(this.store, { username: name }, options, CLI));
   }
 
   /** `tally import`'s effect for rows already checked (ids kept), in one transaction. */
@@ -190,34 +163,28 @@ export class Operator {
     async function* all(): AsyncIterable<ImportRow> {
       for (const row of rows) yield { ...row, currency: currencyCode(row.currency), balance: money(row.balance), uniquehash: newUniquehash() };
     }
-    await this.store.importUsers(all(), { comment: 'import', ...(ids.length > 0 && { autoIdsAbove: Math.max(...ids) }) });
+    await this.store.importUsers(all(), { comment: 'import', by: IMPORTER, ...(ids.length > 0 && { autoIdsAbove: Math.max(...ids) }) });
   }
 
   /** `tally balance add NAME AMOUNT [--key K]`: what the store answered (applied, replayed, duplicate_key...). */
   async addBalance(name: string, amount: string, options: { key?: string; comment?: string } = {}): Promise<BalanceChangeResult['kind']> {
-    const micros = money(amount);
-    assert.notEqual(micros, 0n, 'balance add refuses a zero amount');
-    const result = await this.store.applyBalanceChange({
-      user: { usernameKey: usernameKey(name) },
-      amount: micros,
-      source: 'cli',
-      comment: options.comment ?? '',
-      ...(options.key !== undefined && { idempotencyKey: options.key }),
-    });
-    return result.kind;
+    try {
+      return (await adjustBalance(this.store, { username: name }, { amount, ...options }, CLI)).kind;
+    } catch (error) {
+      // The tests of keys ask what the store answered: a key used for another change is a refusal here.
+      if (error instanceof AdminError && error.reason === 'duplicate_key') return 'duplicate_key';
+      throw error;
+    }
   }
 
   /** `tally user show NAME`. */
   async user(name: string): Promise<ShownUser> {
-    const found = await this.store.findUser({ usernameKey: usernameKey(name) });
-    assert.ok(found !== undefined, `no user named ${name}`);
-    return shown(found);
+    return shown(await findUser(this.store, { username: name }));
   }
 
   /** Every ledger entry of a user, newest first, as `tally balance history NAME --json` prints them. */
   async history(name: string): Promise<HistoryEntry[]> {
-    const user = await this.store.findUser({ usernameKey: usernameKey(name) });
-    assert.ok(user !== undefined, `no user named ${name}`);
+    const user = await findUser(this.store, { username: name });
     return (await this.store.ledgerEntries(user.id, 100_000)).map(historyEntry);
   }
 
@@ -237,11 +204,6 @@ export class Operator {
   }
 }
 
-function settingName(name: string): SettingName {
-  assert.ok(isSettingName(name), `no setting ${name}`);
-  return name;
-}
-
 function currencyCode(text: string): string {
   const checked = checkNewCurrencyCode(text);
   assert.ok(checked.ok, `currency ${text}: ${checked.ok ? '' : checked.reason}`);
@@ -251,12 +213,6 @@ function currencyCode(text: string): string {
 function money(text: string): bigint {
   const parsed = parseMoney(text);
   assert.ok(parsed.ok, `not an amount: ${text}`);
-  return parsed.value;
-}
-
-function rate(text: string) {
-  const parsed = parseRate(text);
-  assert.ok(parsed.ok, `not a rate: ${text}`);
   return parsed.value;
 }
 

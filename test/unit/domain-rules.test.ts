@@ -8,7 +8,7 @@ import { parseRate } from '../../src/domain/money.js';
 import { normalizeSettingValue, readSettings } from '../../src/domain/settings.js';
 import { MAX_USER_ID } from '../../src/domain/user-ids.js';
 import { normalizeUsername, planUsernameRepairs, printableUsername, usernameKey, usernameProblem } from '../../src/domain/usernames.js';
-import { fromSpreadsheetCell, toSpreadsheetCell } from '../../src/cli/csv-users.js';
+import { fromSpreadsheetCell, toSpreadsheetCell } from '../../src/admin/users-csv.js';
 import { errorDocument, xmlDocument } from '../../src/http/xml.js';
 import { API_ERRORS } from '../../src/domain/api-errors.js';
 

@@ -11,7 +11,7 @@ const SUCCESS = xmlDocument('page', [['status', [['success', 'Currency successfu
 
 export const exchangeRateUpdate: ApiMethod = {
   descriptor: EXCHANGE_RATE_UPDATE,
-  async handle({ method, params }, { config, store, refreshConfig, guard }) {
+  async handle({ method, params, client, requestId }, { config, store, guard, refreshConfig }) {
     const { settings } = config;
     const access = await checkWriteAccess(settings, method, params, EXCHANGE_RATE_UPDATE.hash, store, guard);
     if (access.denied) return errorReply(access.denied);
@@ -24,7 +24,7 @@ export const exchangeRateUpdate: ApiMethod = {
       const known = (await store.listCurrencies()).some((currency) => currency.code === code && !currency.isSystem);
       return errorReply(await refusalOrReusedHash(known ? API_ERRORS.exchangeRateInvalid : API_ERRORS.currencyNotFound, authorization, store));
     }
-    const outcome = await store.updateRate(code, rate.value, 'api', authorization);
+    const outcome = await store.updateRate(code, rate.value, { source: 'api', name: params.get('u') ?? '', client, requestId }, authorization);
     if (outcome === 'hash_reused') return errorReply(API_ERRORS.incorrectHash);
     if (outcome === 'not_found') return errorReply(API_ERRORS.currencyNotFound);
     await refreshConfig(); // this node answers with the new rate at once; others within a poll

@@ -16,7 +16,7 @@ const USER_ID_SYNTAX = /^\d{1,15}$/;
 
 export const userBalanceUpdate: ApiMethod = {
   descriptor: USER_BALANCE_UPDATE,
-  async handle({ method, params }, { config, store, guard }) {
+  async handle({ method, params, client, requestId }, { config, store, guard }) {
     const { settings } = config;
     const access = await checkWriteAccess(settings, method, params, USER_BALANCE_UPDATE.hash, store, guard);
     if (access.denied) return errorReply(access.denied);
@@ -37,7 +37,7 @@ export const userBalanceUpdate: ApiMethod = {
     const result = await store.applyBalanceChange({
       user: { id: userId },
       amount: amount.value,
-      source: 'api',
+      by: { source: 'api', name: params.get('u') ?? '', client, requestId },
       comment: `user_balance_update by ${params.get('u')}`,
       ...(transactionId !== undefined && { idempotencyKey: transactionId }),
       ...(authorization !== undefined && { authorization }),

@@ -6,13 +6,18 @@ import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { inTransaction } from './connection.js';
 import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
+  AUDIT_COLUMNS,
+  LEDGER_COLUMNS,
   money,
   moneyParameter,
+  RATE_CHANGE_COLUMNS,
+  toAuditEntry,
   toCurrency,
   toLedgerEntry,
   toRateChange,
   toUser,
   USER_COLUMNS,
+  type AuditRow,
   type CurrencyRow,
   type LedgerRow,
   type RateChangeRow,
@@ -26,6 +31,7 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
     `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
             (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
             (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
+            (SELECT count(*) FROM audit_log) AS audit_entries,
             (SELECT coalesce(sum(balance), 0)::text FROM users) AS balance_sum,
             (SELECT coalesce(sum(amount), 0)::text FROM ledger_entries) AS ledger_sum`,
   );
@@ -37,6 +43,7 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
     ledgerEntries: Number(row.ledger_entries),
     rateChanges: Number(row.rate_changes),
     requestHashes: Number(row.request_hashes),
+    auditEntries: Number(row.audit_entries),
     balanceSum: money(row.balance_sum ?? '0'),
     ledgerSum: money(row.ledger_sum ?? '0'),
   };
@@ -62,26 +69,23 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
   yield { table: 'currencies', rows: currencies.rows.map(toCurrency) };
   const settings = await pool.query<{ name: string; value: string }>('SELECT name, value FROM settings ORDER BY name');
   yield { table: 'settings', rows: settings.rows.map((row) => [row.name, row.value] as const) };
-  for (let after = '0'; ; ) {
-    const page = await pool.query<UserRow & { created_at: Date; username_key: string }>(
-      `SELECT ${USER_COLUMNS}, created_at, username_key FROM users WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
+  // From -1: the admin of a database made by this Tally has id 0.
+  for (let after = '-1'; ; ) {
+    const page = await pool.query<UserRow & { username_key: string }>(
+      `SELECT ${USER_COLUMNS}, username_key FROM users WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
       [after],
     );
     if (page.rows.length === 0) break;
-    yield { table: 'users', rows: page.rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key, createdAt: row.created_at.toISOString() })) };
+    yield { table: 'users', rows: page.rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key })) };
     after = page.rows.at(-1)!.id;
   }
   for (let after = '0'; ; ) {
-    const page = await pool.query<LedgerRow>(
-      `SELECT id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at
-       FROM ledger_entries WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
-      [after],
-    );
+    const page = await pool.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
     if (page.rows.length === 0) break;
     yield { table: 'ledger_entries', rows: page.rows.map(toLedgerEntry) };
     after = page.rows.at(-1)!.id;
   }
-  const changes = await pool.query<RateChangeRow>('SELECT currency, old_rate::text, new_rate::text, source, created_at FROM rate_changes ORDER BY id');
+  const changes = await pool.query<RateChangeRow>(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes ORDER BY id`);
   yield { table: 'rate_changes', rows: changes.rows.map(toRateChange) };
   for (let after = ''; ; ) {
     const page = await pool.query<{ hash: string; request: string; created_at: Date }>(
@@ -91,6 +95,12 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
     if (page.rows.length === 0) break;
     yield { table: 'request_hashes', rows: page.rows.map((row) => ({ hash: row.hash, request: row.request, createdAt: row.created_at.toISOString() })) };
     after = page.rows.at(-1)!.hash;
+  }
+  for (let after = '0'; ; ) {
+    const page = await pool.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
+    if (page.rows.length === 0) break;
+    yield { table: 'audit_log', rows: page.rows.map(toAuditEntry) };
+    after = page.rows.at(-1)!.id;
   }
 }
 
@@ -102,7 +112,7 @@ export async function importTables(
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
     // No other writer may slip in between the emptiness check and the copy.
-    await client.query('LOCK TABLE currencies, settings, users, ledger_entries, rate_changes, idempotency_keys, request_hashes IN EXCLUSIVE MODE');
+    await client.query('LOCK TABLE currencies, settings, users, ledger_entries, rate_changes, idempotency_keys, request_hashes, audit_log IN EXCLUSIVE MODE');
     const summary = await summarize(client);
     if (summary.currencies + summary.settings + summary.users > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
@@ -117,8 +127,9 @@ export async function importTables(
     // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
     await client.query(REBUILD_IDEMPOTENCY_KEYS);
     await client.query('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_claim_key');
-    for (const table of ['users', 'ledger_entries', 'rate_changes']) {
-      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM ${table}), 1))`);
+    // Each sequence goes on after the largest id copied (from 1 when there is none, or only the admin's 0).
+    for (const table of ['users', 'ledger_entries', 'rate_changes', 'audit_log']) {
+      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT coalesce(max(id), 0) FROM ${table}) + 1, false)`);
     }
   });
 }
@@ -141,8 +152,8 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
       return;
     case 'users':
       await client.query(
-        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::timestamptz[])`,
+        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at, status)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])`,
         [
           batch.rows.map((u) => u.id),
           batch.rows.map((u) => u.username),
@@ -152,13 +163,14 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
           batch.rows.map((u) => u.uniquehash),
           batch.rows.map((u) => u.role),
           batch.rows.map((u) => u.createdAt),
+          batch.rows.map((u) => u.status),
         ],
       );
       return;
     case 'ledger_entries':
       await client.query(
-        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])`,
+        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])`,
         [
           batch.rows.map((e) => e.id),
           batch.rows.map((e) => e.userId),
@@ -168,19 +180,23 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
           batch.rows.map((e) => e.comment),
           batch.rows.map((e) => e.idempotencyKey ?? null),
           batch.rows.map((e) => e.createdAt),
+          batch.rows.map((e) => e.actor),
+          batch.rows.map((e) => e.requestId ?? null),
         ],
       );
       return;
     case 'rate_changes':
       await client.query(
-        `INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at)
-         SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::text[], $5::timestamptz[])`,
+        `INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at, actor, request_id)
+         SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])`,
         [
           batch.rows.map((r) => r.currency),
           batch.rows.map((r) => (r.oldRate === undefined ? null : formatRate(r.oldRate))),
           batch.rows.map((r) => formatRate(r.newRate)),
           batch.rows.map((r) => r.source),
           batch.rows.map((r) => r.createdAt),
+          batch.rows.map((r) => r.actor),
+          batch.rows.map((r) => r.requestId ?? null),
         ],
       );
       return;
@@ -188,6 +204,23 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
       await client.query(
         'INSERT INTO request_hashes (hash, request, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])',
         [batch.rows.map((h) => h.hash), batch.rows.map((h) => h.request), batch.rows.map((h) => h.createdAt)],
+      );
+      return;
+    case 'audit_log':
+      await client.query(
+        `INSERT INTO audit_log (id, created_at, source, actor, action, target, detail, client, request_id)
+         SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+        [
+          batch.rows.map((a) => a.id),
+          batch.rows.map((a) => a.createdAt),
+          batch.rows.map((a) => a.source),
+          batch.rows.map((a) => a.actor),
+          batch.rows.map((a) => a.action),
+          batch.rows.map((a) => a.target),
+          batch.rows.map((a) => a.detail ?? null),
+          batch.rows.map((a) => a.client ?? null),
+          batch.rows.map((a) => a.requestId ?? null),
+        ],
       );
       return;
   }

@@ -3,6 +3,8 @@
  * none is lost) and the ledger entry, in one transaction; verification; bulk import.
  */
 import type pg from 'pg';
+import { storedActorName } from '../../domain/actor.js';
+import { balanceAdjusted, usersImported } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
@@ -11,7 +13,8 @@ import { importIdTooLarge, MAX_USER_ID } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
 import { inTransaction, isUniqueViolation, named, NUL } from './connection.js';
-import { money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
+import { writeAudit } from './postgres-audit.js';
+import { LEDGER_COLUMNS, money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
 
 const IMPORT_BATCH = 1000;
 // The guard of every balance change: the result stays inside what every store can hold.
@@ -23,11 +26,13 @@ const MONEY_LIMIT = MONEY_LIMIT_UNITS.toString();
  * round trip and one implicit transaction: the guarded UPDATE, the INSERT of its entry (whose
  * trigger claims its idempotency key) and the INSERT of the hash that authorised it commit
  * together or not at all. Anything else (a key or hash seen before, no such user, a balance out
- * of range, a deadlock with a concurrent change) falls to `applyCarefully`, which decides step
- * by step.
+ * of range, a closed user, a deadlock with a concurrent change) falls to `applyCarefully`, which
+ * decides step by step. So does an operator's change, rare, which writes an audit record naming
+ * the entry it made.
  */
 export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): Promise<BalanceChangeResult> {
   if ('usernameKey' in change.user && change.user.usernameKey.includes(NUL)) return { kind: 'user_not_found' };
+  if (change.by.source !== 'api') return applyCarefully(pool, change);
   const [column, value] = userColumn(change);
   const authorization = change.authorization;
   let applied: pg.QueryResult<LedgerRow & { username: string }>;
@@ -37,17 +42,28 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
         `apply_change_by_${column}`,
         `WITH changed AS (
            UPDATE users SET balance = balance + $2::numeric
-           WHERE ${column} = $1 AND abs(balance + $2::numeric) < $3::numeric
+           WHERE ${column} = $1 AND status = 'active' AND abs(balance + $2::numeric) < $3::numeric
            RETURNING id, username, balance
          ), entry AS (
-           INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
-           SELECT id, $2::numeric, balance, $4, $5, $6 FROM changed
-           RETURNING ${RETURNED_ENTRY}
+           INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
+           SELECT id, $2::numeric, balance, $4, $5, $6, $9, $10 FROM changed
+           RETURNING ${LEDGER_COLUMNS}
          ), hashed AS (
            INSERT INTO request_hashes (hash, request) SELECT $7::text, $8::text FROM entry WHERE $7::text IS NOT NULL
          )
          SELECT entry.*, changed.username FROM entry JOIN changed ON changed.id = entry.user_id`,
-        [value, moneyParameter(change.amount), MONEY_LIMIT, change.source, change.comment, change.idempotencyKey ?? null, authorization?.hash ?? null, authorization?.request ?? null],
+        [
+          value,
+          moneyParameter(change.amount),
+          MONEY_LIMIT,
+          change.by.source,
+          change.comment,
+          change.idempotencyKey ?? null,
+          authorization?.hash ?? null,
+          authorization?.request ?? null,
+          storedActorName(change.by),
+          change.by.requestId ?? null,
+        ],
       ),
     );
   } catch (error) {
@@ -59,7 +75,6 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
   return applyCarefully(pool, change);
 }
 
-const RETURNED_ENTRY = 'id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at';
 // How often the careful path starts again after losing a race for a key or a deadlock.
 const CAREFUL_ATTEMPTS = 3;
 
@@ -98,7 +113,7 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   const [column, value] = userColumn(change);
   const authorization = change.authorization;
   const found = await client.query<{ id: string; username: string; balance: string }>(
-    `SELECT id, username, balance::text FROM users WHERE ${column} = $1 FOR UPDATE`,
+    `SELECT id, username, balance::text FROM users WHERE ${column} = $1 AND status = 'active' FOR UPDATE`,
     [value],
   );
   const user = found.rows[0];
@@ -107,7 +122,7 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   if (user === undefined) return { kind: 'user_not_found' };
   if (change.idempotencyKey !== undefined) {
     const seen = await client.query<LedgerRow & { entry_id: string | null }>(
-      `SELECT k.entry_id, ${RETURNED_ENTRY.split(', ').map((column) => `e.${column}`).join(', ')}
+      `SELECT k.entry_id, ${LEDGER_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}
        FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = $1`,
       [change.idempotencyKey],
     );
@@ -122,13 +137,24 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   const balanceAfter = money(user.balance) + change.amount;
   if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
   await client.query('UPDATE users SET balance = $2 WHERE id = $1', [user.id, moneyParameter(balanceAfter)]);
-  const entry = await client.query<LedgerRow>(
-    `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${RETURNED_ENTRY}`,
-    [user.id, moneyParameter(change.amount), moneyParameter(balanceAfter), change.source, change.comment, change.idempotencyKey ?? null],
+  const inserted = await client.query<LedgerRow>(
+    `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LEDGER_COLUMNS}`,
+    [
+      user.id,
+      moneyParameter(change.amount),
+      moneyParameter(balanceAfter),
+      change.by.source,
+      change.comment,
+      change.idempotencyKey ?? null,
+      storedActorName(change.by),
+      change.by.requestId ?? null,
+    ],
   );
   // The entry's key, if any, is claimed in idempotency_keys by the table's trigger (migration 5).
-  return { kind: 'applied', entry: toLedgerEntry(entry.rows[0]!), username: user.username };
+  const entry = toLedgerEntry(inserted.rows[0]!);
+  if (change.by.source !== 'api') await writeAudit(client, change.by, balanceAdjusted(entry.userId, change.amount, balanceAfter, entry.id));
+  return { kind: 'applied', entry, username: user.username };
 }
 
 /**
@@ -148,8 +174,7 @@ function isDeadlock(error: unknown): boolean {
 
 export async function ledgerEntries(pool: pg.Pool, userId: number, limit: number): Promise<readonly LedgerEntry[]> {
   const result = await pool.query<LedgerRow>(
-    `SELECT id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at
-     FROM ledger_entries WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
+    `SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
     [userId, limit],
   );
   return result.rows.map(toLedgerEntry);
@@ -190,7 +215,7 @@ export async function verifyLedger(pool: pg.Pool): Promise<LedgerReport> {
 }
 
 /** Adds every row as a user with an import entry, in one transaction of multi-row inserts. */
-export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>, { comment, by, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
   // Before the transaction: setval is not undone by a rollback, and a sequence raised past the
   // bound would refuse every later user.
   if (autoIdsAbove !== undefined && autoIdsAbove > MAX_USER_ID) throw importIdTooLarge(undefined, autoIdsAbove + 1);
@@ -199,7 +224,7 @@ export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>,
     if (autoIdsAbove !== undefined) {
       // New rows are numbered above the explicit ids (and every id in use).
       await client.query(
-        "SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST($1::bigint, (SELECT coalesce(max(id), 1) FROM users)))",
+        "SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST($1::bigint, (SELECT coalesce(max(id), 0) FROM users)) + 1, false)",
         [autoIdsAbove],
       );
     }
@@ -207,7 +232,7 @@ export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>,
     let batch: ImportRow[] = [];
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      await insertImportBatch(client, batch, comment, now);
+      await insertImportBatch(client, batch, comment, storedActorName(by), by.requestId ?? null, now);
       for (let i = 0; i < batch.length; i++) onRow?.();
       count += batch.length;
       batch = [];
@@ -218,14 +243,22 @@ export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>,
       if (batch.length === IMPORT_BATCH) await flush();
     }
     await flush();
-    // Explicit ids must not collide with the ones the sequence hands out next.
-    await client.query("SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST((SELECT max(id) FROM users), 1))");
+    // Explicit ids must not collide with the ones the sequence hands out next (from 1 when only the admin's 0 is taken).
+    await client.query("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT coalesce(max(id), 0) FROM users) + 1, false)");
+    if (count > 0) await writeAudit(client, by, usersImported(count));
     return count;
   });
 }
 
 /** One multi-row INSERT per table for a batch of imported users. */
-async function insertImportBatch(client: pg.PoolClient, batch: readonly ImportRow[], comment: string, now: Date): Promise<void> {
+async function insertImportBatch(
+  client: pg.PoolClient,
+  batch: readonly ImportRow[],
+  comment: string,
+  actor: string,
+  requestId: string | null,
+  now: Date,
+): Promise<void> {
   try {
     const inserted = await client.query<{ id: string; username: string; balance: string }>(
       `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
@@ -248,11 +281,12 @@ async function insertImportBatch(client: pg.PoolClient, batch: readonly ImportRo
     if (beyond !== undefined) throw importIdTooLarge(beyond.username, BigInt(beyond.id));
     const funded = inserted.rows.filter((row) => money(row.balance) !== 0n);
     await client.query(
-      `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at)
-       SELECT id, balance, balance, 'import', $3, $4 FROM unnest($1::bigint[], $2::numeric[]) AS t(id, balance)`,
-      [funded.map((row) => row.id), funded.map((row) => row.balance), comment, now],
+      `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at, actor, request_id)
+       SELECT id, balance, balance, 'import', $3, $4, $5, $6 FROM unnest($1::bigint[], $2::numeric[]) AS t(id, balance)`,
+      [funded.map((row) => row.id), funded.map((row) => row.balance), comment, now, actor, requestId],
     );
   } catch (error) {
+    if (isUniqueViolation(error, 'users_uniquehash_key')) throw new TallyError('already_exists', 'a uniquehash in the file is already in use');
     if (isUniqueViolation(error)) throw new TallyError('already_exists', 'a user in the file already exists (it was added meanwhile)');
     throw error;
   }

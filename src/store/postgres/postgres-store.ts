@@ -4,11 +4,14 @@
  * changes, so none is lost) plus its ledger entry.
  */
 import type pg from 'pg';
+import { storedActorName, type Actor } from '../../domain/actor.js';
+import type { AuditEntry } from '../../domain/audit.js';
+import { clientUnblocked, currencySaved, databaseInitialized, rateUpdated, settingsWritten, userAdded } from '../../domain/audit-events.js';
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
-import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
 import { MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
@@ -27,21 +30,26 @@ import type {
   InitializeReport,
   NewUser,
   Store,
+  TakenUsers,
+  ThrottledClient,
   ThrottleRule,
   UserChange,
   UserRecord,
   UserRef,
+  UserSearch,
   WriteHealth,
 } from '../store.js';
 import { AUTH_FAILURE_MEMORY_MS, NotWritableError } from '../store.js';
 import { BatchedLookup } from './batched-lookup.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
+import { auditEntries, writeAudit } from './postgres-audit.js';
 import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
+import { findUserOn, requireCurrency, searchUsers, updateUser } from './postgres-users.js';
 import { planRepairs } from './username-repair.js';
 import { createPool, inTransaction, isUniqueViolation, migrate, named, NUL, parsePgLocation, type Queryable } from './connection.js';
 import {
-  money,
   moneyParameter,
+  RATE_CHANGE_COLUMNS,
   toCurrency,
   toRateChange,
   toUser,
@@ -62,7 +70,7 @@ export async function openPostgresStore(location: string, options: PostgresStore
   const pool = createPool(parsed, options.poolSize);
   try {
     if (!(await migrate(pool, parsed, !options.mustExist))) {
-      throw new TallyError('not_initialized', `no Tally database at ${parsed.display}: run "tally init" first`);
+      throw new TallyError('not_initialized', `no Tally database at ${parsed.display}`);
     }
     return new PostgresStore(pool, parsed.display);
   } catch (error) {
@@ -100,18 +108,25 @@ class PostgresStore implements Store {
         systemCurrency = options.systemCurrency;
         await client.query("INSERT INTO currencies (code, name, rate, active, is_system) VALUES ($1, $1, '1', true, true)", [systemCurrency]);
       }
-      const addedSettings: string[] = [];
+      if (created) await writeAudit(client, options.by, databaseInitialized(systemCurrency));
+      const added = new Map<string, string>();
       for (const [name, value] of options.initialSettings) {
         const result = await client.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
-        if (result.rowCount === 1) addedSettings.push(name);
+        if (result.rowCount === 1) added.set(name, value);
       }
+      // A new database's settings are part of its creation; on an older one they are news.
+      if (!created && added.size > 0) await writeAudit(client, options.by, settingsWritten(added, 'settings.set'));
       let addedAdmin = false;
       const admins = await client.query("SELECT 1 FROM users WHERE role = 'admin' OR username_key = 'admin' LIMIT 1");
       if (admins.rowCount === 0) {
-        await this.insertUser(client, { username: 'admin', currency: systemCurrency, balance: 0n, uniquehash: options.adminUniquehash, role: 'admin' }, '');
+        // Id 0, as Kolmisoft's admin, when it is free: an explicit id leaves the sequence where it is, so the next user is 1.
+        const zeroTaken = (await client.query('SELECT 1 FROM users WHERE id = 0')).rowCount !== 0;
+        const admin = { username: 'admin', currency: systemCurrency, balance: 0n, uniquehash: options.adminUniquehash, role: 'admin' } as const;
+        const id = await this.insertUser(client, admin, options.by, '', zeroTaken ? undefined : 0);
+        await writeAudit(client, options.by, userAdded({ ...admin, id }));
         addedAdmin = true;
       }
-      return { created, systemCurrency, addedSettings, addedAdmin };
+      return { created, systemCurrency, addedSettings: [...added.keys()], addedAdmin };
     }));
   }
 
@@ -166,8 +181,16 @@ class PostgresStore implements Store {
     return new Map(result.rows.map((row) => [row.name, row.value]));
   }
 
-  async writeSetting(name: string, stored: string): Promise<void> {
-    await this.write(() => this.pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, stored]));
+  async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
+    if (values.size === 0) return;
+    await this.write(() => inTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO settings (name, value) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+        [[...values.keys()], [...values.values()]],
+      );
+      await writeAudit(client, by, settingsWritten(values, action));
+    }));
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -175,7 +198,7 @@ class PostgresStore implements Store {
     return result.rows.map(toCurrency);
   }
 
-  async saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency> {
+  async saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency> {
     return this.write(() => inTransaction(this.pool, async (client) => {
       const found = await client.query<CurrencyRow>('SELECT code, name, rate::text, active, is_system FROM currencies WHERE code = $1 FOR UPDATE', [change.code]);
       const existing = found.rows[0] && toCurrency(found.rows[0]);
@@ -187,14 +210,24 @@ class PostgresStore implements Store {
         [next.code, next.name, rate, next.active, next.isSystem],
       );
       const oldRate = existing && formatRate(existing.rate);
-      if (rate !== oldRate) {
-        await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES ($1, $2, $3, $4)', [next.code, oldRate ?? null, rate, source]);
-      }
+      if (rate !== oldRate) await this.insertRateChange(client, next.code, oldRate ?? null, rate, by);
+      await writeAudit(client, by, currencySaved(next, oldRate));
       return next;
     }));
   }
 
-  async updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
+  private async insertRateChange(client: pg.PoolClient, code: string, oldRate: string | null, newRate: string, by: Actor): Promise<void> {
+    await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source, actor, request_id) VALUES ($1, $2, $3, $4, $5, $6)', [
+      code,
+      oldRate,
+      newRate,
+      by.source,
+      storedActorName(by),
+      by.requestId ?? null,
+    ]);
+  }
+
+  async updateRate(code: string, rate: Decimal, by: Actor, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
     return this.write(() => inTransaction(this.pool, async (client) => {
       const text = formatRate(rate);
       const old = await client.query<{ rate: string }>('SELECT rate::text FROM currencies WHERE code = $1 AND NOT is_system FOR UPDATE', [code]);
@@ -203,25 +236,25 @@ class PostgresStore implements Store {
       if (authorization !== undefined && !(await claimHash(client, authorization))) return 'hash_reused';
       if (oldRate === undefined) return 'not_found';
       await client.query('UPDATE currencies SET rate = $2 WHERE code = $1', [code, text]);
-      await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES ($1, $2, $3, $4)', [code, oldRate, text, source]);
+      await this.insertRateChange(client, code, oldRate, text, by);
+      await writeAudit(client, by, rateUpdated(code, oldRate, rate));
       return 'updated';
     }));
   }
 
   async rateHistory(code: string): Promise<readonly RateChange[]> {
-    const result = await this.pool.query<RateChangeRow>(
-      'SELECT currency, old_rate::text, new_rate::text, source, created_at FROM rate_changes WHERE currency = $1 ORDER BY id',
-      [code],
-    );
+    const result = await this.pool.query<RateChangeRow>(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes WHERE currency = $1 ORDER BY id`, [code]);
     return result.rows.map(toRateChange);
   }
 
-  async addUser(user: NewUser, comment = 'opening balance'): Promise<UserRecord> {
+  async addUser(user: NewUser, by: Actor, comment = 'opening balance'): Promise<UserRecord> {
     try {
       return await this.write(() => inTransaction(this.pool, async (client) => {
-        await this.requireCurrency(client, user.currency);
-        const id = await this.insertUser(client, user, comment);
-        return (await this.findUserOn(client, { id }))!;
+        await requireCurrency(client, user.currency);
+        const id = await this.insertUser(client, user, by, comment);
+        const added = (await findUserOn(client, { id }))!;
+        await writeAudit(client, by, userAdded(added));
+        return added;
       }));
     } catch (error) {
       if (isUniqueViolation(error, 'users_username_key_key')) {
@@ -231,73 +264,65 @@ class PostgresStore implements Store {
     }
   }
 
-  /** Inserts a user and, for a non-zero balance, its opening entry, inside the caller's transaction. */
-  private async insertUser(client: pg.PoolClient, user: NewUser, comment: string): Promise<number> {
-    const inserted = await client.query<{ id: string }>(
-      'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [normalizeUsername(user.username), usernameKey(user.username), user.currency, moneyParameter(user.balance), user.uniquehash, user.role],
-    );
+  /**
+   * Inserts a user (numbered by the sequence unless `explicitId` is given) and, for a non-zero
+   * balance, its opening entry, inside the caller's transaction; the caller writes the audit record.
+   */
+  private async insertUser(client: pg.PoolClient, user: NewUser, by: Actor, comment: string, explicitId?: number): Promise<number> {
+    const values = [normalizeUsername(user.username), usernameKey(user.username), user.currency, moneyParameter(user.balance), user.uniquehash, user.role];
+    const inserted =
+      explicitId === undefined
+        ? await client.query<{ id: string }>(
+            'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+            values,
+          )
+        : await client.query<{ id: string }>(
+            'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES ($7, $1, $2, $3, $4, $5, $6) RETURNING id',
+            [...values, explicitId],
+          );
     const id = inserted.rows[0]!.id;
     // Checked after the insert, inside the transaction: the sequence alone cannot know of ids
     // that older imports placed above the bound. Throwing rolls the insert back.
     if (BigInt(id) > BigInt(MAX_USER_ID)) throw noUserIdLeft();
     if (user.balance !== 0n) {
       const amount = moneyParameter(user.balance);
-      await client.query("INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment) VALUES ($1, $2, $2, 'cli', $3)", [id, amount, comment]);
+      await client.query(
+        'INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, actor, request_id) VALUES ($1, $2, $2, $3, $4, $5, $6)',
+        [id, amount, by.source, comment, storedActorName(by), by.requestId ?? null],
+      );
     }
     return Number(id);
   }
 
-  async updateUser(username: string, change: UserChange): Promise<UserRecord> {
-    return this.write(() => inTransaction(this.pool, async (client) => {
-      const found = await client.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = $1 FOR UPDATE`, [usernameKey(username)]);
-      const row = found.rows[0];
-      if (row === undefined) throw new TallyError('not_found', `no user named ${username}`);
-      if (change.currency !== undefined) {
-        await this.requireCurrency(client, change.currency);
-        await client.query('UPDATE users SET currency = $2 WHERE id = $1', [row.id, change.currency]);
-      }
-      const balance = money(row.balance);
-      if (change.balance !== undefined && change.balance !== balance) {
-        const after = moneyParameter(change.balance);
-        await client.query('UPDATE users SET balance = $2 WHERE id = $1', [row.id, after]);
-        await client.query(
-          "INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment) VALUES ($1, $2, $3, 'cli', $4)",
-          [row.id, moneyParameter(change.balance - balance), after, change.comment ?? 'balance set'],
-        );
-      }
-      return (await this.findUserOn(client, { id: Number(row.id) }))!;
-    }));
-  }
-
-  private async requireCurrency(client: pg.PoolClient, code: string): Promise<void> {
-    const found = await client.query('SELECT 1 FROM currencies WHERE code = $1', [code]);
-    if (found.rowCount === 0) throw new TallyError('not_found', `no currency ${code}: add it with "tally currency set ${code} --rate R"`);
+  async updateUser(ref: UserRef, change: UserChange, by: Actor): Promise<UserRecord> {
+    return this.write(() => inTransaction(this.pool, (client) => updateUser(client, ref, change, by)));
   }
 
   async findUser(ref: UserRef): Promise<UserRecord | undefined> {
-    return this.findUserOn(this.pool, ref);
+    return findUserOn(this.pool, ref);
   }
 
-  private async findUserOn(db: Queryable, ref: UserRef): Promise<UserRecord | undefined> {
-    if ('usernameKey' in ref && ref.usernameKey.includes(NUL)) return undefined;
-    const result =
-      'id' in ref
-        ? await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [ref.id])
-        : await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = $1`, [ref.usernameKey]);
-    const row = result.rows[0];
-    return row && toUser(row);
+  async searchUsers(search: UserSearch): Promise<readonly UserRecord[]> {
+    return searchUsers(this.pool, search);
   }
 
-  async takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }> {
+  async takenUsers(usernameKeys: readonly string[], ids: readonly number[], uniquehashes: readonly string[] = []): Promise<TakenUsers> {
     const keys = await this.pool.query<{ username_key: string }>('SELECT username_key FROM users WHERE username_key = ANY($1)', [usernameKeys]);
     const taken = await this.pool.query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::bigint[])', [ids]);
-    return { keys: new Set(keys.rows.map((row) => row.username_key)), ids: new Set(taken.rows.map((row) => Number(row.id))) };
+    const tokens =
+      uniquehashes.length === 0
+        ? { rows: [] }
+        : await this.pool.query<{ uniquehash: string }>('SELECT uniquehash FROM users WHERE uniquehash = ANY($1)', [uniquehashes]);
+    return {
+      keys: new Set(keys.rows.map((row) => row.username_key)),
+      ids: new Set(taken.rows.map((row) => Number(row.id))),
+      uniquehashes: new Set(tokens.rows.map((row) => row.uniquehash)),
+    };
   }
 
   async *listUsers(): AsyncIterable<UserRecord> {
-    // Keyset pages: memory stays flat whatever the table's size.
-    let after = '0';
+    // Keyset pages: memory stays flat whatever the table's size. From -1: the admin of a database made by this Tally has id 0.
+    let after = '-1';
     for (;;) {
       const page = await this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT ${LIST_PAGE}`, [after]);
       for (const row of page.rows) yield toUser(row);
@@ -316,6 +341,10 @@ class PostgresStore implements Store {
 
   async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
     return ledgerEntries(this.pool, userId, limit);
+  }
+
+  async auditEntries(limit: number, beforeId?: number): Promise<readonly AuditEntry[]> {
+    return auditEntries(this.pool, limit, beforeId);
   }
 
   async verifyLedger(): Promise<LedgerReport> {
@@ -369,6 +398,30 @@ class PostgresStore implements Store {
       named('blocked_clients', 'SELECT address, blocked_until FROM auth_failures WHERE blocked_until > $1', [nowMs]),
     );
     return new Map(result.rows.map((row) => [row.address, Number(row.blocked_until)]));
+  }
+
+  async throttledClients(nowMs: number): Promise<readonly ThrottledClient[]> {
+    // What purgeExpired has not forgotten yet: a count within the memory, or a block in force.
+    const result = await this.pool.query<{ address: string; window_start: string; failures: number; blocked_until: string }>(
+      `SELECT address, window_start, failures, blocked_until FROM auth_failures
+       WHERE window_start >= $1 OR blocked_until > $2 ORDER BY window_start DESC, address`,
+      [nowMs - AUTH_FAILURE_MEMORY_MS, nowMs],
+    );
+    return result.rows.map((row) => {
+      const blockedUntil = Number(row.blocked_until);
+      return { address: row.address, failures: row.failures, windowStartMs: Number(row.window_start), blockedUntilMs: blockedUntil > nowMs ? blockedUntil : undefined };
+    });
+  }
+
+  async unblockClient(address: string, by: Actor): Promise<boolean> {
+    if (address.includes(NUL)) return false;
+    return this.write(() => inTransaction(this.pool, async (client) => {
+      const forgotten = await client.query<{ failures: number }>('DELETE FROM auth_failures WHERE address = $1 RETURNING failures', [address]);
+      const row = forgotten.rows[0];
+      if (row === undefined) return false;
+      await writeAudit(client, by, clientUnblocked(address, row.failures));
+      return true;
+    }));
   }
 
   async claimNonce(nonce: string, expiresAtMs: number): Promise<boolean> {

@@ -7,7 +7,8 @@ import type { Currency } from '../../domain/currency.js';
 import type { LedgerEntry, LedgerSource, RateChange } from '../../domain/ledger.js';
 import { formatMoney, parseStoredMoney } from '../../domain/money.js';
 import { storedRate } from '../sqlite/rows.js';
-import type { UserRecord, UserRole } from '../store.js';
+import type { AuditEntry } from '../../domain/audit.js';
+import type { UserRecord, UserRole, UserStatus } from '../store.js';
 
 export interface CurrencyRow {
   code: string;
@@ -24,6 +25,8 @@ export interface UserRow {
   balance: string;
   uniquehash: string;
   role: UserRole;
+  status: UserStatus;
+  created_at: Date;
 }
 
 export interface LedgerRow {
@@ -35,6 +38,8 @@ export interface LedgerRow {
   comment: string;
   idempotency_key: string | null;
   created_at: Date;
+  actor: string;
+  request_id: string | null;
 }
 
 export interface RateChangeRow {
@@ -43,10 +48,27 @@ export interface RateChangeRow {
   new_rate: string;
   source: LedgerSource;
   created_at: Date;
+  actor: string;
+  request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role';
-export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at';
+export interface AuditRow {
+  id: string;
+  created_at: Date;
+  source: LedgerSource;
+  actor: string;
+  action: AuditEntry['action'];
+  target: string;
+  detail: string | null;
+  client: string | null;
+  request_id: string | null;
+}
+
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at';
+/** A ledger entry's columns, money as exact text. */
+export const LEDGER_COLUMNS = 'id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at, actor, request_id';
+export const RATE_CHANGE_COLUMNS = 'currency, old_rate::text, new_rate::text, source, created_at, actor, request_id';
+export const AUDIT_COLUMNS = 'id, created_at, source, actor, action, target, detail, client, request_id';
 
 /** NUMERIC text (`12.500000`) to millionths. */
 export function money(text: string): bigint {
@@ -69,7 +91,7 @@ export function toBalanceView(row: Pick<UserRow, 'id' | 'username' | 'currency' 
 }
 
 export function toUser(row: UserRow): UserRecord {
-  return { ...toBalanceView(row), uniquehash: row.uniquehash, role: row.role };
+  return { ...toBalanceView(row), uniquehash: row.uniquehash, role: row.role, status: row.status, createdAt: row.created_at.toISOString() };
 }
 
 export function toLedgerEntry(row: LedgerRow): LedgerEntry {
@@ -81,6 +103,8 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     source: row.source,
     comment: row.comment,
     idempotencyKey: row.idempotency_key ?? undefined,
+    actor: row.actor,
+    requestId: row.request_id ?? undefined,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -91,6 +115,22 @@ export function toRateChange(row: RateChangeRow): RateChange {
     oldRate: row.old_rate === null ? undefined : storedRate(row.old_rate, `a rate change of ${row.currency}`),
     newRate: storedRate(row.new_rate, `a rate change of ${row.currency}`),
     source: row.source,
+    actor: row.actor,
+    requestId: row.request_id ?? undefined,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: Number(row.id),
+    action: row.action,
+    target: row.target,
+    ...(row.detail !== null && { detail: row.detail }),
+    source: row.source,
+    actor: row.actor,
+    client: row.client ?? undefined,
+    requestId: row.request_id ?? undefined,
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -28,6 +28,21 @@ export const CLAIM_KEY_TRIGGER = `
   CREATE TRIGGER ledger_entries_claim_key AFTER INSERT ON ledger_entries WHEN NEW.idempotency_key IS NOT NULL
   BEGIN INSERT INTO idempotency_keys (key, entry_id) VALUES (NEW.idempotency_key, NEW.id); END`;
 
+/** The ledger's entries are never changed nor deleted (migration 2; again after the rebuild of 7). */
+const LEDGER_IMMUTABLE_TRIGGERS = `
+  CREATE TRIGGER ledger_entries_are_immutable BEFORE UPDATE ON ledger_entries
+    BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+  CREATE TRIGGER ledger_entries_are_permanent BEFORE DELETE ON ledger_entries
+    BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END`;
+
+/**
+ * Gives TABLE_new the AUTOINCREMENT counter of TABLE before the old one is dropped (which
+ * deletes its counter); the rename then carries it over to the new table's name.
+ */
+const CARRY_SEQUENCE = (table: string): string => `
+  DELETE FROM sqlite_sequence WHERE name = '${table}_new';
+  INSERT INTO sqlite_sequence (name, seq) SELECT '${table}_new', seq FROM sqlite_sequence WHERE name = '${table}';`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -173,6 +188,82 @@ export const MIGRATIONS: readonly Migration[] = [
     // `tally verify` to report: merging them would merge two customers' money.
     sql: '',
     run: repairUsernames,
+  },
+  {
+    version: 7,
+    name: 'who did it: actors and request ids in the ledger, the audit log, closed users',
+    // A CHECK constraint changes only by rebuilding its table (SQLite's "12 steps": new table,
+    // copy, drop, rename, then every index and trigger again). Nothing references either table,
+    // so foreign keys stay on; the AUTOINCREMENT counter is carried over, so no id is handed out twice.
+    sql: `
+      CREATE TABLE ledger_entries_new (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id         INTEGER NOT NULL REFERENCES users (id),
+        amount          INTEGER NOT NULL,
+        balance_after   INTEGER NOT NULL,
+        source          TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import', 'admin')),
+        comment         TEXT NOT NULL DEFAULT '',
+        idempotency_key TEXT,
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        actor           TEXT NOT NULL DEFAULT '',   -- who: '' for entries made before actors were kept
+        request_id      TEXT
+      ) STRICT;
+      INSERT INTO ledger_entries_new (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at)
+        SELECT id, user_id, amount, balance_after, source, comment, idempotency_key, created_at FROM ledger_entries;
+      ${CARRY_SEQUENCE('ledger_entries')}
+      DROP TABLE ledger_entries;
+      ALTER TABLE ledger_entries_new RENAME TO ledger_entries;
+      CREATE INDEX ledger_entries_by_user ON ledger_entries (user_id, id);
+      ${LEDGER_IMMUTABLE_TRIGGERS};
+      ${CLAIM_KEY_TRIGGER};
+
+      CREATE TABLE rate_changes_new (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        currency   TEXT NOT NULL REFERENCES currencies (code),
+        old_rate   TEXT,
+        new_rate   TEXT NOT NULL,
+        source     TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import', 'admin')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        actor      TEXT NOT NULL DEFAULT '',
+        request_id TEXT
+      ) STRICT;
+      INSERT INTO rate_changes_new (id, currency, old_rate, new_rate, source, created_at)
+        SELECT id, currency, old_rate, new_rate, source, created_at FROM rate_changes;
+      ${CARRY_SEQUENCE('rate_changes')}
+      DROP TABLE rate_changes;
+      ALTER TABLE rate_changes_new RENAME TO rate_changes;
+      CREATE INDEX rate_changes_by_currency ON rate_changes (currency, id);
+
+      -- A closed user keeps its row and its ledger; the balance reads skip it.
+      ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed'));
+      -- The hot path's lookup still reads everything it needs from one index, the status included.
+      DROP INDEX users_balance_lookup;
+      CREATE INDEX users_balance_lookup ON users (username_key, id, username, currency, balance, status);
+      -- Few users are closed: listing them reads this small index, not the table.
+      CREATE INDEX users_closed ON users (id) WHERE status = 'closed';
+
+      CREATE TABLE audit_log (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        source     TEXT NOT NULL CHECK (source IN ('cli', 'api', 'import', 'admin')),
+        actor      TEXT NOT NULL,
+        -- No CHECK on the action: a later Tally adds actions without rebuilding the table.
+        action     TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        detail     TEXT,
+        client     TEXT,
+        request_id TEXT
+      ) STRICT;
+      CREATE TRIGGER audit_log_is_immutable BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;
+      CREATE TRIGGER audit_log_is_permanent BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;
+    `,
+    // The rebuilt tables must hold every row they held, each still pointing at its user or currency.
+    run: (db) => {
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`migration 7 would leave ${broken.length} rows without their user or currency`);
+    },
   },
 ];
 

@@ -2,7 +2,8 @@
 import type { Currency } from '../../domain/currency.js';
 import type { LedgerEntry, LedgerSource, RateChange } from '../../domain/ledger.js';
 import { parseRate, type Decimal } from '../../domain/money.js';
-import type { UserRecord, UserRole } from '../store.js';
+import type { AuditEntry } from '../../domain/audit.js';
+import type { UserRecord, UserRole, UserStatus } from '../store.js';
 
 export interface CurrencyRow {
   code: string;
@@ -20,6 +21,8 @@ export interface UserRow {
   balance: bigint;
   uniquehash: string;
   role: UserRole;
+  status: UserStatus;
+  created_at: string;
 }
 
 export interface LedgerRow {
@@ -31,6 +34,8 @@ export interface LedgerRow {
   comment: string;
   idempotency_key: string | null;
   created_at: string;
+  actor: string;
+  request_id: string | null;
 }
 
 export interface RateChangeRow {
@@ -39,10 +44,26 @@ export interface RateChangeRow {
   new_rate: string;
   source: LedgerSource;
   created_at: string;
+  actor: string;
+  request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role';
-export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at';
+export interface AuditRow {
+  id: bigint;
+  created_at: string;
+  source: LedgerSource;
+  actor: string;
+  action: AuditEntry['action'];
+  target: string;
+  detail: string | null;
+  client: string | null;
+  request_id: string | null;
+}
+
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at';
+export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id';
+export const RATE_CHANGE_COLUMNS = 'currency, old_rate, new_rate, source, created_at, actor, request_id';
+export const AUDIT_COLUMNS = 'id, created_at, source, actor, action, target, detail, client, request_id';
 
 export function storedRate(text: string, what: string): Decimal {
   const rate = parseRate(text);
@@ -68,6 +89,8 @@ export function toUser(row: UserRow): UserRecord {
     balance: row.balance,
     uniquehash: row.uniquehash,
     role: row.role,
+    status: row.status,
+    createdAt: row.created_at,
   };
 }
 
@@ -80,6 +103,8 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     source: row.source,
     comment: row.comment,
     idempotencyKey: row.idempotency_key ?? undefined,
+    actor: row.actor,
+    requestId: row.request_id ?? undefined,
     createdAt: row.created_at,
   };
 }
@@ -90,6 +115,22 @@ export function toRateChange(row: RateChangeRow): RateChange {
     oldRate: row.old_rate === null ? undefined : storedRate(row.old_rate, `a rate change of ${row.currency}`),
     newRate: storedRate(row.new_rate, `a rate change of ${row.currency}`),
     source: row.source,
+    actor: row.actor,
+    requestId: row.request_id ?? undefined,
+    createdAt: row.created_at,
+  };
+}
+
+export function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: Number(row.id),
+    action: row.action,
+    target: row.target,
+    ...(row.detail !== null && { detail: row.detail }),
+    source: row.source,
+    actor: row.actor,
+    client: row.client ?? undefined,
+    requestId: row.request_id ?? undefined,
     createdAt: row.created_at,
   };
 }

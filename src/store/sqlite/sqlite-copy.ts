@@ -5,12 +5,16 @@ import { formatRate } from '../../domain/money.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { CLAIM_KEY_TRIGGER, REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
+  AUDIT_COLUMNS,
   LEDGER_COLUMNS,
+  RATE_CHANGE_COLUMNS,
+  toAuditEntry,
   toCurrency,
   toLedgerEntry,
   toRateChange,
   toUser,
   USER_COLUMNS,
+  type AuditRow,
   type CurrencyRow,
   type LedgerRow,
   type RateChangeRow,
@@ -25,6 +29,7 @@ export function summarize(db: Database.Database): DatabaseSummary {
       `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
               (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
               (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
+              (SELECT count(*) FROM audit_log) AS audit_entries,
               (SELECT coalesce(sum(balance / 1000000), 0) FROM users) AS balance_units,
               (SELECT coalesce(sum(balance % 1000000), 0) FROM users) AS balance_micros,
               (SELECT coalesce(sum(amount / 1000000), 0) FROM ledger_entries) AS ledger_units,
@@ -39,6 +44,7 @@ export function summarize(db: Database.Database): DatabaseSummary {
     ledgerEntries: Number(row.ledger_entries),
     rateChanges: Number(row.rate_changes),
     requestHashes: Number(row.request_hashes),
+    auditEntries: Number(row.audit_entries),
     // Summed as whole units and millionths apart: a million large balances overflow int64 in one sum.
     balanceSum: (row.balance_units ?? 0n) * 1_000_000n + (row.balance_micros ?? 0n),
     ledgerSum: (row.ledger_units ?? 0n) * 1_000_000n + (row.ledger_micros ?? 0n),
@@ -63,11 +69,12 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
   const settings = db.prepare('SELECT name, value FROM settings ORDER BY name').all() as { name: string; value: string }[];
   yield { table: 'settings', rows: settings.map((row) => [row.name, row.value] as const) };
 
-  const users = db.prepare(`SELECT ${USER_COLUMNS}, created_at, username_key FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
-  for (let after = 0n; ; ) {
-    const rows = users.all(after) as (UserRow & { created_at: string; username_key: string })[];
+  // From -1: the admin of a database made by this Tally has id 0.
+  const users = db.prepare(`SELECT ${USER_COLUMNS}, username_key FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  for (let after = -1n; ; ) {
+    const rows = users.all(after) as (UserRow & { username_key: string })[];
     if (rows.length === 0) break;
-    yield { table: 'users', rows: rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key, createdAt: row.created_at })) };
+    yield { table: 'users', rows: rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key })) };
     after = rows.at(-1)!.id;
   }
   const entries = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
@@ -77,7 +84,7 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
     yield { table: 'ledger_entries', rows: rows.map(toLedgerEntry) };
     after = rows.at(-1)!.id;
   }
-  const changes = db.prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes ORDER BY id').all() as RateChangeRow[];
+  const changes = db.prepare(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes ORDER BY id`).all() as RateChangeRow[];
   yield { table: 'rate_changes', rows: changes.map(toRateChange) };
   const hashes = db.prepare(`SELECT hash, request, created_at FROM request_hashes WHERE hash > ? ORDER BY hash LIMIT ${BATCH}`);
   for (let after = ''; ; ) {
@@ -85,6 +92,13 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
     if (rows.length === 0) break;
     yield { table: 'request_hashes', rows: rows.map((row) => ({ hash: row.hash, request: row.request, createdAt: row.created_at })) };
     after = rows.at(-1)!.hash;
+  }
+  const audit = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  for (let after = 0n; ; ) {
+    const rows = audit.all(after) as AuditRow[];
+    if (rows.length === 0) break;
+    yield { table: 'audit_log', rows: rows.map(toAuditEntry) };
+    after = rows.at(-1)!.id;
   }
 }
 
@@ -98,16 +112,26 @@ export async function importTables(
     currency: db.prepare('INSERT INTO currencies (code, name, rate, active, is_system) VALUES (?, ?, ?, ?, ?)'),
     setting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?)'),
     user: db
-      .prepare('INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .safeIntegers(true),
     entry: db
       .prepare(
-        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .safeIntegers(true),
-    rateChange: db.prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at) VALUES (?, ?, ?, ?, ?)'),
+    rateChange: db.prepare(
+      'INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at, actor, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     requestHash: db.prepare('INSERT INTO request_hashes (hash, request, created_at) VALUES (?, ?, ?)'),
+    audit: db
+      .prepare(
+        `INSERT INTO audit_log (id, created_at, source, actor, action, target, detail, client, request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .safeIntegers(true),
   };
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -128,21 +152,38 @@ export async function importTables(
           break;
         case 'users':
           for (const u of batch.rows) {
-            insert.user.run(BigInt(u.id), u.username, u.usernameKey, u.currency, u.balance, u.uniquehash, u.role, u.createdAt);
+            insert.user.run(BigInt(u.id), u.username, u.usernameKey, u.currency, u.balance, u.uniquehash, u.role, u.status, u.createdAt);
           }
           break;
         case 'ledger_entries':
           for (const e of batch.rows) {
-            insert.entry.run(BigInt(e.id), BigInt(e.userId), e.amount, e.balanceAfter, e.source, e.comment, e.idempotencyKey ?? null, e.createdAt);
+            insert.entry.run(
+              BigInt(e.id),
+              BigInt(e.userId),
+              e.amount,
+              e.balanceAfter,
+              e.source,
+              e.comment,
+              e.idempotencyKey ?? null,
+              e.createdAt,
+              e.actor,
+              e.requestId ?? null,
+            );
           }
           break;
         case 'rate_changes':
           for (const r of batch.rows) {
-            insert.rateChange.run(r.currency, r.oldRate === undefined ? null : formatRate(r.oldRate), formatRate(r.newRate), r.source, r.createdAt);
+            const oldRate = r.oldRate === undefined ? null : formatRate(r.oldRate);
+            insert.rateChange.run(r.currency, oldRate, formatRate(r.newRate), r.source, r.createdAt, r.actor, r.requestId ?? null);
           }
           break;
         case 'request_hashes':
           for (const h of batch.rows) insert.requestHash.run(h.hash, h.request, h.createdAt);
+          break;
+        case 'audit_log':
+          for (const a of batch.rows) {
+            insert.audit.run(BigInt(a.id), a.createdAt, a.source, a.actor, a.action, a.target, a.detail ?? null, a.client ?? null, a.requestId ?? null);
+          }
           break;
       }
       onRows?.(batch.table, batch.rows.length);

@@ -4,28 +4,36 @@
  * two processes can never both read the old balance (no lost update).
  */
 import type Database from 'better-sqlite3';
+import { storedActorName, type Actor } from '../../domain/actor.js';
+import { balanceAdjusted, usersImported } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
-import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
+import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
 import { isMoneyInRange } from '../../domain/money.js';
 import { importIdTooLarge, MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
-import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser } from '../store.js';
+import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser, TakenUsers } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
+import { SqliteAudit } from './sqlite-audit.js';
 
 const TAKEN_BATCH = 500;
 
 export class SqliteLedger {
   private readonly statements;
+  /** The audit log, written in the same transactions as the ledger. */
+  readonly audit: SqliteAudit;
 
   constructor(private readonly db: Database.Database) {
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.audit = new SqliteAudit(db);
     this.statements = {
+      // A NULL id is numbered by AUTOINCREMENT; an explicit one (the admin's 0) is kept.
       insertUser: prepare(
-        'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      userById: prepare('SELECT id, username, balance FROM users WHERE id = ?'),
-      userByKey: prepare('SELECT id, username, balance FROM users WHERE username_key = ?'),
+      // A closed user takes no balance change: it is answered as no user at all.
+      userById: prepare("SELECT id, username, balance FROM users WHERE id = ? AND status = 'active'"),
+      userByKey: prepare("SELECT id, username, balance FROM users WHERE username_key = ? AND status = 'active'"),
       usernameById: prepare('SELECT username FROM users WHERE id = ?').pluck(),
       setBalance: prepare('UPDATE users SET balance = ? WHERE id = ?'),
       // Imports give every row the import's own time: one clock read, not a strftime per row.
@@ -34,12 +42,12 @@ export class SqliteLedger {
          VALUES (?, ?, ?, ?, ?, ?, 'user', ?)`,
       ),
       insertImportEntry: prepare(
-        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at)
-         VALUES (?, ?, ?, 'import', ?, ?)`,
+        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at, actor, request_id)
+         VALUES (?, ?, ?, 'import', ?, ?, ?, ?)`,
       ),
       insertEntry: prepare(
-        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
+        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
       ),
       // A key whose entry_id is NULL was used by two sources before keys were shared: refused.
       keyedEntry: prepare(
@@ -61,9 +69,13 @@ export class SqliteLedger {
     };
   }
 
-  /** Inserts a user and, for a non-zero balance, its opening entry. Runs inside the caller's transaction. */
-  insertUser(user: NewUser, comment: string): bigint {
+  /**
+   * Inserts a user (numbered next unless `id` is given) and, for a non-zero balance, its opening
+   * entry. Runs inside the caller's transaction; the caller writes the audit record.
+   */
+  insertUser(user: NewUser, by: Actor, comment: string, id?: number): bigint {
     const { lastInsertRowid } = this.statements.insertUser.run(
+      id ?? null,
       normalizeUsername(user.username),
       usernameKey(user.username),
       user.currency,
@@ -71,15 +83,15 @@ export class SqliteLedger {
       user.uniquehash,
       user.role,
     );
-    const id = BigInt(lastInsertRowid);
+    const inserted = BigInt(lastInsertRowid);
     // AUTOINCREMENT goes on past any bound; the caller's transaction undoes the insert.
-    if (id > BigInt(MAX_USER_ID)) throw noUserIdLeft();
-    if (user.balance !== 0n) this.append(id, user.balance, user.balance, 'cli', comment, null);
-    return id;
+    if (inserted > BigInt(MAX_USER_ID)) throw noUserIdLeft();
+    if (user.balance !== 0n) this.append(inserted, user.balance, user.balance, by, comment, null);
+    return inserted;
   }
 
-  takenUsers(usernameKeys: readonly string[], ids: readonly number[]): { keys: Set<string>; ids: Set<number> } {
-    const taken = { keys: new Set<string>(), ids: new Set<number>() };
+  takenUsers(usernameKeys: readonly string[], ids: readonly number[], uniquehashes: readonly string[]): TakenUsers {
+    const taken = { keys: new Set<string>(), ids: new Set<number>(), uniquehashes: new Set<string>() };
     // Bounded batches keep each statement under SQLite's parameter limit.
     for (let start = 0; start < usernameKeys.length; start += TAKEN_BATCH) {
       const batch = usernameKeys.slice(start, start + TAKEN_BATCH);
@@ -91,14 +103,20 @@ export class SqliteLedger {
       const sql = `SELECT id FROM users WHERE id IN (${batch.map(() => '?').join(',')})`;
       for (const id of this.db.prepare(sql).pluck().all(...batch) as number[]) taken.ids.add(id);
     }
+    for (let start = 0; start < uniquehashes.length; start += TAKEN_BATCH) {
+      const batch = uniquehashes.slice(start, start + TAKEN_BATCH);
+      const sql = `SELECT uniquehash FROM users WHERE uniquehash IN (${batch.map(() => '?').join(',')})`;
+      for (const token of this.db.prepare(sql).pluck().all(...batch) as string[]) taken.uniquehashes.add(token);
+    }
     return taken;
   }
 
-  /** Sets the balance and writes the entry. Runs inside the caller's transaction. */
-  append(userId: bigint, amount: bigint, balanceAfter: bigint, source: LedgerSource, comment: string, key: string | null): LedgerEntry {
+  /** Sets the balance and writes the entry, naming its actor. Runs inside the caller's transaction. */
+  append(userId: bigint, amount: bigint, balanceAfter: bigint, by: Actor, comment: string, key: string | null): LedgerEntry {
     this.statements.setBalance.run(balanceAfter, userId);
     // A key is claimed in idempotency_keys by the table's trigger (migration 5).
-    return toLedgerEntry(this.statements.insertEntry.get(userId, amount, balanceAfter, source, comment, key) as LedgerRow);
+    const row = this.statements.insertEntry.get(userId, amount, balanceAfter, by.source, comment, key, storedActorName(by), by.requestId ?? null);
+    return toLedgerEntry(row as LedgerRow);
   }
 
   /** One balance change; runs inside the caller's write transaction. */
@@ -117,7 +135,10 @@ export class SqliteLedger {
     }
     const balanceAfter = user.balance + change.amount;
     if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
-    const entry = this.append(user.id, change.amount, balanceAfter, change.source, change.comment, change.idempotencyKey ?? null);
+    const entry = this.append(user.id, change.amount, balanceAfter, change.by, change.comment, change.idempotencyKey ?? null);
+    // The API's own changes are in the ledger, which names the login and the request; an
+    // operator's go to the audit log too.
+    if (change.by.source !== 'api') this.audit.write(change.by, balanceAdjusted(entry.userId, change.amount, balanceAfter, entry.id));
     return { kind: 'applied', entry, username: user.username };
   }
 
@@ -174,11 +195,13 @@ export class SqliteLedger {
   }
 
   /** One transaction around the whole import; the caller gives this ledger a connection of its own. */
-  async importUsers(rows: AsyncIterable<ImportRow>, { comment, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+  async importUsers(rows: AsyncIterable<ImportRow>, { comment, by, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
     if (autoIdsAbove !== undefined && autoIdsAbove > MAX_USER_ID) throw importIdTooLarge(undefined, autoIdsAbove + 1);
     this.db.exec('BEGIN IMMEDIATE');
     const s = this.statements;
     const now = new Date().toISOString();
+    const actor = storedActorName(by);
+    const requestId = by.requestId ?? null;
     let count = 0;
     try {
       // AUTOINCREMENT numbers new rows above sqlite_sequence: raise it past the explicit ids.
@@ -201,13 +224,14 @@ export class SqliteLedger {
             now,
           );
           if (BigInt(user.lastInsertRowid) > BigInt(MAX_USER_ID)) throw importIdTooLarge(row.username, BigInt(user.lastInsertRowid));
-          if (row.balance !== 0n) s.insertImportEntry.run(user.lastInsertRowid, row.balance, row.balance, comment, now);
+          if (row.balance !== 0n) s.insertImportEntry.run(user.lastInsertRowid, row.balance, row.balance, comment, now, actor, requestId);
         } catch (error) {
           throw describeImportConflict(error, row);
         }
         count++;
         onRow?.();
       }
+      if (count > 0) this.audit.write(by, usersImported(count));
       this.db.exec('COMMIT');
       return count;
     } catch (error) {
@@ -219,6 +243,9 @@ export class SqliteLedger {
 
 function describeImportConflict(error: unknown, row: ImportRow): unknown {
   const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('users.uniquehash')) {
+    return new TallyError('already_exists', `the uniquehash of user ${row.username} is already in use`);
+  }
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new TallyError('already_exists', `user ${row.username}${row.id === undefined ? '' : ` (id ${row.id})`} already exists`);
   }

@@ -2,11 +2,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { storedActorName, type Actor } from '../../domain/actor.js';
+import type { AuditEntry } from '../../domain/audit.js';
+import { clientUnblocked, currencySaved, databaseInitialized, rateUpdated, settingsWritten, userAdded } from '../../domain/audit-events.js';
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
-import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
 import { usernameKey, type UsernameCollision } from '../../domain/usernames.js';
@@ -24,10 +27,13 @@ import type {
   InitializeReport,
   NewUser,
   Store,
+  TakenUsers,
+  ThrottledClient,
   ThrottleRule,
   UserChange,
   UserRecord,
   UserRef,
+  UserSearch,
   WriteHealth,
 } from '../store.js';
 import { AUTH_FAILURE_MEMORY_MS, NotWritableError } from '../store.js';
@@ -38,7 +44,17 @@ import { SqliteLedger } from './sqlite-ledger.js';
 import { MIGRATIONS } from './migrations.js';
 import { planRepairs } from './username-repair.js';
 import { WriteWatchdog } from './write-watchdog.js';
-import { toCurrency, toRateChange, toUser, USER_COLUMNS, type CurrencyRow, type RateChangeRow, type UserRow } from './rows.js';
+import { SqliteUsers } from './sqlite-users.js';
+import {
+  RATE_CHANGE_COLUMNS,
+  toCurrency,
+  toRateChange,
+  toUser,
+  USER_COLUMNS,
+  type CurrencyRow,
+  type RateChangeRow,
+  type UserRow,
+} from './rows.js';
 
 export interface SqliteStoreOptions {
   /** Refuse to create a missing file: every command but init, serve and copy's target expects one. */
@@ -50,7 +66,7 @@ export interface SqliteStoreOptions {
 /** Opens (creating if allowed) and migrates the database file at `path`. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions): Store {
   if (options.mustExist && !existsSync(path)) {
-    throw new TallyError('not_initialized', `no database at ${path}: run "tally init" first`);
+    throw new TallyError('not_initialized', `no database at ${path}`);
   }
   if (!options.mustExist) {
     if (options.createDirectories === true) mkdirSync(dirname(path), { recursive: true });
@@ -62,7 +78,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Stor
   try {
     // Checked before anything is written: a read command never turns a stray file into a database.
     if (options.mustExist && !hasTallySchema(db)) {
-      throw new TallyError('not_initialized', `the database at ${path} is not initialised: run "tally init"`);
+      throw new TallyError('not_initialized', `the database at ${path} is not initialised`);
     }
     db.pragma('journal_mode = WAL');
     // FULL: a committed balance change survives a power cut, not only a process crash.
@@ -120,6 +136,7 @@ const WRITE_LOCK_WAIT_MS = 5000;
 class SqliteStore implements Store {
   private readonly statements;
   private readonly ledger: SqliteLedger;
+  private readonly users: SqliteUsers;
   private readonly writes: GroupCommit;
   private readonly snapshot: ReadSnapshot;
   private readonly watchdog: WriteWatchdog;
@@ -132,13 +149,16 @@ class SqliteStore implements Store {
     // Integer columns come back as bigint, so a balance never passes through a number.
     const prepareExact = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.statements = {
-      balanceView: prepareExact('SELECT id, username, currency, balance FROM users INDEXED BY users_balance_lookup WHERE username_key = ?'),
-      balanceViewByUniquehash: prepareExact('SELECT id, username, currency, balance FROM users WHERE uniquehash = ?'),
+      // Closed users are no one to the balance reads; the status is read from the same index.
+      balanceView: prepareExact(
+        "SELECT id, username, currency, balance FROM users INDEXED BY users_balance_lookup WHERE username_key = ? AND status = 'active'",
+      ),
+      balanceViewByUniquehash: prepareExact("SELECT id, username, currency, balance FROM users WHERE uniquehash = ? AND status = 'active'"),
       userByKey: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
       userById: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
       usersPage: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ${LIST_PAGE}`),
-      setUserCurrency: prepare('UPDATE users SET currency = ? WHERE id = ?'),
       hasAdmin: prepare("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1"),
+      idTaken: prepare('SELECT 1 FROM users WHERE id = ?'),
       configVersion: prepare('SELECT version FROM config_version WHERE id = 1').pluck(),
       settings: prepare('SELECT name, value FROM settings'),
       insertSettingIfMissing: prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
@@ -151,8 +171,8 @@ class SqliteStore implements Store {
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, rate = excluded.rate, active = excluded.active`,
       ),
       setRate: prepare('UPDATE currencies SET rate = ? WHERE code = ?'),
-      insertRateChange: prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source) VALUES (?, ?, ?, ?)'),
-      rateHistory: prepare('SELECT currency, old_rate, new_rate, source, created_at FROM rate_changes WHERE currency = ? ORDER BY id'),
+      insertRateChange: prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source, actor, request_id) VALUES (?, ?, ?, ?, ?, ?)'),
+      rateHistory: prepare(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes WHERE currency = ? ORDER BY id`),
       // A window that has run out starts again at 1. Every SET expression reads the old row.
       countAuthFailure: prepare(`
         INSERT INTO auth_failures (address, window_start, failures, blocked_until)
@@ -164,11 +184,17 @@ class SqliteStore implements Store {
                                THEN max(blocked_until, :now + :cooldown) ELSE blocked_until END
         RETURNING failures, window_start, blocked_until`),
       blockedClients: prepare('SELECT address, blocked_until FROM auth_failures WHERE blocked_until > ?'),
+      // What purgeExpired has not forgotten yet: a count within the memory, or a block in force.
+      throttledClients: prepare(
+        'SELECT address, window_start, failures, blocked_until FROM auth_failures WHERE window_start >= ? OR blocked_until > ? ORDER BY window_start DESC, address',
+      ),
+      unblockClient: prepare('DELETE FROM auth_failures WHERE address = ? RETURNING failures'),
       claimNonce: prepare('INSERT INTO signature_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING'),
       purgeNonces: prepare('DELETE FROM signature_nonces WHERE expires_at < ?'),
       purgeAuthFailures: prepare('DELETE FROM auth_failures WHERE window_start < ? AND blocked_until < ?'),
     };
     this.ledger = new SqliteLedger(db);
+    this.users = new SqliteUsers(db, this.ledger);
     this.snapshot = new ReadSnapshot(db);
     // The file just opened and migrated: the one every later write must still be going to.
     this.watchdog = new WriteWatchdog(resolve(location), () => this.probeWrite());
@@ -203,19 +229,25 @@ class SqliteStore implements Store {
           systemCurrency = options.systemCurrency;
           s.upsertCurrency.run(systemCurrency, systemCurrency, '1', 1, 1);
         }
-        const addedSettings: string[] = [];
+        if (created) this.ledger.audit.write(options.by, databaseInitialized(systemCurrency));
+        const added = new Map<string, string>();
         for (const [name, value] of options.initialSettings) {
-          if (s.insertSettingIfMissing.run(name, value).changes > 0) addedSettings.push(name);
+          if (s.insertSettingIfMissing.run(name, value).changes > 0) added.set(name, value);
         }
-        const addedAdmin = s.hasAdmin.get() === undefined && this.insertAdmin(systemCurrency, options.adminUniquehash);
-        return { created, systemCurrency, addedSettings, addedAdmin };
+        // A new database's settings are part of its creation; on an older one they are news.
+        if (!created && added.size > 0) this.ledger.audit.write(options.by, settingsWritten(added, 'settings.set'));
+        const addedAdmin = s.hasAdmin.get() === undefined && this.insertAdmin(systemCurrency, options.adminUniquehash, options.by);
+        return { created, systemCurrency, addedSettings: [...added.keys()], addedAdmin };
       });
   }
 
-  /** Adds the `admin` account unless a plain user already holds that name. */
-  private insertAdmin(currency: string, uniquehash: string): boolean {
+  /** Adds the `admin` account unless a plain user already holds that name: id 0, as Kolmisoft's, when it is free. */
+  private insertAdmin(currency: string, uniquehash: string, by: Actor): boolean {
     if (this.statements.userByKey.get('admin') !== undefined) return false;
-    this.ledger.insertUser({ username: 'admin', currency, balance: 0n, uniquehash, role: 'admin' }, '');
+    const id = this.statements.idTaken.get(0) === undefined ? 0 : undefined;
+    const admin = { username: 'admin', currency, balance: 0n, uniquehash, role: 'admin' } as const;
+    const inserted = this.ledger.insertUser(admin, by, '', id);
+    this.ledger.audit.write(by, userAdded({ ...admin, id: Number(inserted) }));
     return true;
   }
 
@@ -253,8 +285,12 @@ class SqliteStore implements Store {
     return new Map(rows.map((row) => [row.name, row.value]));
   }
 
-  async writeSetting(name: string, stored: string): Promise<void> {
-    await this.write(() => this.statements.upsertSetting.run(name, stored));
+  async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
+    if (values.size === 0) return;
+    await this.write(() => {
+      for (const [name, stored] of values) this.statements.upsertSetting.run(name, stored);
+      this.ledger.audit.write(by, settingsWritten(values, action));
+    });
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -265,19 +301,20 @@ class SqliteStore implements Store {
     return (this.statements.currencies.all() as CurrencyRow[]).map(toCurrency);
   }
 
-  async saveCurrency(change: CurrencyChange, source: LedgerSource): Promise<Currency> {
+  async saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency> {
     const s = this.statements;
     return this.write(() => {
         const row = s.currencyByCode.get(change.code) as CurrencyRow | undefined;
         const next = applyCurrencyChange(row && toCurrency(row), change);
         const rate = formatRate(next.rate);
         s.upsertCurrency.run(next.code, next.name, rate, next.active ? 1 : 0, next.isSystem ? 1 : 0);
-        if (rate !== row?.rate) s.insertRateChange.run(next.code, row?.rate ?? null, rate, source);
+        if (rate !== row?.rate) s.insertRateChange.run(next.code, row?.rate ?? null, rate, by.source, storedActorName(by), by.requestId ?? null);
+        this.ledger.audit.write(by, currencySaved(next, row?.rate));
         return next;
       });
   }
 
-  async updateRate(code: string, rate: Decimal, source: LedgerSource, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
+  async updateRate(code: string, rate: Decimal, by: Actor, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
     const s = this.statements;
     return this.write(() => {
         if (authorization !== undefined && !this.ledger.claimHash(authorization)) return 'hash_reused';
@@ -285,7 +322,8 @@ class SqliteStore implements Store {
         if (row === undefined || row.is_system === 1) return 'not_found';
         const text = formatRate(rate);
         s.setRate.run(text, code);
-        s.insertRateChange.run(code, row.rate, text, source);
+        s.insertRateChange.run(code, row.rate, text, by.source, storedActorName(by), by.requestId ?? null);
+        this.ledger.audit.write(by, rateUpdated(code, row.rate, rate));
         return 'updated';
       });
   }
@@ -294,50 +332,38 @@ class SqliteStore implements Store {
     return (this.statements.rateHistory.all(code) as RateChangeRow[]).map(toRateChange);
   }
 
-  async addUser(user: NewUser, comment = 'opening balance'): Promise<UserRecord> {
+  async addUser(user: NewUser, by: Actor, comment = 'opening balance'): Promise<UserRecord> {
     return this.write(() => {
-        this.requireCurrency(user.currency);
+        this.users.requireCurrency(user.currency);
         if (this.statements.userByKey.get(usernameKey(user.username)) !== undefined) {
           throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
         }
-        return toUser(this.statements.userById.get(this.ledger.insertUser(user, comment)) as UserRow);
+        const added = toUser(this.statements.userById.get(this.ledger.insertUser(user, by, comment)) as UserRow);
+        this.ledger.audit.write(by, userAdded(added));
+        return added;
       });
   }
 
-  async updateUser(username: string, change: UserChange): Promise<UserRecord> {
-    const s = this.statements;
-    return this.write(() => {
-        const row = s.userByKey.get(usernameKey(username)) as UserRow | undefined;
-        if (row === undefined) throw new TallyError('not_found', `no user named ${username}`);
-        if (change.currency !== undefined) {
-          this.requireCurrency(change.currency);
-          s.setUserCurrency.run(change.currency, row.id);
-        }
-        if (change.balance !== undefined && change.balance !== row.balance) {
-          this.ledger.append(row.id, change.balance - row.balance, change.balance, 'cli', change.comment ?? 'balance set', null);
-        }
-        return toUser(s.userById.get(row.id) as UserRow);
-      });
-  }
-
-  private requireCurrency(code: string): void {
-    if (this.statements.currencyByCode.get(code) === undefined) {
-      throw new TallyError('not_found', `no currency ${code}: add it with "tally currency set ${code} --rate R"`);
-    }
+  async updateUser(ref: UserRef, change: UserChange, by: Actor): Promise<UserRecord> {
+    return this.write(() => this.users.update(ref, change, by));
   }
 
   async findUser(ref: UserRef): Promise<UserRecord | undefined> {
-    const row = ('id' in ref ? this.statements.userById.get(ref.id) : this.statements.userByKey.get(ref.usernameKey)) as UserRow | undefined;
-    return row && toUser(row);
+    return this.users.find(ref);
   }
 
-  async takenUsers(usernameKeys: readonly string[], ids: readonly number[]): Promise<{ keys: Set<string>; ids: Set<number> }> {
-    return this.ledger.takenUsers(usernameKeys, ids);
+  async searchUsers(search: UserSearch): Promise<readonly UserRecord[]> {
+    return this.users.search(search);
+  }
+
+  async takenUsers(usernameKeys: readonly string[], ids: readonly number[], uniquehashes: readonly string[] = []): Promise<TakenUsers> {
+    return this.ledger.takenUsers(usernameKeys, ids, uniquehashes);
   }
 
   async *listUsers(): AsyncIterable<UserRecord> {
     // Keyset pages rather than one open cursor: the connection stays free for other calls.
-    for (let after = 0n; ; ) {
+    // From -1: the admin of a database made by this Tally has id 0.
+    for (let after = -1n; ; ) {
       const rows = this.statements.usersPage.all(after) as UserRow[];
       for (const row of rows) yield toUser(row);
       if (rows.length < LIST_PAGE) return;
@@ -371,6 +397,10 @@ class SqliteStore implements Store {
 
   async ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]> {
     return this.ledger.entries(userId, limit);
+  }
+
+  async auditEntries(limit: number, beforeId?: number): Promise<readonly AuditEntry[]> {
+    return this.ledger.audit.entries(limit, beforeId);
   }
 
   async verifyLedger(): Promise<LedgerReport> {
@@ -441,6 +471,30 @@ class SqliteStore implements Store {
   async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {
     const rows = this.statements.blockedClients.all(nowMs) as { address: string; blocked_until: number }[];
     return new Map(rows.map((row) => [row.address, row.blocked_until]));
+  }
+
+  async throttledClients(nowMs: number): Promise<readonly ThrottledClient[]> {
+    const rows = this.statements.throttledClients.all(nowMs - AUTH_FAILURE_MEMORY_MS, nowMs) as {
+      address: string;
+      window_start: number;
+      failures: number;
+      blocked_until: number;
+    }[];
+    return rows.map((row) => ({
+      address: row.address,
+      failures: row.failures,
+      windowStartMs: row.window_start,
+      blockedUntilMs: row.blocked_until > nowMs ? row.blocked_until : undefined,
+    }));
+  }
+
+  async unblockClient(address: string, by: Actor): Promise<boolean> {
+    return this.write(() => {
+      const forgotten = this.statements.unblockClient.get(address) as { failures: number } | undefined;
+      if (forgotten === undefined) return false;
+      this.ledger.audit.write(by, clientUnblocked(address, forgotten.failures));
+      return true;
+    });
   }
 
   async claimNonce(nonce: string, expiresAtMs: number): Promise<boolean> {

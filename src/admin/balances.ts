@@ -1,0 +1,82 @@
+/** Balances and the ledger: adjustments with a comment and an idempotency key, history, verify. */
+import type { Actor } from '../domain/actor.js';
+import type { LedgerEntry, LedgerMismatch } from '../domain/ledger.js';
+import type { UsernameCollision } from '../domain/usernames.js';
+import type { Store, UserRecord } from '../store/store.js';
+import { AdminError, notFound } from './admin-error.js';
+import { readAmount, readComment, readKey, readLimit, type RawNumber } from './raw-input.js';
+import { closedUserError, findUser, type UserSelector } from './users.js';
+
+export interface AdjustmentInput {
+  /** Signed, in the system currency; zero is refused. */
+  readonly amount: string;
+  readonly comment?: string;
+  /** A retry with the same key changes nothing twice; a key names one change, whatever its source. */
+  readonly key?: string;
+}
+
+export interface Adjustment {
+  /** `replayed`: the key was used before with this user and amount; `entry` is that first entry. */
+  readonly kind: 'applied' | 'replayed';
+  readonly entry: LedgerEntry;
+  readonly username: string;
+}
+
+/** Adds a signed amount to a user's balance as one ledger entry. */
+export async function adjustBalance(store: Store, selector: UserSelector, input: AdjustmentInput, by: Actor): Promise<Adjustment> {
+  const amount = readAmount('amount', input.amount);
+  const comment = readComment('comment', input.comment);
+  const idempotencyKey = readKey('key', input.key);
+  const user = await findUser(store, selector);
+  if (user.status === 'closed') throw closedUserError(user);
+  const result = await store.applyBalanceChange({
+    user: { id: user.id },
+    amount,
+    by,
+    comment,
+    ...(idempotencyKey !== undefined && { idempotencyKey }),
+  });
+  switch (result.kind) {
+    case 'applied':
+    case 'replayed':
+      return { kind: result.kind, entry: result.entry, username: result.username };
+    case 'user_not_found': // closed meanwhile
+      throw notFound('user', user.username, 'username');
+    case 'duplicate_key':
+      throw new AdminError('conflict', { entity: 'key', field: 'key', value: idempotencyKey!, reason: 'duplicate_key' });
+    case 'out_of_range':
+      throw new AdminError('invalid', { entity: 'amount', field: 'amount', value: input.amount, reason: 'balance_out_of_range' });
+    case 'hash_reused':
+      throw new Error('a change without an authorization was refused for a reused hash'); // a store bug
+  }
+}
+
+export const DEFAULT_HISTORY_LIMIT = 20;
+
+/** A user's ledger entries, newest first. */
+export async function balanceHistory(
+  store: Store,
+  selector: UserSelector,
+  input: { readonly limit?: RawNumber } = {},
+): Promise<{ user: UserRecord; entries: readonly LedgerEntry[] }> {
+  const limit = readLimit('limit', input.limit, DEFAULT_HISTORY_LIMIT);
+  const user = await findUser(store, selector);
+  return { user, entries: await store.ledgerEntries(user.id, limit) };
+}
+
+export interface VerifyReport {
+  /** True when every balance equals the sum of its entries and no two names collide. */
+  readonly ok: boolean;
+  readonly users: number;
+  readonly entries: number;
+  readonly mismatches: readonly LedgerMismatch[];
+  /** Pairs of users one name now stands for, left apart by the NFC migration: one must be renamed. */
+  readonly collisions: readonly UsernameCollision[];
+}
+
+/** Checks every balance against its ledger, and usernames against their keys. */
+export async function verifyDatabase(store: Store): Promise<VerifyReport> {
+  const report = await store.verifyLedger();
+  const collisions = await store.usernameCollisions();
+  return { ok: report.mismatches.length === 0 && collisions.length === 0, ...report, collisions };
+}

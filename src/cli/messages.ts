@@ -1,0 +1,222 @@
+/**
+ * Every sentence the CLI says about a refusal, in one place: admin errors are fields (a code,
+ * an entity, the field and value at fault, a reason), and this file words them for a terminal,
+ * naming the flags and commands that an operator types.
+ */
+import { AdminError } from '../admin/admin-error.js';
+import { ROTATABLE_KEYS } from '../admin/settings.js';
+import { MAX_CURRENCY_NAME_LENGTH, MAX_UNIQUEHASH_LENGTH } from '../admin/raw-input.js';
+import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CSV_COLUMNS, type ImportLineError } from '../admin/users-csv.js';
+import { TallyError } from '../domain/errors.js';
+import { BALANCE_SCALE, describeDecimalProblem, RATE_SIGNIFICANT_FRACTION_DIGITS, type DecimalProblem } from '../domain/money.js';
+import { SETTING_NAMES } from '../domain/settings.js';
+import { MAX_USER_ID } from '../domain/user-ids.js';
+
+/** A refusal the CLI itself makes (a summary after the details it printed): its message is the sentence. */
+export class CliRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliRefusal';
+  }
+}
+
+/** The one line `tally: …` prints for anything a command threw. */
+export function describeError(error: unknown): string {
+  if (error instanceof AdminError) return adminMessage(error);
+  if (error instanceof TallyError) return tallyMessage(error);
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** How the CLI names an input field: the flag, or the positional argument. */
+const ARGUMENTS: Readonly<Record<string, string>> = {
+  amount: 'amount',
+  balance: '--balance',
+  comment: '--comment',
+  key: '--key',
+  limit: '--limit',
+  currency: '--currency',
+  rate: '--rate',
+  name: '--name',
+  active: '--active',
+  role: '--role',
+  status: '--status',
+  query: '--query',
+  username: 'the username',
+  new_username: 'the new username',
+  address: 'the address',
+};
+
+function argument(field: string | undefined): string {
+  return field === undefined ? 'the value' : (ARGUMENTS[field] ?? field);
+}
+
+function adminMessage(error: AdminError): string {
+  const { entity, field, value = '' } = error;
+  switch (error.code) {
+    case 'not_found':
+      if (entity === 'user') return `no user named ${value}`;
+      if (entity === 'currency') return field === 'currency' ? `no currency ${value}: add it with "tally currency set ${value} --rate R"` : `no currency ${value}`;
+      return `no ${entity} ${value}`;
+    case 'already_exists':
+      if (entity === 'user') return `a user named ${value} already exists (usernames ignore letter case)`;
+      return error.message;
+    case 'not_initialized':
+      if (entity === 'setting') return `${value} is missing: run "tally init"`;
+      return 'the database is not initialised: run "tally init"';
+    case 'conflict':
+      return conflictMessage(error);
+    case 'invalid':
+      return invalidMessage(error);
+  }
+}
+
+function conflictMessage(error: AdminError): string {
+  const { value = '' } = error;
+  switch (error.reason) {
+    case 'duplicate_key':
+      return `key ${value} was already used for another user or amount; nothing changed`;
+    case 'closed':
+      return `user ${value} is closed: reopen it with "tally user reopen" first; nothing changed`;
+    case 'already_closed':
+      return `user ${value} is already closed; nothing changed`;
+    case 'not_closed':
+      return `user ${value} is not closed; nothing changed`;
+    case 'unchanged':
+      return `the user is already named ${value}; nothing changed`;
+    case 'changed_during_import': {
+      const line = error.lines[0]?.line;
+      return `the file changed while it was imported${line === undefined ? '' : ` (line ${line})`}; nothing was imported`;
+    }
+    default:
+      // The store's own words: a name taken meanwhile, no id left, the system currency.
+      return error.message;
+  }
+}
+
+function invalidMessage(error: AdminError): string {
+  const { entity, field, value = '', reason } = error;
+  const name = argument(field);
+  if (isDecimalProblem(reason)) {
+    return entity === 'rate'
+      ? `${name} "${value}" ${describeDecimalProblem(reason, RATE_SIGNIFICANT_FRACTION_DIGITS, 'significant ')}`
+      : `${name} "${value}" ${describeDecimalProblem(reason, BALANCE_SCALE)}`;
+  }
+  switch (reason) {
+    case 'zero':
+      return `${name} must not be zero`;
+    case 'balance_out_of_range':
+      return 'the new balance would be out of range; nothing changed';
+    case 'nothing_to_change':
+      return entity === 'setting' ? 'nothing to change' : 'nothing to change: give --currency, --balance or --role';
+    case 'rate_required':
+      return `currency ${value} is new: give its rate with --rate`;
+    case 'system_rate':
+      return `${value} is the system currency: its rate is always 1`;
+    case 'system_inactive':
+      return `${value} is the system currency and cannot be made inactive`;
+    case 'lines': {
+      const count = error.lines.length;
+      return `${count} line${count === 1 ? ' has' : 's have'} errors; nothing was imported`;
+    }
+    default:
+      break;
+  }
+  switch (entity) {
+    case 'comment':
+      return `${name} must be at most ${error.limit} printable characters`;
+    case 'key':
+      return `${name} must be 1 to ${error.limit} characters, none of them a control character`;
+    case 'limit':
+      return `${name} must be a whole number from 1 to ${error.limit}`;
+    case 'name':
+      return `${name} must be 1 to ${MAX_CURRENCY_NAME_LENGTH} printable characters`;
+    case 'switch':
+      return `${name} takes on or off, not "${value}"`;
+    case 'role':
+      return `${name} takes user or admin, not "${value}"`;
+    case 'status':
+      return `${name} takes active or closed, not "${value}"`;
+    case 'query':
+      return `${name} must be 1 to ${error.limit} printable characters`;
+    case 'id':
+      return `${name} must be a whole number from 0 to ${MAX_USER_ID}`;
+    case 'uniquehash':
+      return `${name} must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
+    case 'address':
+      return `"${value}" is not an IP address (nor a bucket "tally throttle list" shows)`;
+    case 'currency':
+      // A code argument is the command's subject; a --currency flag is named.
+      return field === 'currency' ? `--currency: ${error.detail}` : (error.detail ?? `"${value}" is not a currency code`);
+    case 'user':
+      return error.detail ?? `${name} is not a valid username`;
+    case 'setting':
+      if (reason === 'unknown') return `no setting "${value}"; the settings are: ${SETTING_NAMES.join(', ')}`;
+      if (reason === 'not_rotatable') return `"${value}" is not a key that rotates: give ${ROTATABLE_KEYS.join(' or ')}`;
+      return error.detail ?? error.message;
+    default:
+      return error.detail ?? error.message;
+  }
+}
+
+function isDecimalProblem(reason: string | undefined): reason is DecimalProblem {
+  return reason === 'not-a-decimal' || reason === 'not-positive' || reason === 'too-many-fraction-digits' || reason === 'out-of-range';
+}
+
+/** A store or domain refusal that reached the CLI unwrapped (opening a database, copying). */
+function tallyMessage(error: TallyError): string {
+  if (error.code === 'not_initialized' && !error.message.includes('tally init')) return `${error.message}: run "tally init"`;
+  return error.message;
+}
+
+/** How an import names one bad line, after `FILE:LINE: `. */
+export function importLineMessage(error: ImportLineError): string {
+  const value = error.value ?? '';
+  switch (error.reason) {
+    case 'not_utf8':
+      return 'the line is not valid UTF-8';
+    case 'unclosed_quote':
+      return 'a quoted field is not closed on its line';
+    case 'text_after_quote':
+      return 'a quoted field is followed by text other than a comma';
+    case 'stray_quote':
+      return 'a quote inside an unquoted field (quote the whole field and double the quote)';
+    case 'unknown_column':
+      return `unknown column ${value}: the columns are ${CSV_COLUMNS.join(', ')} (${OPTIONAL_COLUMNS.join(' and ')} optional)`;
+    case 'missing_column':
+      return `the header lacks ${value}: expected ${REQUIRED_COLUMNS.join(',')} and optionally ${OPTIONAL_COLUMNS.join(' and ')}`;
+    case 'repeated_column':
+      return 'the header repeats a column';
+    case 'empty_file':
+      return `the file is empty: expected the header ${REQUIRED_COLUMNS.join(',')}`;
+    case 'field_count':
+      return `expected ${error.expected} fields, found ${error.found}`;
+    case 'invalid_username':
+      return error.detail ?? 'the username is not valid';
+    case 'unknown_currency':
+      return `unknown currency "${value}"`;
+    case 'invalid_balance':
+      return `balance "${value}" ${describeDecimalProblem(error.decimalProblem ?? 'not-a-decimal', BALANCE_SCALE)}`;
+    case 'invalid_id':
+      return `id "${value}" is not a positive whole number`;
+    case 'id_too_large':
+      return `id ${value} is above ${MAX_USER_ID}, the largest id a Kolmisoft client can address`;
+    case 'invalid_uniquehash':
+      return `the uniquehash must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
+    case 'repeated_username':
+      return `username ${value} repeats line ${error.earlierLine}`;
+    case 'repeated_id':
+      return `id ${value} repeats line ${error.earlierLine}`;
+    case 'repeated_uniquehash':
+      return `the uniquehash repeats line ${error.earlierLine}`;
+    case 'username_taken':
+      return `user ${value} already exists`;
+    case 'id_taken':
+      return `id ${value} is already taken`;
+    case 'uniquehash_taken':
+      return 'the uniquehash is already held by another user';
+    case 'ids_exhausted': {
+      const more = error.found ?? 0;
+      return `this row${more > 0 ? ` and the ${more} after it without an id` : ''} would be numbered above ${MAX_USER_ID} (the file's largest id is ${error.expected}), the largest id a Kolmisoft client can address`;
+    }
+  }
+}

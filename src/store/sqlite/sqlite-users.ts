@@ -1,0 +1,130 @@
+/** Changing and searching users on SQLite. */
+import type Database from 'better-sqlite3';
+import type { Actor } from '../../domain/actor.js';
+import type { AuditEvent } from '../../domain/audit.js';
+import {
+  balanceAdjusted,
+  userCurrencyChanged,
+  userRenamed,
+  userRoleChanged,
+  userStatusChanged,
+  userTokenRotated,
+} from '../../domain/audit-events.js';
+import { TallyError } from '../../domain/errors.js';
+import { userIdOfQuery, usernamePrefixRange } from '../../domain/user-search.js';
+import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
+import type { UserChange, UserRecord, UserRef, UserSearch, UserStatus } from '../store.js';
+import { toUser, USER_COLUMNS, type UserRow } from './rows.js';
+import type { SqliteLedger } from './sqlite-ledger.js';
+
+type StatusFilter = UserStatus | 'any';
+
+export class SqliteUsers {
+  private readonly statements;
+  /** One statement per status filter: SQLite picks a partial index only for a status it can see. */
+  private readonly pages = new Map<StatusFilter, { all: Database.Statement; prefix: Database.Statement }>();
+
+  constructor(
+    db: Database.Database,
+    private readonly ledger: SqliteLedger,
+  ) {
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.statements = {
+      byId: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+      byKey: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
+      byUniquehash: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE uniquehash = ?`),
+      currencyExists: prepare('SELECT 1 FROM currencies WHERE code = ?').pluck(),
+      otherWithKey: prepare('SELECT 1 FROM users WHERE username_key = ? AND id <> ?').pluck(),
+      otherWithUniquehash: prepare('SELECT 1 FROM users WHERE uniquehash = ? AND id <> ?').pluck(),
+      rename: prepare('UPDATE users SET username = ?, username_key = ? WHERE id = ?'),
+      setCurrency: prepare('UPDATE users SET currency = ? WHERE id = ?'),
+      setStatus: prepare('UPDATE users SET status = ? WHERE id = ?'),
+      setRole: prepare('UPDATE users SET role = ? WHERE id = ?'),
+      setUniquehash: prepare('UPDATE users SET uniquehash = ? WHERE id = ?'),
+    };
+    for (const status of ['any', 'active', 'closed'] as const) {
+      const where = status === 'any' ? '' : ` AND status = '${status}'`;
+      this.pages.set(status, {
+        all: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id > ?${where} ORDER BY id LIMIT ?`),
+        // The range is read from the covering lookup index (it holds id and status), then only
+        // the page's rows from the table.
+        prefix: prepare(
+          `SELECT ${USER_COLUMNS} FROM users WHERE id IN (
+             SELECT id FROM users INDEXED BY users_balance_lookup
+             WHERE username_key >= ? AND username_key < ? AND id > ?${where} ORDER BY id LIMIT ?)
+           ORDER BY id`,
+        ),
+      });
+    }
+  }
+
+  find(ref: UserRef): UserRecord | undefined {
+    const row = ('id' in ref ? this.statements.byId.get(ref.id) : this.statements.byKey.get(ref.usernameKey)) as UserRow | undefined;
+    return row && toUser(row);
+  }
+
+  requireCurrency(code: string): void {
+    if (this.statements.currencyExists.get(code) === undefined) throw new TallyError('not_found', `no currency ${code}`);
+  }
+
+  /** Applies every field that changes something, each with its audit record; inside the caller's transaction. */
+  update(ref: UserRef, change: UserChange, by: Actor): UserRecord {
+    const s = this.statements;
+    const user = this.find(ref);
+    if (user === undefined) throw new TallyError('not_found', 'id' in ref ? `no user with id ${ref.id}` : 'no such user');
+    const id = BigInt(user.id);
+    const events: AuditEvent[] = [];
+    if (change.username !== undefined && normalizeUsername(change.username) !== user.username) {
+      const name = normalizeUsername(change.username);
+      const key = usernameKey(change.username);
+      if (s.otherWithKey.get(key, id) !== undefined) {
+        throw new TallyError('already_exists', `a user named ${name} already exists (usernames ignore letter case)`);
+      }
+      s.rename.run(name, key, id);
+      events.push(userRenamed(user.id, user.username, name));
+    }
+    if (change.currency !== undefined && change.currency !== user.currency) {
+      this.requireCurrency(change.currency);
+      s.setCurrency.run(change.currency, id);
+      events.push(userCurrencyChanged(user.id, user.currency, change.currency));
+    }
+    if (change.balance !== undefined && change.balance !== user.balance) {
+      const amount = change.balance - user.balance;
+      const entry = this.ledger.append(id, amount, change.balance, by, change.comment ?? 'balance set', null);
+      events.push(balanceAdjusted(user.id, amount, change.balance, entry.id));
+    }
+    if (change.status !== undefined && change.status !== user.status) {
+      s.setStatus.run(change.status, id);
+      events.push(userStatusChanged(user.id, change.status));
+    }
+    if (change.role !== undefined && change.role !== user.role) {
+      s.setRole.run(change.role, id);
+      events.push(userRoleChanged(user.id, user.role, change.role));
+    }
+    if (change.uniquehash !== undefined && change.uniquehash !== user.uniquehash) {
+      if (s.otherWithUniquehash.get(change.uniquehash, id) !== undefined) throw new TallyError('already_exists', 'that uniquehash is already in use');
+      s.setUniquehash.run(change.uniquehash, id);
+      events.push(userTokenRotated(user.id));
+    }
+    this.ledger.audit.write(by, ...events);
+    return toUser(s.byId.get(id) as UserRow);
+  }
+
+  /** One page: the prefix range, the exact id and the exact token, merged in id order. */
+  search({ query, status, afterId, limit }: UserSearch): UserRecord[] {
+    const page = this.pages.get(status ?? 'any')!;
+    const after = afterId ?? -1;
+    if (query === undefined || query === '') return (page.all.all(after, limit) as UserRow[]).map(toUser);
+    const range = usernamePrefixRange(query);
+    const found = new Map<number, UserRecord>();
+    const rows = range.to === undefined ? [] : (page.prefix.all(range.from, range.to, after, limit) as UserRow[]);
+    for (const row of rows) found.set(Number(row.id), toUser(row));
+    const id = userIdOfQuery(query);
+    const exact = [id === undefined ? undefined : this.statements.byId.get(id), this.statements.byUniquehash.get(query)] as (UserRow | undefined)[];
+    for (const row of exact) {
+      if (row === undefined || Number(row.id) <= after || (status !== undefined && row.status !== status)) continue;
+      found.set(Number(row.id), toUser(row));
+    }
+    return [...found.values()].sort((a, b) => a.id - b.id).slice(0, limit);
+  }
+}
