@@ -11,7 +11,7 @@ import { databaseTemplate, ok, on } from './cli-helpers.js';
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-/** A new database with EUR and JPY, and the user `taken` (id 2, balance 1). */
+/** A new database with EUR and JPY, and the user `taken` (id 1, balance 1). */
 const freshDb = databaseTemplate(made, [
   ['init'],
   ['currency', 'set', 'EUR', '--rate', '0.9'],
@@ -71,7 +71,7 @@ const BAD_LINES: readonly BadLine[] = [
   { name: 'a username repeated in another case', original: 'twin,USD,1,', bad: 'TWIN,USD,2,', problem: /TWIN/ },
   { name: 'a username already in the database', bad: 'Taken,USD,1,', problem: /Taken/ },
   { name: 'an id repeated in the file', original: 'first,USD,1,700', bad: 'second,USD,1,700', problem: /700/ },
-  { name: 'an id already taken in the database', bad: 'b,USD,1,2', problem: /\bid 2\b/ },
+  { name: 'an id already taken in the database', bad: 'b,USD,1,1', problem: /\bid 1\b/ },
   { name: 'an id that is not a positive whole number', bad: 'b,USD,1,0', problem: /id/ },
   { name: 'too few fields', bad: 'b,USD,1', problem: /field/i },
   { name: 'too many fields', bad: 'b,USD,1,,extra', problem: /field/i },
@@ -187,7 +187,7 @@ describe('tally export', () => {
     await ok(dir.db, 'user', 'add', 'b,"ob"', '--currency', 'EUR', '--balance', '-2.5');
     const text = await ok(dir.db, 'export');
     assert.equal(text.split('\n')[0], 'id,username,currency,balance');
-    assert.deepEqual(records(text).slice(1), [['2', 'taken', 'USD', '1'], ['3', 'b,"ob"', 'EUR', '-2.5']]);
+    assert.deepEqual(records(text).slice(1), [['1', 'taken', 'USD', '1'], ['2', 'b,"ob"', 'EUR', '-2.5']]);
     assert.doesNotMatch(text, /admin/);
   });
 
@@ -226,7 +226,7 @@ describe('tally export', () => {
     assert.equal(await ok(other, 'export'), original);
     const rows = records(original).slice(1);
     assert.deepEqual(rows.map((row) => row[1]), ['taken', ...users.map(([name]) => name), 'gap']);
-    assert.deepEqual(rows.map((row) => row[0]), ['2', '3', '4', '5', '6', '7', '5000']);
+    assert.deepEqual(rows.map((row) => row[0]), ['1', '2', '3', '4', '5', '6', '5000']);
     assert.match(await ok(other, 'verify'), /^ok\b/);
   });
 });

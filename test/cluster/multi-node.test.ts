@@ -47,9 +47,9 @@ describe('two tally serve nodes on one PostgreSQL', { skip: pgReachable ? false 
   });
 
   it('sums 200 concurrent updates spread across both nodes exactly, with one entry each', async () => {
-    const hash = sha1(`2` + '0.01' + SECRET);
+    const hash = sha1(`1` + '0.01' + SECRET);
     const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => post(nodes[i % 2]!.url, 'user_balance_update', { u: 'admin', user_id: '2', balance: '0.01', hash })),
+      Array.from({ length: 200 }, (_, i) => post(nodes[i % 2]!.url, 'user_balance_update', { u: 'admin', user_id: '1', balance: '0.01', hash })),
     );
     assert.equal(answers.filter((answer) => answer.includes('<status>User balance updated</status>')).length, 200);
     assert.match(await balanceOf(nodes[0]!.url), /<balance>12\.00<\/balance>/);
@@ -58,7 +58,7 @@ describe('two tally serve nodes on one PostgreSQL', { skip: pgReachable ? false 
   });
 
   it('applies a transaction_id retried on both nodes at once exactly once', async () => {
-    const params = { u: 'admin', user_id: '2', balance: '1.5', transaction_id: 'across-nodes-1', hash: sha1(`21.5across-nodes-1${SECRET}`) };
+    const params = { u: 'admin', user_id: '1', balance: '1.5', transaction_id: 'across-nodes-1', hash: sha1(`11.5across-nodes-1${SECRET}`) };
     const before = await ledgerCount(db);
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => post(nodes[i % 2]!.url, 'user_balance_update', params)));
     assert.equal(new Set(answers).size, 1, 'every retry answers the first document');
@@ -104,8 +104,8 @@ describe('tally serve --workers', () => {
       });
 
       it('answers concurrent updates through the workers without losing one', async () => {
-        const hash = sha1(`2` + '1' + SECRET);
-        await Promise.all(Array.from({ length: 100 }, () => post(server.url, 'user_balance_update', { u: 'admin', user_id: '2', balance: '1', hash })));
+        const hash = sha1(`1` + '1' + SECRET);
+        await Promise.all(Array.from({ length: 100 }, () => post(server.url, 'user_balance_update', { u: 'admin', user_id: '1', balance: '1', hash })));
         assert.match(await balanceOf(server.url), /<balance>110\.00<\/balance>/);
         assert.match(await tally('verify', '--db', temp.db), /^ok: /);
       });

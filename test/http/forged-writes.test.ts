@@ -16,8 +16,9 @@ const INCORRECT_HASH = errorXml('status', 'Incorrect hash');
 const NOT_UPDATED = errorXml('page', 'User balance not updated');
 const TOO_MANY = errorXml('status', 'Too many failed attempts');
 
-/** alice is id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. */
+/** u1 is id 1 (the admin is 0), alice id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. */
 const USERS = [
+  { name: 'u1', balance: 100 },
   { name: 'alice', balance: 100 },
   { name: 'bob', balance: 100 },
   ...Array.from({ length: 18 }, (_, i) => ({ name: `u${i + 4}`, balance: 100 })),
@@ -83,7 +84,7 @@ describe('a write hash authorises its own request only', () => {
 
   it('spends the hash of a refused update too: its re-split cannot credit anyone', async () => {
     const entries = await ledgerCount(h);
-    // Refused as a zero amount, then re-split into +20 for the admin (id 1).
+    // Refused as a zero amount, then re-split into +20 for u1 (id 1).
     const zero = sign('12', '0');
     assertAnswer(await postUpdate(h, forged(zero, { user_id: '12', balance: '0' })), NOT_UPDATED);
     assertAnswer(await postUpdate(h, forged(zero, { user_id: '1', balance: '20' })), INCORRECT_HASH);

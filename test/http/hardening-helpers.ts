@@ -30,7 +30,7 @@ export interface HardenedHarnessOptions {
 
 /**
  * Creates and prepares a database in this process, through the store (one `tally` process per
- * step would cost more than the test): init, the settings, the users. alice's id is 2.
+ * step would cost more than the test): init, the settings, the users. alice's id is 1 (the admin's is 0).
  */
 export async function prepareDatabase(db: string, options: Pick<HardenedHarnessOptions, 'settings' | 'users'> = {}): Promise<void> {
   const store = await openStore(db, { mustExist: false, poolSize: 1 });

@@ -9,6 +9,7 @@ import type { RunningServer } from '../../src/app.js';
 import { errorXml, execSql, isPostgresUrl, runTally, startTestServer, tally, tempDir, type TempDir } from '../support/fixtures.js';
 import { assertAnswer, sign, type Harness } from './helpers.js';
 import { postFrom, prepareDatabase, startHardenedHarness } from './hardening-helpers.js';
+import { undoMigration7 } from '../support/undo-migration.js';
 import { assertVerified, updatedXml, UPDATE_PATH } from './write-helpers.js';
 
 const DUPLICATE = errorXml('page', 'Duplicate transaction_id');
@@ -34,15 +35,15 @@ describe('one namespace for idempotency keys', () => {
 
   it('answers an API update with a key the CLI used as a replay of the CLI entry, applying nothing twice', async () => {
     await h.cli('balance', 'add', 'c1', '5.00', '--key', 'pay-7777');
-    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('3', '5.00', 'pay-7777'), UPDATE_PATH), updatedXml('c1', '3', '5.0'));
-    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('3', '6.00', 'pay-7777'), UPDATE_PATH), DUPLICATE);
-    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('2', '5.00', 'pay-7777'), UPDATE_PATH), DUPLICATE);
+    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('2', '5.00', 'pay-7777'), UPDATE_PATH), updatedXml('c1', '2', '5.0'));
+    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('2', '6.00', 'pay-7777'), UPDATE_PATH), DUPLICATE);
+    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('1', '5.00', 'pay-7777'), UPDATE_PATH), DUPLICATE);
     assert.equal(await entriesWithKey(h.db, 'pay-7777'), 1);
     await assertVerified(h);
   });
 
   it('tells the CLI that a key the API used is applied already, and refuses it for another change', async () => {
-    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('2', '2.5', 'pay-8888'), UPDATE_PATH), updatedXml('alice', '2', '12.5'));
+    assertAnswer(await postFrom(h.url, undefined, keyedUpdate('1', '2.5', 'pay-8888'), UPDATE_PATH), updatedXml('alice', '1', '12.5'));
     assert.match(await h.cli('balance', 'add', 'alice', '2.5', '--key', 'pay-8888'), /already applied/);
     const other = await runTally(['balance', 'add', 'alice', '3', '--key', 'pay-8888', '--db', h.db]);
     assert.equal(other.code, 1);
@@ -69,7 +70,7 @@ describe('a database from before keys were shared', () => {
   it('keeps both entries of a key two sources used, and refuses that key from every source', async () => {
     assert.equal(await entriesWithKey(tmp.db, 'legacy-both'), 2);
     for (const amount of ['1', '2']) {
-      assertAnswer(await postFrom(server.url, undefined, keyedUpdate('2', amount, 'legacy-both'), UPDATE_PATH), DUPLICATE);
+      assertAnswer(await postFrom(server.url, undefined, keyedUpdate('1', amount, 'legacy-both'), UPDATE_PATH), DUPLICATE);
     }
     const cli = await runTally(['balance', 'add', 'alice', '1', '--key', 'legacy-both', '--db', tmp.db]);
     assert.equal(cli.code, 1, cli.stdout);
@@ -79,16 +80,16 @@ describe('a database from before keys were shared', () => {
   });
 
   it('keeps a key one source used naming its change, for the API and the CLI alike', async () => {
-    assertAnswer(await postFrom(server.url, undefined, keyedUpdate('2', '4', 'legacy-once'), UPDATE_PATH), updatedXml('alice', '2', '16.0'));
+    assertAnswer(await postFrom(server.url, undefined, keyedUpdate('1', '4', 'legacy-once'), UPDATE_PATH), updatedXml('alice', '1', '16.0'));
     assert.match(await tally('balance', 'add', 'alice', '4', '--key', 'legacy-once', '--db', tmp.db), /already applied/);
-    assertAnswer(await postFrom(server.url, undefined, keyedUpdate('2', '5', 'legacy-once'), UPDATE_PATH), DUPLICATE);
+    assertAnswer(await postFrom(server.url, undefined, keyedUpdate('1', '5', 'legacy-once'), UPDATE_PATH), DUPLICATE);
     assert.equal(await entriesWithKey(tmp.db, 'legacy-once'), 1);
   });
 });
 
 /**
  * Turns a new database back into one from before migration 5, holding what that schema allowed:
- * the key `legacy-both` in two sources (+1 each) and `legacy-once` in one (+4), for alice (id 2).
+ * the key `legacy-both` in two sources (+1 each) and `legacy-once` in one (+4), for alice (id 1).
  */
 async function makeLegacy(db: string): Promise<void> {
   const pg = isPostgresUrl(db);
@@ -111,9 +112,10 @@ async function makeLegacy(db: string): Promise<void> {
   entries.forEach(([source, amount, after], i) => {
     statements.push(
       `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key)
-       VALUES (2, ${unit(amount)}, ${unit(after)}, '${source}', 'before shared keys', '${keys[i]}')`,
+       VALUES (1, ${unit(amount)}, ${unit(after)}, '${source}', 'before shared keys', '${keys[i]}')`,
     );
   });
-  statements.push(`UPDATE users SET balance = ${unit(16)} WHERE id = 2`);
+  statements.push(`UPDATE users SET balance = ${unit(16)} WHERE id = 1`);
+  await undoMigration7(db);
   for (const sql of statements) await execSql(db, sql);
 }
