@@ -38,10 +38,10 @@ export async function refusalOrReusedHash(refusal: ApiError, authorization: Requ
   return authorization === undefined || (await store.claimRequestHash(authorization)) ? refusal : API_ERRORS.incorrectHash;
 }
 
-/** Bad login for an unknown or non-admin `u`; `p` is ignored, as in Kolmisoft's hash mode. */
+/** Bad login for an unknown, closed or non-admin `u`; `p` is ignored, as in Kolmisoft's hash mode. */
 async function checkAdminLogin(params: Params, store: BalanceReads): Promise<ApiError | undefined> {
   const login = params.get('u');
   if (!login || login.length > MAX_USERNAME_LENGTH * 2) return API_ERRORS.badLogin;
   const user = await findByUsername(login, (key) => store.findUser({ usernameKey: key }));
-  return user?.role === 'admin' ? undefined : API_ERRORS.badLogin;
+  return user?.role === 'admin' && user.status === 'active' ? undefined : API_ERRORS.badLogin;
 }

@@ -14,7 +14,7 @@ import { assertRefused, databaseTemplate, ok, on } from './cli-helpers.js';
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-/** A new database holding the user `taken` (id 2). */
+/** A new database holding the user `taken` (id 1). */
 const freshDb = databaseTemplate(made, { users: [{ name: 'taken', balance: '1' }] });
 
 const NFC = 'Jos\u00e9';

@@ -31,7 +31,7 @@ interface LogEntry {
   readonly reason?: string;
 }
 
-/** A real server on a prepared database (alice, id 2, holds 26), with its log kept in memory. */
+/** A real server on a prepared database (alice, id 1, holds 26), with its log kept in memory. */
 async function serveWithLog(db: string): Promise<{ server: RunningServer; log: LogEntry[] }> {
   const log: LogEntry[] = [];
   const logger = pino({ level: 'info', base: undefined }, { write: (line: string) => void log.push(JSON.parse(line) as LogEntry) });
@@ -87,7 +87,7 @@ describe('a SQLite file taken away from a running server', { skip: sqliteOnly },
   async function assertRefusesWrites(db: string, server: RunningServer, log: LogEntry[]): Promise<void> {
     const reason = `the database file ${db} was deleted or replaced while the server had it open`;
     await assertReadyz(server.url, 503, `database not writable: ${reason}\n`);
-    assertInternalError(await form(server.url, UPDATE_PATH, update('2', '30')));
+    assertInternalError(await form(server.url, UPDATE_PATH, update('1', '30')));
     // Reads keep answering, and the refused update is not in what they read.
     const read = await aliceBalance(server.url);
     assert.equal(read.body, balanceXml('26.00'));
@@ -130,7 +130,7 @@ describe('a SQLite file taken away from a running server', { skip: sqliteOnly },
     const { db, server } = await running();
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
     // No wait: the check before each commit, not the timer, refuses this one.
-    assertInternalError(await form(server.url, UPDATE_PATH, update('2', '30')));
+    assertInternalError(await form(server.url, UPDATE_PATH, update('1', '30')));
   });
 
   it('after the rm, serve without --init refuses to start on the missing path and creates nothing', async () => {
@@ -168,7 +168,7 @@ describe('a full disk under a running SQLite server', { skip: sqliteOnly }, () =
     await assertReadyz(url, 200, 'ready\n');
     fillDisk(filler());
     await assertReadyz(url, 503, `database not writable: the disk holding ${db} is full\n`);
-    assertInternalError(await form(url, UPDATE_PATH, update('2', '30')));
+    assertInternalError(await form(url, UPDATE_PATH, update('1', '30')));
     assert.ok(log.some((entry) => entry.level === 50 && entry.msg === `database not writable: the disk holding ${db} is full`));
 
     rmSync(filler());
@@ -178,8 +178,8 @@ describe('a full disk under a running SQLite server', { skip: sqliteOnly }, () =
     assert.equal((await aliceBalance(url)).body, balanceXml('26.00'));
     const verified = await runTally(['verify', '--db', db]);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
-    const updated = await form(url, UPDATE_PATH, update('2', '30'));
-    assert.equal(updated.body, updatedXml('alice', '2', '56.0'));
+    const updated = await form(url, UPDATE_PATH, update('1', '30'));
+    assert.equal(updated.body, updatedXml('alice', '1', '56.0'));
     assert.equal(updated.status, 200);
     assert.equal((await aliceBalance(url)).body, balanceXml('56.00'));
   });
@@ -223,11 +223,11 @@ describe('a PostgreSQL that refuses to store anything', { skip: postgresOnly }, 
       const before = await aliceBalance(server.url);
       await refuseWrites(sqlstate);
       try {
-        assertInternalError(await form(server.url, UPDATE_PATH, update('2', '1')));
+        assertInternalError(await form(server.url, UPDATE_PATH, update('1', '1')));
         await assertReadyz(server.url, 503, `database not writable: ${reason}\n`);
         assert.ok(log.some((entry) => entry.level === 50 && entry.msg === `database not writable: ${reason}` && entry.db === location));
         // Refused without reaching the database: the refusal is Tally's own, not the trigger's.
-        assertInternalError(await form(server.url, UPDATE_PATH, update('2', '2')));
+        assertInternalError(await form(server.url, UPDATE_PATH, update('1', '2')));
         assert.ok(log.some((entry) => entry.msg === 'request failed' && entry.reason === reason));
         assert.equal((await aliceBalance(server.url)).body, before.body, 'reads keep answering, unchanged');
       } finally {
@@ -235,7 +235,7 @@ describe('a PostgreSQL that refuses to store anything', { skip: postgresOnly }, 
       }
       await assertReadyz(server.url, 200, 'ready\n');
       assert.ok(log.some((entry) => entry.msg === 'database writable again' && entry.db === location));
-      const updated = await form(server.url, UPDATE_PATH, update('2', '3'));
+      const updated = await form(server.url, UPDATE_PATH, update('1', '3'));
       assert.equal(updated.status, 200, updated.body);
     });
   }

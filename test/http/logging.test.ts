@@ -83,17 +83,17 @@ describe('request logging', () => {
     secrets.add(query.slice(1)).add('username=alice');
     assertAnswer(record('balance read, query string', await send(h.url + API_PATH + query, { method: 'POST' })), BALANCE);
 
-    const updateHash = hashOf('2', '1.25', 'log-tx-1');
+    const updateHash = hashOf('1', '1.25', 'log-tx-1');
     secrets.add(updateHash);
-    const update: [string, string][] = [['u', 'admin'], ['user_id', '2'], ['balance', '1.25'], ['transaction_id', 'log-tx-1'], ['hash', updateHash]];
-    assertAnswer(record('update', await form(update, {}, UPDATE_PATH)), updatedXml('alice', '2', '27.25'));
+    const update: [string, string][] = [['u', 'admin'], ['user_id', '1'], ['balance', '1.25'], ['transaction_id', 'log-tx-1'], ['hash', updateHash]];
+    assertAnswer(record('update', await form(update, {}, UPDATE_PATH)), updatedXml('alice', '1', '27.25'));
 
-    const signedHash = hashOf('2', '-1.25', 'log-tx-2');
+    const signedHash = hashOf('1', '-1.25', 'log-tx-2');
     secrets.add(signedHash);
-    const signedUpdate: [string, string][] = [['u', 'admin'], ['user_id', '2'], ['balance', '-1.25'], ['transaction_id', 'log-tx-2'], ['hash', signedHash]];
+    const signedUpdate: [string, string][] = [['u', 'admin'], ['user_id', '1'], ['balance', '-1.25'], ['transaction_id', 'log-tx-2'], ['hash', signedHash]];
     const headers = signRequest('POST', UPDATE_PATH, signedUpdate, SIGNING_KEY);
     secrets.add(headers['X-Tally-Signature']);
-    assertAnswer(record('signed update', await form(signedUpdate, { ...headers }, UPDATE_PATH)), updatedXml('alice', '2', '26.0'));
+    assertAnswer(record('signed update', await form(signedUpdate, { ...headers }, UPDATE_PATH)), updatedXml('alice', '1', '26.0'));
 
     const forged = { ...signRequest('POST', API_PATH, [['username', 'alice'], ['hash', hash]], SIGNING_KEY), 'X-Tally-Signature': 'ab'.repeat(32) };
     secrets.add(forged['X-Tally-Signature']);
@@ -191,8 +191,8 @@ describe('request logging', () => {
 
       assertAnswer(await to(API_PATH, [['username', 'alice'], ['hash', 'f'.repeat(40)]]), errorXml('status', 'Incorrect hash'));
       assertAnswer(await to(API_PATH, [['username', 'nobody'], ['hash', hashOf('nobody')]]), errorXml('page', 'User was not found'));
-      const update: [string, string][] = [['u', 'admin'], ['user_id', '2'], ['balance', '0.5'], ['hash', hashOf('2', '0.5')]];
-      assertAnswer(await to(UPDATE_PATH, update), updatedXml('alice', '2', '26.5'));
+      const update: [string, string][] = [['u', 'admin'], ['user_id', '1'], ['balance', '0.5'], ['hash', hashOf('1', '0.5')]];
+      assertAnswer(await to(UPDATE_PATH, update), updatedXml('alice', '1', '26.5'));
       assertAnswer(await send(`${server.url}${API_PATH}?username=%ZZ`, { method: 'POST' }), errorXml('status', 'Malformed request'), 400);
 
       const entries = parsed(info.lines).filter((entry) => entry.msg === 'request');

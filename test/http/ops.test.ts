@@ -137,7 +137,7 @@ describe('ops endpoints', () => {
   it('counts failed authentications', async () => {
     const before = await scrape();
     for (let i = 0; i < 3; i++) assertAnswer(await balanceFrom(h.url, '198.51.100.31', WRONG_HASH), INCORRECT_HASH);
-    assertAnswer(await postFrom(h.url, '198.51.100.31', update('2', '1', {}, 'nobody'), UPDATE_PATH), errorXml('status', 'Bad login'));
+    assertAnswer(await postFrom(h.url, '198.51.100.31', update('1', '1', {}, 'nobody'), UPDATE_PATH), errorXml('status', 'Bad login'));
     const after = await scrape();
     assert.equal(value(after, 'tally_auth_failures_total') - value(before, 'tally_auth_failures_total'), 4);
     const hashes = { method: 'user_balance_get', outcome: 'incorrect_hash' };
@@ -146,14 +146,14 @@ describe('ops endpoints', () => {
 
   it('counts a ledger entry for a balance update', async () => {
     const before = await scrape();
-    const answer = await postFrom(h.url, undefined, update('2', '1.5', { transaction_id: 'ops-1' }), UPDATE_PATH);
-    assertAnswer(answer, updatedXml('alice', '2', '27.5'));
+    const answer = await postFrom(h.url, undefined, update('1', '1.5', { transaction_id: 'ops-1' }), UPDATE_PATH);
+    assertAnswer(answer, updatedXml('alice', '1', '27.5'));
     // A retry with the same transaction_id writes nothing.
-    assertAnswer(await postFrom(h.url, undefined, update('2', '1.5', { transaction_id: 'ops-1' }), UPDATE_PATH), updatedXml('alice', '2', '27.5'));
+    assertAnswer(await postFrom(h.url, undefined, update('1', '1.5', { transaction_id: 'ops-1' }), UPDATE_PATH), updatedXml('alice', '1', '27.5'));
     const after = await scrape();
     assert.equal(value(after, 'tally_ledger_entries_written_total') - value(before, 'tally_ledger_entries_written_total'), 1);
     // Back to 26 for the other tests.
-    assertAnswer(await postFrom(h.url, undefined, update('2', '-1.5'), UPDATE_PATH), updatedXml('alice', '2', '26.0'));
+    assertAnswer(await postFrom(h.url, undefined, update('1', '-1.5'), UPDATE_PATH), updatedXml('alice', '1', '26.0'));
   });
 
   it('counts throttled requests and throttled clients', async () => {

@@ -78,8 +78,9 @@ describe('user_balance_update (section 10)', () => {
   it('answers User was not found for an unknown, empty, missing or non-numeric user_id', async (t) => {
     const { h } = await accounts(t, { alice: '200', bob: '0' });
     assertAnswer(await postUpdate(h, update('999', '1')), NOT_FOUND);
-    assertAnswer(await postUpdate(h, update('', '1')), NOT_FOUND);
-    assertAnswer(await postUpdate(h, { u: 'admin', balance: '1', hash: sign('1') }), NOT_FOUND);
+    // Balance 7, not 1: the hash of a request without user_id must not be that of alice's (id 1) without balance, used below.
+    assertAnswer(await postUpdate(h, update('', '7')), NOT_FOUND);
+    assertAnswer(await postUpdate(h, { u: 'admin', balance: '7', hash: sign('7') }), NOT_FOUND);
     assertAnswer(await postUpdate(h, update('alice', '1')), NOT_FOUND);
   });
 

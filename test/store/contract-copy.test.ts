@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { Backend } from '../support/fixtures.js';
 import type { CopiedTable, Store, TableBatch } from '../../src/store/store.js';
-import { API, backendOptions, BACKENDS, byName, CLI, freshDb, IMPORTER, importRow, money, newUser, rate, rejectsWith, rowsOf } from './backends.js';
+import { ADMIN, API, backendOptions, BACKENDS, byName, CLI, freshDb, IMPORTER, importRow, money, newUser, rate, rejectsWith, rowsOf } from './backends.js';
 
 /** A database with something in every table: currencies and rate history, keyed entries, imported ids. */
 async function seed(store: Store): Promise<void> {
@@ -16,6 +16,15 @@ async function seed(store: Store): Promise<void> {
   await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), by: API, comment: 'keyed', idempotencyKey: 'tx-1' });
   await store.updateUser(byName('alice'), { balance: money('999999999999.999999'), comment: 'top' }, CLI);
   await store.importUsers(rowsOf([importRow('imported', { id: 500, balance: money('0.3') }), importRow('Ärger')]), { by: IMPORTER, comment: 'import file.csv' });
+}
+
+/** Rows that name who made them: a closed user, an operator's entry, an API rate change, every kind of audit record. */
+async function seedWho(store: Store): Promise<void> {
+  const gone = await store.addUser(newUser('gone', { balance: money('2') }), ADMIN);
+  await store.applyBalanceChange({ user: { id: gone.id }, amount: money('-1'), by: ADMIN, comment: 'refund' });
+  await store.updateUser({ id: gone.id }, { status: 'closed', role: 'admin' }, ADMIN);
+  await store.updateRate('EUR', rate('0.8'), API);
+  await store.writeSettings(new Map([['number_digits', '3']]), ADMIN);
 }
 
 /** Everything a store shows, as comparable text. */
@@ -198,16 +207,47 @@ for (const backend of BACKENDS) {
       assert.equal((await store.findBalanceView('bob'))?.balance, money('2') - 1n);
     });
 
+    it('importTables copies who made each change, closed users and the audit log, ids kept', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await seed(store);
+      await seedWho(store);
+      const target = await emptyStore(t, backend);
+      await copy(store, target);
+      assert.equal(await everything(target), await everything(store));
+      const gone = (await target.findUser(byName('gone')))!;
+      assert.deepEqual([gone.status, gone.role], ['closed', 'admin']);
+      assert.deepEqual((await target.ledgerEntries(gone.id, 1)).map((e) => [e.source, e.actor, e.requestId]), [['admin', 'operator', 'req-admin-1']]);
+      assert.deepEqual((await target.rateHistory('EUR')).at(-1)?.requestId, API.requestId);
+      const newest = (await target.auditEntries(1))[0]!;
+      assert.deepEqual([newest.action, newest.client, newest.requestId], ['settings.set', ADMIN.client, ADMIN.requestId]);
+      // The copy's own log goes on after the copied records.
+      await target.writeSettings(new Map([['number_digits', '2']]), CLI);
+      assert.ok((await target.auditEntries(1))[0]!.id > newest.id);
+    });
+
     if (backend === 'postgres') {
       it('a SQLite database copies into PostgreSQL and back unchanged', async (t) => {
         const { store: sqlite } = await freshDb(t, 'sqlite');
         await seed(sqlite);
+        await seedWho(sqlite);
         const postgres = await emptyStore(t, 'postgres');
         await copy(sqlite, postgres);
         assert.equal(await everything(postgres), await everything(sqlite));
         const back = await emptyStore(t, 'sqlite');
         await copy(postgres, back);
         assert.equal(await everything(back), await everything(sqlite));
+      });
+
+      it('a PostgreSQL database copies into SQLite and back unchanged', async (t) => {
+        const { store: postgres } = await freshDb(t, 'postgres');
+        await seed(postgres);
+        await seedWho(postgres);
+        const sqlite = await emptyStore(t, 'sqlite');
+        await copy(postgres, sqlite);
+        assert.equal(await everything(sqlite), await everything(postgres));
+        const back = await emptyStore(t, 'postgres');
+        await copy(sqlite, back);
+        assert.equal(await everything(back), await everything(postgres));
       });
     }
   });

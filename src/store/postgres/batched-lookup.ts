@@ -50,7 +50,8 @@ export class BatchedLookup {
       const result = await this.pool.query<UserRow & { key: string }>(
         named(
           `balance_views_by_${this.column}`,
-          `SELECT ${this.column} AS key, id, username, currency, balance::text FROM users WHERE ${this.column} = ANY($1::text[])`,
+          // A closed user is no one to the balance reads.
+          `SELECT ${this.column} AS key, id, username, currency, balance::text FROM users WHERE ${this.column} = ANY($1::text[]) AND status = 'active'`,
           [batch.map(([key]) => key)],
         ),
       );
