@@ -4,9 +4,10 @@
  * on Tally's stack, on the same database: bench/ceiling-server.ts) and a reference server
  * (plain node:http answering a fixed document of the same size: bench/reference-server.ts),
  * and drives them in alternating rounds from a load generator in a process of its own
- * (bench/load.ts: autocannon, 50 connections). Prints requests per second, latency percentiles
- * and peak memory against the ceiling and the reference, the scaling from 10,000 to 1,000,000
- * users, and user_balance_update's rate, checked against the ledger with `tally verify`.
+ * (bench/load.ts: autocannon, 50 connections). Prints requests per second, each server's CPU
+ * time per request, latency percentiles and peak memory against the ceiling and the reference,
+ * the scaling from 10,000 to 1,000,000 users, and user_balance_update's rate, checked against
+ * the ledger with `tally verify`.
  *
  *   npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N]
  *                 [--duration SECONDS] [--scenario get|update|all] [--json PATH]
@@ -39,6 +40,8 @@ const GET_PATH = '/billing/api/user_balance_get';
 const WARMUP_SECONDS = 3;
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
+// Linux counts a process's CPU time in clock ticks of 1/100 s (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100;
 const USAGE =
   'usage: npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N] [--duration SECONDS] [--scenario get|update|all] [--json PATH]';
 
@@ -71,18 +74,27 @@ interface RunningServer {
   readonly logPath: string;
 }
 
+/**
+ * A load generator run with the server's own CPU time (user and system, from /proc) per
+ * answered request: unlike requests per second, it does not depend on the load generator
+ * getting its share of cores that other work also wants.
+ */
+interface Measured extends LoadResult {
+  readonly cpuMicrosPerRequest: number;
+}
+
 interface GetFigures {
   readonly users: number;
-  readonly tally: LoadResult[];
-  readonly ceiling: LoadResult[];
-  readonly reference: LoadResult[];
+  readonly tally: Measured[];
+  readonly ceiling: Measured[];
+  readonly reference: Measured[];
   /** Tally's peak RSS (VmHWM) after each of its rounds, in MB. */
   readonly tallyRssMb: number[];
 }
 
 interface UpdateFigures {
   readonly users: number;
-  readonly rounds: LoadResult[];
+  readonly rounds: Measured[];
   readonly tallyRssMb: number[];
   /** What `tally verify` said after the updates, and whether it was clean. */
   readonly verify: { readonly ok: boolean; readonly text: string };
@@ -432,12 +444,22 @@ async function runLoad(config: LoadConfig): Promise<LoadResult> {
 // The scenarios
 
 /** One load generator run against one server, checked for faults. */
-async function measure(server: RunningServer, database: Database, scenario: 'get' | 'update', seconds: number, label: string): Promise<LoadResult> {
+async function measure(server: RunningServer, database: Database, scenario: 'get' | 'update', seconds: number, label: string): Promise<Measured> {
   const { users, firstUserId, secret } = database;
+  const cpuBefore = cpuSeconds(server.child);
   const result = await runLoad({ url: server.url, scenario, seconds, users, firstUserId, secret });
   if (!isRunning(server.child)) throw new Error(stoppedMessage(server, `during ${label}`));
+  const cpuMicrosPerRequest = ((cpuSeconds(server.child) - cpuBefore) * 1e6) / Math.max(1, result.count2xx);
   reportFaults(result, scenario, label);
-  return result;
+  return { ...result, cpuMicrosPerRequest };
+}
+
+/** The CPU time a process (all its threads) has used so far, user and system, in seconds. */
+function cpuSeconds(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // The fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /**
@@ -497,7 +519,7 @@ async function benchmarkUpdate(database: Database, tally: RunningServer): Promis
   const entriesBefore = ledgerEntries(verifyDatabase(database.location).text);
   const runs = [await measure(tally, database, 'update', WARMUP_SECONDS, 'update warm-up')];
   printRound('warm-up tally', runs[0]!, undefined, 'updates/s');
-  const rounds: LoadResult[] = [];
+  const rounds: Measured[] = [];
   const tallyRssMb: number[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     const result = await measure(tally, database, 'update', options.duration, `update round ${round}`);
@@ -544,10 +566,11 @@ function printStep(label: string, started: number, text: string): void {
   console.log(`${label.padEnd(10)} ${seconds.toFixed(1).padStart(6)} s   ${text}`);
 }
 
-function printRound(label: string, result: LoadResult, rssMb?: number, unit = 'rps'): void {
+function printRound(label: string, result: Measured, rssMb?: number, unit = 'rps'): void {
   const rate = unit === 'rps' ? result.rps : updatesPerSecond(result);
   const memory = rssMb === undefined ? '' : `   peak RSS ${rssMb} MB`;
-  console.log(`${label.padEnd(20)} ${formatCount(rate).padStart(8)} ${unit}   p50 ${result.p50} ms   p99 ${result.p99} ms${memory}`);
+  const cpu = `   cpu ${result.cpuMicrosPerRequest.toFixed(1)} µs/req`;
+  console.log(`${label.padEnd(20)} ${formatCount(rate).padStart(8)} ${unit}   p50 ${result.p50} ms   p99 ${result.p99} ms${cpu}${memory}`);
 }
 
 function printReport(get: GetFigures[], update: UpdateFigures | undefined): void {
@@ -556,6 +579,7 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
     const tallyRps = median(figures.tally.map((run) => run.rps));
     const ceilingRps = median(figures.ceiling.map((run) => run.rps));
     const referenceRps = median(figures.reference.map((run) => run.rps));
+    const [tallyCpu, ceilingCpu, referenceCpu] = [figures.tally, figures.ceiling, figures.reference].map(medianCpu) as [number, number, number];
     rows.push([
       'user_balance_get',
       `${formatCount(figures.users)} users`,
@@ -564,6 +588,9 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
       formatCount(referenceRps),
       (tallyRps / ceilingRps).toFixed(2),
       (tallyRps / referenceRps).toFixed(2),
+      `${tallyCpu.toFixed(1)} / ${ceilingCpu.toFixed(1)} / ${referenceCpu.toFixed(1)}`,
+      (ceilingCpu / tallyCpu).toFixed(2),
+      (referenceCpu / tallyCpu).toFixed(2),
       String(median(figures.tally.map((run) => run.p50))),
       String(median(figures.tally.map((run) => run.p99))),
       String(Math.max(...figures.tallyRssMb)),
@@ -578,6 +605,9 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
       '-',
       '-',
       '-',
+      `${medianCpu(update.rounds).toFixed(1)} / - / -`,
+      '-',
+      '-',
       String(median(update.rounds.map((run) => run.p50))),
       String(median(update.rounds.map((run) => run.p99))),
       String(Math.max(...update.tallyRssMb)),
@@ -585,7 +615,10 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
   }
 
   console.log(`\n== Results: the median of ${roundsText()}, 50 connections\n`);
-  printTable(['scenario', 'database', 'tally rps', 'ceiling rps', 'reference rps', 'tally/ceiling', 'tally/ref', 'p50 ms*', 'p99 ms*', 'peak RSS MB**'], rows);
+  printTable(
+    ['scenario', 'database', 'tally rps', 'ceiling rps', 'reference rps', 'tally/ceiling', 'tally/ref', 'cpu µs/req t/c/r***', 'cpu c/t***', 'cpu r/t***', 'p50 ms*', 'p99 ms*', 'peak RSS MB**'],
+    rows,
+  );
   console.log('');
   const [large, small] = get;
   if (large !== undefined && small !== undefined) {
@@ -602,6 +635,9 @@ function printReport(get: GetFigures[], update: UpdateFigures | undefined): void
   console.log('ceiling: the least work user_balance_get needs on the same database (bench/ceiling-server.ts); reference: node:http answering a fixed document');
   console.log('*  latency percentiles of tally from autocannon, which records whole milliseconds, rounded down (3.9 ms counts as 3)');
   console.log("** tally's VmHWM after its last round");
+  console.log(
+    '*** each server\'s own CPU time (user + system) per answered request, tally / ceiling / reference; c/t and r/t are the throughput tally reaches as a share of the other\'s when the server, not the load generator, is what runs out of CPU',
+  );
   console.log(`machine: ${machine()}`);
   console.log(`load average (1 min): ${loadAtStart.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end (the load generator, the server and anything else share the cores)`);
   console.log(`database: ${options.pgUrl === undefined ? 'SQLite files' : `PostgreSQL at ${withoutPassword(options.pgUrl)}, a schema per database`}; TALLY_LOG_LEVEL=${process.env.TALLY_LOG_LEVEL ?? 'info (default)'}`);
@@ -630,6 +666,9 @@ function writeJson(path: string, get: GetFigures[], update: UpdateFigures | unde
       tallyMedianRps: median(figures.tally.map((run) => run.rps)),
       ceilingMedianRps: median(figures.ceiling.map((run) => run.rps)),
       referenceMedianRps: median(figures.reference.map((run) => run.rps)),
+      tallyMedianCpuMicrosPerRequest: medianCpu(figures.tally),
+      ceilingMedianCpuMicrosPerRequest: medianCpu(figures.ceiling),
+      referenceMedianCpuMicrosPerRequest: medianCpu(figures.reference),
     })),
     update: update === undefined ? undefined : { ...update, medianUpdatesPerSecond: median(update.rounds.map(updatesPerSecond)) },
     problems,
@@ -640,6 +679,10 @@ function writeJson(path: string, get: GetFigures[], update: UpdateFigures | unde
 
 function roundsText(): string {
   return `${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${options.duration} s`;
+}
+
+function medianCpu(runs: readonly Measured[]): number {
+  return median(runs.map((run) => run.cpuMicrosPerRequest));
 }
 
 function updatesPerSecond(result: LoadResult): number {
