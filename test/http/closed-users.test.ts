@@ -3,17 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { ADMIN } from '../support/actors.js';
-import { errorXml } from '../support/fixtures.js';
+import { errorXml, TEXT_TYPE, updatedXml } from '../support/spec-oracle.js';
 import { assertAnswer, post, send, sign, signed, type Harness } from './helpers.js';
 import { startHardenedHarness } from './hardening-helpers.js';
-import { postUpdate, TEXT_TYPE, update, updatedXml } from './write-helpers.js';
+import { postUpdate, update } from './write-helpers.js';
 
 describe('closed users', () => {
   let h: Harness;
   let store: Store;
   let bob: { id: number; uniquehash: string };
   before(async () => {
-    h = await startHardenedHarness({ users: [{ name: 'bob', balance: 5 }, { name: 'boss', balance: 0 }], settings: { auth_failure_limit: '0' } });
+    h = await startHardenedHarness({ users: [{ name: 'bob', balance: '5' }, { name: 'boss', balance: '0' }], settings: { auth_failure_limit: '0' } });
     store = await openStore(h.db, { mustExist: true, poolSize: 1 });
     bob = (await store.findUser({ usernameKey: 'bob' }))!;
     await store.updateUser({ usernameKey: 'boss' }, { role: 'admin' }, ADMIN);

@@ -3,7 +3,7 @@
  * Money is NUMERIC(19,6): exact, six fractional digits like the SQLite store's millionths.
  */
 import type pg from 'pg';
-import type { Migration } from '../sqlite/migrations.js';
+import type { Migration } from '../stored-values.js';
 import { repairUsernames } from './username-repair.js';
 
 /** Fills idempotency_keys from the ledger: after migration 5, and after a copy of the ledger. */

@@ -6,7 +6,7 @@ import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import type { LedgerEntry, LedgerSource, RateChange } from '../../domain/ledger.js';
 import { formatMoney, parseStoredMoney } from '../../domain/money.js';
-import { storedRate } from '../sqlite/rows.js';
+import { storedRate } from '../stored-values.js';
 import type { AuditEntry } from '../../domain/audit.js';
 import type { UserRecord, UserRole, UserStatus } from '../store.js';
 

@@ -3,15 +3,10 @@
  * version is a new entry. Money is INTEGER millionths (exact, summable inside int64).
  */
 import type Database from 'better-sqlite3';
+import type { Migration as GenericMigration } from '../stored-values.js';
 import { repairUsernames } from './username-repair.js';
 
-export interface Migration<Db = Database.Database, Result = void> {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-  /** Work SQL alone cannot do (Unicode normalisation), run after `sql` in the same transaction. */
-  readonly run?: (db: Db) => Result;
-}
+export type Migration = GenericMigration<Database.Database>;
 
 /** Fills idempotency_keys from the ledger: after migration 5, and after a copy of the ledger. */
 export const REBUILD_IDEMPOTENCY_KEYS = `

@@ -1,7 +1,7 @@
 /** Row shapes of the SQLite schema and their conversion to domain values. */
 import type { Currency } from '../../domain/currency.js';
 import type { LedgerEntry, LedgerSource, RateChange } from '../../domain/ledger.js';
-import { parseRate, type Decimal } from '../../domain/money.js';
+import { storedRate } from '../stored-values.js';
 import type { AuditEntry } from '../../domain/audit.js';
 import type { UserRecord, UserRole, UserStatus } from '../store.js';
 
@@ -64,12 +64,6 @@ export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, 
 export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id';
 export const RATE_CHANGE_COLUMNS = 'currency, old_rate, new_rate, source, created_at, actor, request_id';
 export const AUDIT_COLUMNS = 'id, created_at, source, actor, action, target, detail, client, request_id';
-
-export function storedRate(text: string, what: string): Decimal {
-  const rate = parseRate(text);
-  if (!rate.ok) throw new Error(`${what} has a damaged rate in the database: ${text}`);
-  return rate.value;
-}
 
 export function toCurrency(row: CurrencyRow): Currency {
   return {
