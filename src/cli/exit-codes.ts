@@ -3,6 +3,7 @@
  * 2 the command line itself is wrong (Tally could not know what to do, whatever the database
  * holds), so a script can tell a typo from an unknown user.
  */
+import { AdminError } from '../admin/admin-error.js';
 import { CommanderError } from 'commander';
 import { TallyError } from '../domain/errors.js';
 
@@ -13,6 +14,9 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /** The exit status for an error that ended a command. */
+/** Invalid input that only the data makes so: a refusal, not a typo. */
+const DATA_REFUSALS: ReadonlySet<string> = new Set(['rate_required', 'system_rate', 'system_inactive', 'system_currency_fixed', 'balance_out_of_range', 'closed', 'lines', 'duplicate_key', 'ids_exhausted', 'unchanged', 'nothing_to_change']);
+
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander ends with 0 for --help, `tally help` and --version. Anything else is a usage
@@ -22,5 +26,6 @@ export function exitCodeFor(error: unknown): number {
   // invalid_value means the value cannot be right whatever the database holds (its form, its
   // range); every other refusal depends on the data, so it is a refusal, not a typo.
   if (error instanceof TallyError && error.code === 'invalid_value') return EXIT_USAGE;
+  if (error instanceof AdminError && error.code === 'invalid' && !DATA_REFUSALS.has(error.reason ?? '')) return EXIT_USAGE;
   return EXIT_FAILURE;
 }

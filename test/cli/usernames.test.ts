@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { undoMigration7 } from '../support/undo-migration.js';
 import { BACKEND, execSql, runTally, TALLY_BIN, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 import { assertRefused, databaseTemplate, ok, on } from './cli-helpers.js';
 
@@ -216,6 +217,7 @@ describe('the migration of usernames stored before NFC', () => {
     const insert = "INSERT INTO users (id, username, username_key, currency, balance, uniquehash) VALUES (?, ?, ?, 'USD', 0, ?)";
     await sql(dir.db, insert, [70, NFD, NFD.toLowerCase(), 'rawtoken00000070']);
     await sql(dir.db, insert, [71, 'Zoe\u0308', 'zoe\u0308', 'rawtoken00000071']);
+    await undoMigration7(dir.db);
     await sql(dir.db, 'DELETE FROM schema_migrations WHERE version = 6');
     const pairBefore = await sql(dir.db, 'SELECT id, username, username_key FROM users WHERE id IN (?, ?) ORDER BY id', [Number(nfcId), 70]);
 

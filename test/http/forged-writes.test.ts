@@ -18,10 +18,12 @@ const NOT_UPDATED = errorXml('page', 'User balance not updated');
 const TOO_MANY = errorXml('status', 'Too many failed attempts');
 
 /**
- * alice is id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. Each
+ * u1 is id 1 (the admin is 0), alice id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. Each
  * test of a server works on users of its own.
  */
 const USERS = [
+  // The admin is id 0: u1 keeps alice at id 2.
+  { name: 'u1', balance: '100' },
   { name: 'alice', balance: '100' },
   { name: 'bob', balance: '100' },
   ...Array.from({ length: 18 }, (_, i) => ({ name: `u${i + 4}`, balance: '100' })),

@@ -8,6 +8,7 @@ import { describe, it, type TestContext } from 'node:test';
 import type { RunningServer } from '../../src/app.js';
 import { execSql, isPostgresUrl, startTestServer, tempDir, type TempDir } from '../support/fixtures.js';
 import { Operator } from '../support/seed.js';
+import { undoMigration7 } from '../support/undo-migration.js';
 import { errorXml, updatedXml } from '../support/spec-oracle.js';
 import { assertAnswer, harnessFor, sign } from './helpers.js';
 import { postFrom, prepareDatabase } from './hardening-helpers.js';
@@ -26,7 +27,8 @@ async function entriesWithKey(db: string, key: string): Promise<number> {
 }
 
 describe('one namespace for idempotency keys', () => {
-  const users = [{ name: 'alice', balance: '10' }, { name: 'c1', balance: '0' }];
+  // The admin is id 0: u1 keeps alice at id 2 and c1 at 3.
+  const users = [{ name: 'u1', balance: '0' }, { name: 'alice', balance: '10' }, { name: 'c1', balance: '0' }];
 
   it('answers an API update with a key the CLI used as a replay of the CLI entry, applying nothing twice', async (t) => {
     const h = await harnessFor(t, { users });
@@ -52,7 +54,8 @@ describe('a database from before keys were shared', () => {
   /** A database from before migration 5, migrated by the server that opens it. */
   async function legacy(t: TestContext): Promise<{ tmp: TempDir; server: RunningServer; operator: Operator }> {
     const tmp = await tempDir();
-    await prepareDatabase(tmp.db, { users: [{ name: 'alice', balance: '10' }] });
+    // The admin is id 0: u1 keeps alice at id 2.
+    await prepareDatabase(tmp.db, { users: [{ name: 'u1', balance: '0' }, { name: 'alice', balance: '10' }] });
     await makeLegacy(tmp.db);
     const server = await startTestServer(tmp.db); // opening it runs the migration
     const operator = await Operator.open(tmp.db);
@@ -113,5 +116,6 @@ async function makeLegacy(db: string): Promise<void> {
     );
   });
   statements.push(`UPDATE users SET balance = ${unit(16)} WHERE id = 2`);
+  await undoMigration7(db);
   for (const sql of statements) await execSql(db, sql);
 }
