@@ -68,7 +68,7 @@ describe('currency rules', () => {
   });
 
   it('needs a rate for a new currency', () => {
-    assert.throws(() => applyCurrencyChange(undefined, { code: 'GBP' }), /--rate/);
+    assert.throws(() => applyCurrencyChange(undefined, { code: 'GBP' }), /currency GBP is new: it needs a rate/);
   });
 });
 
