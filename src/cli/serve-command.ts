@@ -1,12 +1,7 @@
 /** `tally serve`: run the API server until SIGTERM or SIGINT, in one process or several. */
-import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { openServedDatabase, startServer } from '../app.js';
-import type { TallyConfig } from '../config.js';
 import { TallyError } from '../domain/errors.js';
-import { createLogger, type ProcessLogger } from '../logging.js';
-import { describeLocation } from '../store/open-store.js';
 import { cliConfig, withDbOption, type DbOption } from './context.js';
 
 interface ServeOptions extends DbOption {
@@ -15,9 +10,6 @@ interface ServeOptions extends DbOption {
   readonly workers?: string;
   readonly init?: boolean;
 }
-
-// A worker that dies is replaced after this pause, so a crash loop does not spin.
-const RESPAWN_DELAY_MS = 1000;
 
 export function registerServe(program: Command): void {
   withDbOption(
@@ -31,11 +23,9 @@ export function registerServe(program: Command): void {
   ).action(async (options: ServeOptions) => {
     const config = cliConfig({ db: options.db, port: options.port, host: options.host });
     const workers = workerCount(options.workers);
-    const processLogger = createLogger(config.logLevel);
-    const init = options.init === true;
-    if (workers > 1 && cluster.isPrimary) await runPrimary(config, workers, init, processLogger);
-    // A worker never creates the database: one respawned after the file was deleted must fail.
-    else await runServer(config, init && cluster.isPrimary, processLogger);
+    // The server, its logger and the HTTP stack load only here: every other command starts faster.
+    const { serve } = await import('./serve-process.js');
+    await serve(config, workers, options.init === true);
   });
 }
 
@@ -46,66 +36,3 @@ function workerCount(text: string | undefined): number {
   return Number(text);
 }
 
-/** One server process: listens, and stops cleanly on SIGTERM or SIGINT. */
-async function runServer(config: TallyConfig, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
-  const running = await startServer(config, logger, { init });
-  // Handlers first: a supervisor that reads "listening" may signal at once, and the line is
-  // written off the main thread, so it can be read before the next statement here has run.
-  onStopSignal((signal) => {
-    logger.info({ signal }, 'stopping: finishing requests in flight');
-    running.close().then(
-      () => {
-        logger.info('stopped');
-        flush();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'unclean stop');
-        flush();
-        process.exit(1);
-      },
-    );
-  });
-  logger.info({ url: running.url, db: describeLocation(config.db), pid: process.pid }, 'listening');
-}
-
-/**
- * The cluster's primary: prepares the database once, then forks workers that share the port
- * (Node's cluster module hands connections out) and replaces any that dies.
- */
-async function runPrimary(config: TallyConfig, workers: number, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
-  await (await openServedDatabase(config, logger, { init, poolSize: 1 })).close();
-  let stopping = false;
-  for (let i = 0; i < workers; i++) cluster.fork();
-  logger.info({ workers, db: describeLocation(config.db), pid: process.pid }, 'started workers');
-
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        logger.info('stopped');
-        flush();
-        process.exit(0);
-      }
-      return;
-    }
-    logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
-    setTimeout(() => cluster.fork(), RESPAWN_DELAY_MS);
-  });
-
-  onStopSignal((signal) => {
-    stopping = true;
-    logger.info({ signal }, 'stopping workers');
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-  });
-}
-
-function onStopSignal(stop: (signal: NodeJS.Signals) => void): void {
-  let stopped = false;
-  const once = (signal: NodeJS.Signals): void => {
-    if (stopped) return;
-    stopped = true;
-    stop(signal);
-  };
-  process.on('SIGTERM', once);
-  process.on('SIGINT', once);
-}

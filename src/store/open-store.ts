@@ -2,9 +2,7 @@
 import { resolve } from 'node:path';
 import { TallyError } from '../domain/errors.js';
 import { isPostgresLocation, locationProblem } from './location.js';
-import { parsePgLocation } from './postgres/connection.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { parsePgLocation } from './postgres/pg-location.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
@@ -24,9 +22,13 @@ export { isPostgresLocation };
 export async function openStore(location: string, options: OpenStoreOptions): Promise<Store> {
   const problem = locationProblem(location, 'a database location');
   if (problem !== undefined) throw new TallyError('invalid_value', problem);
+  // Each backend is loaded when a location names it: a command on SQLite never loads the
+  // PostgreSQL driver, and a command that opens no database loads neither.
   if (isPostgresLocation(location)) {
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore(location, options);
   }
+  const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
   return openSqliteStore(location, options);
 }
 
