@@ -17,7 +17,7 @@
  * $TALLY_LOG_LEVEL (info unless set: one line per request, as in production).
  */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -486,10 +486,52 @@ function reportFaults(result: LoadResult, scenario: 'get' | 'update', label: str
 async function benchmarkGetAgainstCeiling(database: Database, dir: string, tally: RunningServer, reference: RunningServer): Promise<GetFigures> {
   const ceiling = await startCeiling(database, dir);
   try {
+    await checkSameAnswers(database, tally, ceiling);
     return await benchmarkGet(database, tally, ceiling, reference);
   } finally {
     await stopServer(ceiling);
   }
+}
+
+/**
+ * The ceiling is a ceiling only if it does the same job: before any round, each kind of request
+ * the load generator sends (plain, converted, in the user's own currency), an unknown user and a
+ * wrong hash, for a spread of users, must get the same status, Content-Type and body bytes from
+ * both servers.
+ */
+async function checkSameAnswers(database: Database, tally: RunningServer, ceiling: RunningServer): Promise<void> {
+  const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+  const forms: string[] = [];
+  for (let k = 1; k <= database.users; k += Math.max(1, Math.floor(database.users / 50))) {
+    const username = `user${k}`;
+    forms.push(
+      `username=${username}&hash=${sha1(username + database.secret)}`,
+      `username=${username}&currency=EUR&hash=${sha1(username + 'EUR' + database.secret)}`,
+      `username=${username}&user_currency=1&hash=${sha1(username + database.secret)}`,
+    );
+  }
+  forms.push(`username=nobody&hash=${sha1('nobody' + database.secret)}`, `username=user1&hash=${'0'.repeat(40)}`);
+  for (const form of forms) {
+    const [fromTally, fromCeiling] = await Promise.all([postForm(tally.url, form), postForm(ceiling.url, form)]);
+    if (fromTally !== fromCeiling) {
+      throw new Error(`the ceiling does not answer as Tally does for ${form}:\ntally:   ${JSON.stringify(fromTally)}\nceiling: ${JSON.stringify(fromCeiling)}`);
+    }
+  }
+  console.log(`ceiling answers as tally does: ${forms.length} requests, byte for byte`);
+}
+
+/** POSTs a form to user_balance_get; resolves with the status, Content-Type and body as one text. */
+function postForm(url: string, form: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const post = request(`${url}${GET_PATH}`, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve(`${response.statusCode} ${response.headers['content-type']}\n${Buffer.concat(chunks).toString('utf8')}`));
+      response.on('error', reject);
+    });
+    post.on('error', reject);
+    post.end(form);
+  });
 }
 
 async function benchmarkGet(database: Database, tally: RunningServer, ceiling: RunningServer, reference: RunningServer): Promise<GetFigures> {
