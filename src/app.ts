@@ -38,7 +38,8 @@ export interface ServeOptions {
 
 /**
  * Opens the database a server runs on and completes it (initializeDatabase adds only what is
- * missing). Creates it only with `init`, saying so; without, refuses with the way to create it.
+ * missing). Creates it only with `init`, saying so; without, refuses (each surface that starts
+ * a server says how to create one).
  */
 export async function openServedDatabase(config: TallyConfig, logger: Logger, options: ServeOptions & { poolSize: number }): Promise<Store> {
   const where = describeLocation(config.db);
@@ -50,7 +51,7 @@ export async function openServedDatabase(config: TallyConfig, logger: Logger, op
     // Tables without a system currency are a database Tally never finished initialising.
     if (store === undefined || (await store.systemCurrency()) === undefined) {
       if (!options.init) {
-        throw new TallyError('not_initialized', `no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init --db ${where}"`);
+        throw new TallyError('not_initialized', `no database at ${where}`);
       }
       logger.warn({ db: where }, `creating a new database at ${where}`);
       store ??= await openStore(config.db, { mustExist: false, createDirectories: true, poolSize: options.poolSize });

@@ -3,7 +3,9 @@ import cluster from 'node:cluster';
 import { openServedDatabase, startServer } from '../app.js';
 import type { TallyConfig } from '../config.js';
 import { createLogger, type ProcessLogger } from '../logging.js';
+import { TallyError } from '../domain/errors.js';
 import { describeLocation } from '../store/open-store.js';
+import { tallyCommand } from './command-hint.js';
 
 // A worker that dies is replaced after this pause, so a crash loop does not spin.
 const RESPAWN_DELAY_MS = 1000;
@@ -17,7 +19,7 @@ export async function serve(config: TallyConfig, workers: number, init: boolean)
 
 /** One server process: listens, and stops cleanly on SIGTERM or SIGINT. */
 async function runServer(config: TallyConfig, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
-  const running = await startServer(config, logger, { init });
+  const running = await withCreateHint(config, () => startServer(config, logger, { init }));
   // Handlers first: a supervisor that reads "listening" may signal at once, and the line is
   // written off the main thread, so it can be read before the next statement here has run.
   onStopSignal((signal) => {
@@ -43,7 +45,7 @@ async function runServer(config: TallyConfig, init: boolean, { logger, flush }: 
  * (Node's cluster module hands connections out) and replaces any that dies.
  */
 async function runPrimary(config: TallyConfig, workers: number, init: boolean, { logger, flush }: ProcessLogger): Promise<void> {
-  await (await openServedDatabase(config, logger, { init, poolSize: 1 })).close();
+  await (await withCreateHint(config, () => openServedDatabase(config, logger, { init, poolSize: 1 }))).close();
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
   logger.info({ workers, db: describeLocation(config.db), pid: process.pid }, 'started workers');
@@ -77,4 +79,17 @@ function onStopSignal(stop: (signal: NodeJS.Signals) => void): void {
   };
   process.on('SIGTERM', once);
   process.on('SIGINT', once);
+}
+
+/** A missing database is refused with the two commands that create it, on the same --db. */
+async function withCreateHint<T>(config: TallyConfig, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (!(error instanceof TallyError) || error.code !== 'not_initialized') throw error;
+    throw new TallyError(
+      'not_initialized',
+      `${error.message}: create it with "${tallyCommand(['init'], config.db)}" or run "${tallyCommand(['serve', '--init'], config.db)}"`,
+    );
+  }
 }

@@ -730,6 +730,9 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
   const recordHash = (): void => {
     if (hash !== undefined) server.writeHashes.set(hash, authorised);
   };
+  // A write refused after its hash passed spends the hash all the same (the server claims it
+  // before refusing), so that a refused request cannot be re-split into another one.
+  const refused = (envelope: Envelope, text: string): Expected => ({ exact: true, status: 200, type: xmlType, body: errorXml(envelope, text), record: recordHash });
 
   if (kind === 'update') {
     const idText = params.get('user_id') ?? '';
@@ -738,19 +741,19 @@ function modelAnswer(kind: RouteKind, method: string, params: Map<string, string
     const key = params.get('transaction_id') || undefined;
     const keyValid = key === undefined || (key.length <= 128 && !/[\u0000-\u001f\u007f]/.test(key));
     // No such user comes first, even with a transaction_id seen before.
-    if (user === undefined) return error('page', 'User was not found');
+    if (user === undefined) return refused('page', 'User was not found');
     // Zero, in any spelling, would be an empty entry: refused like an amount that is no decimal.
     // Every amount that could pass is made zero (sanitize), so no update changes the world.
-    if (amount === undefined || amount === 0n || !keyValid) return error('page', 'User balance not updated');
+    if (amount === undefined || amount === 0n || !keyValid) return refused('page', 'User balance not updated');
     throw new Error('the model only lets zero amounts through');
   }
 
   // exchange_rate_update
   const code = normalizeCode(params.get('currency') ?? '');
   const known = CURRENCIES.some((c) => c.code === code);
-  if (code === undefined) return error('page/status', 'Currency was not found');
-  if (referenceParseRate(params.get('rate') ?? '') === undefined) return error('page/status', known ? 'Exchange rate is invalid' : 'Currency was not found');
-  if (!known) return error('page/status', 'Currency was not found');
+  if (code === undefined) return refused('page/status', 'Currency was not found');
+  if (referenceParseRate(params.get('rate') ?? '') === undefined) return refused('page/status', known ? 'Exchange rate is invalid' : 'Currency was not found');
+  if (!known) return refused('page/status', 'Currency was not found');
   return { exact: true, status: 200, type: xmlType, body: RATE_UPDATED, record: recordHash };
 }
 
