@@ -39,6 +39,8 @@ export function legacyUsernameKey(username: string): string | undefined {
 
 /** Finds by the name's old key first when it has one (see legacyUsernameKey), then by its key. */
 export async function findByUsername<T>(username: string, find: (key: string) => Promise<T | undefined>): Promise<T | undefined> {
+  // The names clients send are nearly always printable ASCII: one test, one look-up.
+  if (PRINTABLE_ASCII.test(username)) return find(username.toLowerCase());
   const legacy = legacyUsernameKey(username);
   return (legacy === undefined ? undefined : await find(legacy)) ?? find(usernameKey(username));
 }

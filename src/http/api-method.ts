@@ -25,7 +25,7 @@ export interface ApiRequest {
  * Runs one authentication check of this request's client, counted against it before it runs
  * (see Throttle.check): its own answer, or `tooManyFailedAttempts` when the client may not try.
  */
-export type AuthGuard = (run: () => CheckResult | Promise<CheckResult>) => Promise<CheckResult>;
+export type AuthGuard = (run: () => CheckResult | Promise<CheckResult>) => CheckResult | Promise<CheckResult>;
 
 /** The store roles the API's methods may use between them; each method names the ones it does. */
 export type ApiStore = BalanceReads & BalanceWrites;

@@ -18,7 +18,7 @@ import type { LiveConfig } from './live-config.js';
 import { checkRequestSignature } from './request-signature.js';
 import { readParamsInto } from './request-params.js';
 import { API_PREFIX, resolveRoute } from './routes.js';
-import type { Throttle } from './throttle.js';
+import type { CheckResult, Throttle } from './throttle.js';
 
 /** What the API counts besides its requests (ops/metrics.ts keeps these). */
 export interface ApiMetrics {
@@ -93,10 +93,14 @@ async function answer(req: IncomingMessage, path: string, target: string, client
   const paramsFault = readParamsInto(target, path.length === target.length ? -1 : path.length, body, req.headers['content-type'], params);
   if (paramsFault !== undefined) return done(errorReply(paramsFault));
 
-  const guard: AuthGuard = async (run) => {
-    const result = await deps.throttle.check(client, settings, run);
+  const noteFailure = (result: CheckResult): CheckResult => {
     if (result?.authFailure) failedCheck = true;
     return result;
+  };
+  // Synchronous when the check is (the hash check of a client with no recent failure).
+  const guard: AuthGuard = (run) => {
+    const result = deps.throttle.check(client, settings, run);
+    return result instanceof Promise ? result.then(noteFailure) : noteFailure(result);
   };
   if (settings.signatureMode !== 'off') {
     const refused = await guard(() => checkRequestSignature(req, method, path, params, settings, deps.store));

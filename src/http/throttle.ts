@@ -72,29 +72,36 @@ export class Throttle {
    * or being counted) as the limit allows. A failed check is held against the address at once;
    * the caller then records it with `recordFailure` before answering.
    */
-  async check(address: string, settings: Settings, run: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {
+  check(address: string, settings: Settings, run: () => CheckResult | Promise<CheckResult>): CheckResult | Promise<CheckResult> {
     const limit = settings.authFailureLimit;
     if (limit === 0) return run();
-    let state = this.states.get(address);
-    if (state === undefined) {
-      // The common case, a client with no recent failure: nothing to wait for.
-      if (this.blocked.size > 0 && this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
-    } else {
-      for (;;) {
-        if (this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
-        const counted = this.failuresNow(state) + state.unrecorded;
-        // Past a block that has ended, within its window, the next failure blocks again: one check at a time.
-        const room = counted < limit ? limit - counted : state.unrecorded === 0 ? 1 : 0;
-        if (state.running < room) break;
-        if (state.running === 0) return API_ERRORS.tooManyFailedAttempts; // enough failures for a block
-        // Every slot is held by a check still running: whichever way it ends decides this one.
-        await new Promise<void>((resolve) => state!.waiting.push(resolve));
-        state = this.stateOf(address); // the same one, unless it was forgotten meanwhile
-      }
+    const state = this.states.get(address);
+    // An address with failures or checks in flight: it may have to wait its turn.
+    if (state !== undefined) return this.checkInTurn(address, state, limit, run);
+    // The common case, a client with no recent failure: nothing to wait for, and a check that
+    // answers at once is answered without a promise.
+    if (this.blocked.size > 0 && this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
+    const result = run();
+    if (result instanceof Promise) return this.settle(address, this.stateOf(address), result);
+    if (result?.authFailure) this.stateOf(address).unrecorded++;
+    return result;
+  }
+
+  private async checkInTurn(address: string, state: AddressState, limit: number, run: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {
+    for (;;) {
+      if (this.blockedUntil(address, Date.now()) !== undefined) return API_ERRORS.tooManyFailedAttempts;
+      const counted = this.failuresNow(state) + state.unrecorded;
+      // Past a block that has ended, within its window, the next failure blocks again: one check at a time.
+      const room = counted < limit ? limit - counted : state.unrecorded === 0 ? 1 : 0;
+      if (state.running < room) break;
+      if (state.running === 0) return API_ERRORS.tooManyFailedAttempts; // enough failures for a block
+      // Every slot is held by a check still running: whichever way it ends decides this one.
+      await new Promise<void>((resolve) => state.waiting.push(resolve));
+      state = this.stateOf(address); // the same one, unless it was forgotten meanwhile
     }
     const result = run();
-    if (result instanceof Promise) return this.settle(address, state ?? this.stateOf(address), result);
-    if (result?.authFailure) (state ?? this.stateOf(address)).unrecorded++;
+    if (result instanceof Promise) return this.settle(address, state, result);
+    if (result?.authFailure) state.unrecorded++;
     return result;
   }
 

@@ -13,7 +13,8 @@ interface RequestCount {
 }
 
 export class Metrics {
-  private readonly requests = new Map<string, RequestCount>();
+  /** By api, then by outcome: two look-ups of strings already made, no key built per request. */
+  private readonly requests = new Map<string, Map<string, RequestCount>>();
   private readonly latencyBuckets = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
   private latencySum = 0;
   private latencyCount = 0;
@@ -27,9 +28,10 @@ export class Metrics {
 
   /** One answered request: `api` is the method's name (or what kind of path it was). */
   recordRequest(api: string, outcome: string, seconds: number): void {
-    const key = `${api} ${outcome}`;
-    const entry = this.requests.get(key);
-    if (entry === undefined) this.requests.set(key, { api, outcome, count: 1 });
+    let outcomes = this.requests.get(api);
+    if (outcomes === undefined) this.requests.set(api, (outcomes = new Map()));
+    const entry = outcomes.get(outcome);
+    if (entry === undefined) outcomes.set(outcome, { api, outcome, count: 1 });
     else entry.count++;
     let bucket = 0;
     while (bucket < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[bucket]!) bucket++;
@@ -57,7 +59,7 @@ export class Metrics {
     };
 
     family('tally_http_requests_total', 'counter', 'API requests answered, by method and outcome.');
-    for (const { api, outcome, count } of this.requests.values()) {
+    for (const { api, outcome, count } of [...this.requests.values()].flatMap((outcomes) => [...outcomes.values()])) {
       lines.push(`tally_http_requests_total{method="${label(api)}",outcome="${label(outcome)}"} ${count}`);
     }
 

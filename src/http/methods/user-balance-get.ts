@@ -12,7 +12,12 @@ export const userBalanceGet: ApiMethod<BalanceReads> = {
   descriptor: USER_BALANCE_GET,
   async handle({ method, params }, { config, store, guard }) {
     const { settings } = config;
-    const denied = checkApiEnabled(settings, method) ?? (await guard(() => checkHash(settings, params, USER_BALANCE_GET.hash)));
+    let denied = checkApiEnabled(settings, method);
+    if (denied === undefined) {
+      const checked = guard(() => checkHash(settings, params, USER_BALANCE_GET.hash));
+      // The hot path: a hash check that answered at once is not awaited.
+      denied = checked instanceof Promise ? await checked : checked;
+    }
     if (denied) return errorReply(denied);
     if (!settings.balanceGetEnabled) return errorReply(API_ERRORS.featureDisabled);
 
