@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { BACKEND, cloneDatabase, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 import { Operator, seedDatabase, type SeedPlan } from '../support/seed.js';
+import { findUser } from '../../src/admin/users.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store, UserRecord } from '../../src/store/store.js';
 
 /** A set of temp dirs owned by one test file; call removeAll() in after(). */
 export function tempDirs(): { make(): Promise<TempDir>; removeAll(): Promise<void> } {
@@ -92,6 +93,11 @@ export async function readStore<T>(db: string, read: (store: Store) => Promise<T
   } finally {
     await store.close();
   }
+}
+
+/** A user found by name as `tally user show` finds it (closed ones too), read in this process. */
+export function userRecord(db: string, username: string): Promise<UserRecord> {
+  return readStore(db, (store) => findUser(store, { username }));
 }
 
 /**
