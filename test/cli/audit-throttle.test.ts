@@ -30,7 +30,9 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 describe('tally audit', () => {
   test('lists every change newest first, naming the operating-system user, and --limit keeps the newest', async () => {
-    const dir = await initDb(dirs);
+    // Every change through the real CLI, init too, so that each entry names the operating-system user.
+    const dir = await dirs.make();
+    await ok(dir.db, 'init');
     await ok(dir.db, 'user', 'add', 'bob');
     await ok(dir.db, 'user', 'rename', 'bob', 'rob');
     await ok(dir.db, 'settings', 'set', 'allow_get_api', 'on');
@@ -70,9 +72,7 @@ describe('tally audit', () => {
 
 describe('tally throttle', () => {
   test('lists a throttled client, and unblock makes a running server answer it again within a refresh', async (t) => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'alice', '--balance', '26');
-    await ok(dir.db, 'settings', 'set', 'auth_failure_limit', '2');
+    const dir = await initDb(dirs, { settings: { auth_failure_limit: '2' }, users: [{ name: 'alice', balance: '26' }] });
     const server = await startTestServer(dir.db);
     t.after(() => server.close());
     const wrongHash = async () =>

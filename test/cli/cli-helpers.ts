@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { BACKEND, cloneDatabase, runTally, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
-import { seedDatabase, type SeedPlan } from '../support/seed.js';
+import { Operator, seedDatabase, type SeedPlan } from '../support/seed.js';
+import { findUser } from '../../src/admin/users.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store, UserRecord } from '../../src/store/store.js';
 
 /** A set of temp dirs owned by one test file; call removeAll() in after(). */
 export function tempDirs(): { make(): Promise<TempDir>; removeAll(): Promise<void> } {
@@ -62,11 +65,60 @@ export function parseFields(stdout: string): Record<string, string> {
   return record;
 }
 
-/** Creates an initialised database in a new temp dir of `dirs`. */
-export async function initDb(dirs: ReturnType<typeof tempDirs>, ...initArgs: string[]): Promise<TempDir> {
+/**
+ * Creates an initialised database in a new temp dir of `dirs`, in this process (as `tally init`
+ * would, with keys of its own): for tests whose command under test is not init. `plan` seeds more.
+ */
+export async function initDb(dirs: ReturnType<typeof tempDirs>, plan: SeedPlan = {}): Promise<TempDir> {
   const dir = await dirs.make();
-  await ok(dir.db, 'init', ...initArgs);
+  await seedDatabase(dir.db, plan);
   return dir;
+}
+
+/** Runs `work` on the database opened in this process, closed before it returns (so the next spawned command may write). */
+export async function withOperator<T>(db: string, work: (operator: Operator) => Promise<T>): Promise<T> {
+  const operator = await Operator.open(db);
+  try {
+    return await work(operator);
+  } finally {
+    await operator.close();
+  }
+}
+
+/** Runs `read` on the store opened in this process, closed before it returns. */
+export async function readStore<T>(db: string, read: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db, { mustExist: true, poolSize: 1 });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A user found by name as `tally user show` finds it (closed ones too), read in this process. */
+export function userRecord(db: string, username: string): Promise<UserRecord> {
+  return readStore(db, (store) => findUser(store, { username }));
+}
+
+/**
+ * Every row of every table (users, balances, ledger, settings, currencies, rate changes, request
+ * hashes, audit log), read in this process: equal before and after a refused command, it proves
+ * the command changed nothing at all.
+ */
+export function snapshot(db: string): Promise<Record<string, unknown[]>> {
+  return readStore(db, async (store) => {
+    const tables: Record<string, unknown[]> = {};
+    for await (const batch of store.exportTables()) (tables[batch.table] ??= []).push(...batch.rows);
+    return tables;
+  });
+}
+
+/** Runs `command` (a refused one, say) and asserts that the database is exactly as before it. */
+export async function assertUnchanged<T>(db: string, command: () => Promise<T>, what = ''): Promise<T> {
+  const before = await snapshot(db);
+  const result = await command();
+  assert.deepEqual(await snapshot(db), before, `the database is unchanged ${what}`);
+  return result;
 }
 
 /** True for the printed form of zero balance ("0", "0.0", "0.00"...). */

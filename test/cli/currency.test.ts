@@ -1,19 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertRefused, initDb, ok, on, parseTable, tempDirs } from './cli-helpers.js';
+import { formatRate } from '../../src/domain/money.js';
+import { assertRefused, assertUnchanged, initDb, ok, on, parseTable, readStore, tempDirs } from './cli-helpers.js';
 
 const dirs = tempDirs();
 /** A database on which only refused commands run: its currencies never change. */
 let untouched: string;
-let untouchedList: string;
 before(async () => {
   untouched = (await initDb(dirs)).db;
-  untouchedList = await ok(untouched, 'currency', 'list');
 });
 after(() => dirs.removeAll());
 
+/** The currencies as `tally currency list` shows them (code, rate, active, name), read in this process. */
 async function currencies(db: string): Promise<Record<string, Record<string, string>>> {
-  return Object.fromEntries(parseTable(await ok(db, 'currency', 'list')).map((row) => [row.code, row]));
+  const all = await readStore(db, (store) => store.listCurrencies());
+  return Object.fromEntries(all.map((c) => [c.code, { code: c.code, rate: formatRate(c.rate), active: c.active ? 'yes' : 'no', name: c.name }]));
+}
+
+/** Asserts that `tally currency set ARGS` is refused and changes nothing in the database. */
+async function assertSetRefused(db: string, ...args: string[]): Promise<void> {
+  assertRefused(await assertUnchanged(db, () => on(db, 'currency', 'set', ...args), JSON.stringify(args)), JSON.stringify(args));
 }
 
 describe('tally currency list', () => {
@@ -52,7 +58,8 @@ describe('tally currency set for a new currency', () => {
     await ok(dir.db, 'currency', 'set', 'AAA', '--rate', '0.123456789012');
     await ok(dir.db, 'currency', 'set', 'BBB', '--rate', '0.1');
     await ok(dir.db, 'currency', 'set', 'CCC', '--rate', '123456789.98765432');
-    const list = await currencies(dir.db);
+    // As `currency list` prints them, too.
+    const list = Object.fromEntries(parseTable(await ok(dir.db, 'currency', 'list')).map((row) => [row.code, row]));
     assert.equal(list.AAA?.rate, '0.123456789012');
     assert.equal(list.BBB?.rate, '0.1');
     assert.equal(list.CCC?.rate, '123456789.98765432');
@@ -65,29 +72,25 @@ describe('tally currency set for a new currency', () => {
   });
 
   test('is refused without --rate and is not added', async () => {
-    assertRefused(await on(untouched, 'currency', 'set', 'EUR', '--name', 'Euro'));
-    assert.equal(await ok(untouched, 'currency', 'list'), untouchedList);
+    await assertSetRefused(untouched, 'EUR', '--name', 'Euro');
   });
 
   for (const code of ['EU', 'EUROPE', 'EU-R', 'E R', '€UR', 'USER', 'user', '']) {
     test(`refuses the code "${code}" and adds nothing`, async () => {
-      assertRefused(await on(untouched, 'currency', 'set', code, '--rate', '1.5'), code);
-      assert.equal(await ok(untouched, 'currency', 'list'), untouchedList);
+      await assertSetRefused(untouched, code, '--rate', '1.5');
     });
   }
 
   for (const rate of ['0', '0.000', '-1', '-0.5', 'abc', '1e3', '1,5', '', ' 1', '0x10']) {
     test(`refuses the rate "${rate}" and adds nothing`, async () => {
-      assertRefused(await on(untouched, 'currency', 'set', 'EUR', '--rate', rate), rate);
-      assert.equal(await ok(untouched, 'currency', 'list'), untouchedList);
+      await assertSetRefused(untouched, 'EUR', '--rate', rate);
     });
   }
 });
 
 describe('tally currency set for an existing currency', () => {
   test('changes the rate and keeps the name', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'currency', 'set', 'EUR', '--rate', '0.7351', '--name', 'Euro');
+    const dir = await initDb(dirs, { currencies: [{ code: 'EUR', rate: '0.7351', name: 'Euro' }] });
     await ok(dir.db, 'currency', 'set', 'eur', '--rate', '0.92');
     const eur = (await currencies(dir.db)).EUR;
     assert.equal(eur?.rate, '0.92');
@@ -95,8 +98,7 @@ describe('tally currency set for an existing currency', () => {
   });
 
   test('changes the name or the active flag without --rate and keeps the rate', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'currency', 'set', 'EUR', '--rate', '0.7351');
+    const dir = await initDb(dirs, { currencies: [{ code: 'EUR', rate: '0.7351' }] });
     await ok(dir.db, 'currency', 'set', 'EUR', '--name', 'Euro zone');
     await ok(dir.db, 'currency', 'set', 'EUR', '--active', 'off');
     let eur = (await currencies(dir.db)).EUR;
@@ -109,29 +111,24 @@ describe('tally currency set for an existing currency', () => {
   });
 
   test('refuses a bad rate, name or active flag and keeps the currency as it was', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'currency', 'set', 'EUR', '--rate', '0.7351', '--name', 'Euro');
-    const before = await ok(dir.db, 'currency', 'list');
-    assertRefused(await on(dir.db, 'currency', 'set', 'EUR', '--rate', '0'));
-    assertRefused(await on(dir.db, 'currency', 'set', 'EUR', '--rate', 'lots'));
-    assertRefused(await on(dir.db, 'currency', 'set', 'EUR', '--active', 'maybe'));
-    assertRefused(await on(dir.db, 'currency', 'set', 'EUR', '--rate', '0.5', '--active', 'maybe'));
-    assert.equal(await ok(dir.db, 'currency', 'list'), before);
+    const dir = await initDb(dirs, { currencies: [{ code: 'EUR', rate: '0.7351', name: 'Euro' }] });
+    await assertSetRefused(dir.db, 'EUR', '--rate', '0');
+    await assertSetRefused(dir.db, 'EUR', '--rate', 'lots');
+    await assertSetRefused(dir.db, 'EUR', '--active', 'maybe');
+    await assertSetRefused(dir.db, 'EUR', '--rate', '0.5', '--active', 'maybe');
   });
 });
 
 describe('the system currency', () => {
   test('keeps rate 1 when another rate is given, and the change is refused', async () => {
     const dir = await initDb(dirs);
-    const before = await ok(dir.db, 'currency', 'list');
-    assertRefused(await on(dir.db, 'currency', 'set', 'USD', '--rate', '2'));
-    assertRefused(await on(dir.db, 'currency', 'set', 'usd', '--rate', '0.5', '--name', 'Dollar'));
-    assert.equal(await ok(dir.db, 'currency', 'list'), before);
+    await assertSetRefused(dir.db, 'USD', '--rate', '2');
+    await assertSetRefused(dir.db, 'usd', '--rate', '0.5', '--name', 'Dollar');
     assert.equal((await currencies(dir.db)).USD?.rate, '1');
   });
 
   test('accepts rate 1 and a new name', async () => {
-    const dir = await initDb(dirs, '--currency', 'EUR');
+    const dir = await initDb(dirs, { systemCurrency: 'EUR' });
     await ok(dir.db, 'currency', 'set', 'EUR', '--rate', '1', '--name', 'Euro');
     const eur = (await currencies(dir.db)).EUR;
     assert.equal(eur?.rate, '1');

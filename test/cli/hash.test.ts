@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { runTally } from '../support/fixtures.js';
-import { assertRefused, initDb, ok, on, tempDirs } from './cli-helpers.js';
+import { assertRefused, initDb, ok, on, tempDirs, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 let db: string;
@@ -105,7 +105,7 @@ describe('tally hash --secret', () => {
 
 describe('tally hash with the configured key', () => {
   test('uses api_secret_key when --secret is not given', async () => {
-    const key = (await ok(db, 'settings', 'get', 'api_secret_key')).trimEnd();
+    const key = await withOperator(db, (operator) => operator.setting('api_secret_key'));
     const result = await on(db, 'hash', '/billing/api/user_balance_get?username=alice&currency=EUR');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${sha1(`aliceEUR${key}`)}\n`);
@@ -114,8 +114,7 @@ describe('tally hash with the configured key', () => {
   });
 
   test('follows a key set with tally settings set', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'settings', 'set', 'api_secret_key', 'secret');
+    const dir = await initDb(dirs, { settings: { api_secret_key: 'secret' } });
     assert.equal(await ok(dir.db, 'hash', 'username=user_admin'), `${VECTOR_1}\n`);
     assert.equal(await ok(dir.db, 'hash', 'username=user_admin&currency=EUR'), `${VECTOR_2}\n`);
   });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { databaseExists, execSql, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
-import { databaseTemplate, ok, on } from './cli-helpers.js';
+import { exportUsers } from '../../src/admin/user-export.js';
+import { seedDatabase } from '../support/seed.js';
+import { databaseTemplate, ok, on, readStore, snapshot, withOperator } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
@@ -39,9 +41,28 @@ async function stored(db: string): Promise<string> {
 }
 
 /** What a refused import must leave as it was, as the CLI shows it. */
-async function snapshot(db: string): Promise<string> {
+async function shown(db: string): Promise<string> {
   const [users, exported] = await Promise.all([ok(db, 'user', 'list'), ok(db, 'export')]);
   return users + '\n' + exported;
+}
+
+/** The text `tally export` writes, made in this process by the same operation. */
+function exported(db: string): Promise<string> {
+  return readStore(db, async (store) => {
+    let text = '';
+    for await (const line of exportUsers(store)) text += line;
+    return text;
+  });
+}
+
+/** A user's uniquehash, read in this process. */
+async function uniquehashOf(db: string, username: string): Promise<string> {
+  return (await withOperator(db, (operator) => operator.user(username))).uniquehash;
+}
+
+/** Asserts what `tally verify` checks, in this process. */
+function assertVerified(db: string): Promise<unknown> {
+  return withOperator(db, (operator) => operator.assertVerified());
 }
 
 /** Export records with balances in a canonical form ("1.50" and "1.5" alike). */
@@ -50,8 +71,9 @@ function records(csv: string): string[][] {
   return rows.map((row, i) => (i === 0 ? row : row.map((cell, j) => (j === 3 ? cell.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') : cell))));
 }
 
+/** A user's ledger entries as `tally balance history --json` prints them, read in this process. */
 async function history(db: string, username: string): Promise<{ amount: string; source: string }[]> {
-  return JSON.parse(await ok(db, 'balance', 'history', username, '--json')) as { amount: string; source: string }[];
+  return withOperator(db, (operator) => operator.history(username));
 }
 
 const HEADER = 'username,currency,balance,id';
@@ -98,10 +120,12 @@ function assertRefusedAt(result: CliResult, file: string, lines: readonly number
 
 describe('tally import refuses a whole file for one bad line', () => {
   let dir: TempDir;
-  let baseline: string;
+  let baselineShown: string;
+  let baseline: Awaited<ReturnType<typeof snapshot>>;
   let baselineRows: string;
   before(async () => {
     dir = await freshDb();
+    baselineShown = await shown(dir.db);
     baseline = await snapshot(dir.db);
     baselineRows = await stored(dir.db);
   });
@@ -120,13 +144,14 @@ describe('tally import refuses a whole file for one bad line', () => {
   });
 
   it('shows, after all those refusals, the same user list and export as before', async () => {
-    assert.equal(await snapshot(dir.db), baseline);
+    assert.equal(await shown(dir.db), baselineShown);
+    assert.deepEqual(await snapshot(dir.db), baseline);
   });
 
   it('reports every bad line of a file in one run and imports nothing', async () => {
     const file = await csvFile(dir, 'many.csv', [HEADER, 'a,XXX,1,', ...GOOD.slice(0, 2), 'b,USD,x,', ...GOOD.slice(2), ',USD,1,'].join('\n') + '\n');
     assertRefusedAt(await on(dir.db, 'import', file), file, [2, 5, 8]);
-    assert.equal(await snapshot(dir.db), baseline);
+    assert.deepEqual(await snapshot(dir.db), baseline);
   });
 
   const headers: [string, string][] = [
@@ -139,7 +164,7 @@ describe('tally import refuses a whole file for one bad line', () => {
     it(`refuses a file with ${name}, naming line 1, and imports nothing`, async () => {
       const file = await csvFile(dir, `header-${name.replaceAll(' ', '-')}.csv`, text);
       assertRefusedAt(await on(dir.db, 'import', file), file, [1]);
-      assert.equal(await snapshot(dir.db), baseline);
+      assert.deepEqual(await snapshot(dir.db), baseline);
     });
   }
 
@@ -148,7 +173,7 @@ describe('tally import refuses a whole file for one bad line', () => {
     const result = await on(dir.db, 'import', file);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /no-such-file\.csv/);
-    assert.equal(await snapshot(dir.db), baseline);
+    assert.deepEqual(await snapshot(dir.db), baseline);
   });
 });
 
@@ -159,12 +184,12 @@ describe('tally import of a valid file', () => {
     const result = await on(dir.db, 'import', file);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /\b4\b/);
-    const exported = records(await ok(dir.db, 'export')).slice(1).map((row) => row.slice(1, 4));
-    assert.deepEqual(exported, [['taken', 'USD', '1'], ['v1', 'USD', '1.5'], ['v2', 'EUR', '0'], ['v3', 'USD', '-2.25'], ['v4', 'JPY', '100']]);
+    const rows = records(await exported(dir.db)).slice(1).map((row) => row.slice(1, 4));
+    assert.deepEqual(rows, [['taken', 'USD', '1'], ['v1', 'USD', '1.5'], ['v2', 'EUR', '0'], ['v3', 'USD', '-2.25'], ['v4', 'JPY', '100']]);
     assert.deepEqual((await history(dir.db, 'v1')).map((e) => [e.amount, e.source]), [['1.5', 'import']]);
     assert.deepEqual((await history(dir.db, 'v3')).map((e) => [e.amount, e.source]), [['-2.25', 'import']]);
     assert.deepEqual(await history(dir.db, 'v2'), []);
-    assert.match(await ok(dir.db, 'verify'), /^ok\b/);
+    await assertVerified(dir.db);
   });
 
   it('reads the columns in any order, with or without an id column, and keeps given ids', async () => {
@@ -173,12 +198,12 @@ describe('tally import of a valid file', () => {
     const withId = await csvFile(dir, 'with-id.csv', '\ufeffID,Balance,Currency,Username\r\n900,4,usd,q\r\n,5,USD,"r, s"\r\n');
     await ok(dir.db, 'import', noId);
     await ok(dir.db, 'import', withId);
-    const exported = records(await ok(dir.db, 'export')).slice(1).map((row) => row.slice(0, 4));
-    const byName = new Map(exported.map((row) => [row[1], row]));
+    const rows = records(await exported(dir.db)).slice(1).map((row) => row.slice(0, 4));
+    const byName = new Map(rows.map((row) => [row[1], row]));
     assert.deepEqual(byName.get('p')?.slice(2), ['EUR', '3']);
     assert.deepEqual(byName.get('q'), ['900', 'q', 'USD', '4']);
     assert.deepEqual(byName.get('r, s')?.slice(2), ['USD', '5']);
-    assert.match(await ok(dir.db, 'verify'), /^ok\b/);
+    await assertVerified(dir.db);
   });
 });
 
@@ -187,15 +212,15 @@ describe('tally import with a uniquehash column', () => {
     const dir = await freshDb();
     const file = await csvFile(dir, 'tokens.csv', 'username,currency,balance,uniquehash\nk1,USD,1,Kolmisoft0Token9\nk2,USD,2,\n');
     await ok(dir.db, 'import', file);
-    assert.match(await ok(dir.db, 'user', 'show', 'k1'), /^uniquehash +Kolmisoft0Token9$/m);
-    assert.match(await ok(dir.db, 'user', 'show', 'k2'), /^uniquehash +[a-z0-9]{16}$/m);
-    const exported = records(await ok(dir.db, 'export')).find((row) => row[1] === 'k1');
-    assert.equal(exported?.[4], 'Kolmisoft0Token9');
+    assert.equal(await uniquehashOf(dir.db, 'k1'), 'Kolmisoft0Token9');
+    assert.match(await uniquehashOf(dir.db, 'k2'), /^[a-z0-9]{16}$/);
+    const k1 = records(await exported(dir.db)).find((row) => row[1] === 'k1');
+    assert.equal(k1?.[4], 'Kolmisoft0Token9');
   });
 
   it('refuses a malformed, repeated or taken uniquehash, naming each line without echoing the token, and imports nothing', async () => {
     const dir = await freshDb();
-    const taken = /^uniquehash +(\S+)$/m.exec(await ok(dir.db, 'user', 'show', 'taken'))![1]!;
+    const taken = await uniquehashOf(dir.db, 'taken');
     const before = await stored(dir.db);
     const file = await csvFile(dir, 'bad-tokens.csv', ['username,currency,balance,uniquehash', 'a,USD,1,ok1', 'b,USD,1,not-alnum', `c,USD,1,${'x'.repeat(65)}`, 'd,USD,1,ok1', `e,USD,1,${taken}`].join('\n') + '\n');
     const result = await on(dir.db, 'import', file);
@@ -218,12 +243,12 @@ describe('tally import with a uniquehash column', () => {
 describe('tally export', () => {
   it('writes id,username,currency,balance,uniquehash for every user but admin accounts to stdout', async () => {
     const dir = await freshDb();
-    await ok(dir.db, 'user', 'add', 'b,"ob"', '--currency', 'EUR', '--balance', '-2.5');
+    await withOperator(dir.db, (operator) => operator.addUser('b,"ob"', { currency: 'EUR', balance: '-2.5' }));
     const text = await ok(dir.db, 'export');
     assert.equal(text.split('\n')[0], 'id,username,currency,balance,uniquehash');
     const rows = records(text).slice(1);
     assert.deepEqual(rows.map((row) => row.slice(0, 4)), [['1', 'taken', 'USD', '1'], ['2', 'b,"ob"', 'EUR', '-2.5']]);
-    assert.deepEqual(rows.map((row) => row[4]), await Promise.all(['taken', 'b,"ob"'].map(async (name) => /^uniquehash +(\S+)$/m.exec(await ok(dir.db, 'user', 'show', name))?.[1])));
+    assert.deepEqual(rows.map((row) => row[4]), [await uniquehashOf(dir.db, 'taken'), await uniquehashOf(dir.db, 'b,"ob"')]);
     assert.doesNotMatch(text, /admin/);
   });
 
@@ -245,17 +270,17 @@ describe('tally export', () => {
       ['ünïcødé ✓', 'EUR', '0'],
       ["it's;semi", 'USD', '-0.1'],
     ];
-    for (const [name, currency, balance] of users) await ok(source.db, 'user', 'add', name, '--currency', currency, '--balance', balance);
-    await ok(source.db, 'import', await csvFile(source, 'gap.csv', 'id,username,currency,balance\n5000,gap,USD,1\n'));
+    await withOperator(source.db, async (operator) => {
+      for (const [name, currency, balance] of users) await operator.addUser(name, { currency, balance });
+      await operator.importUsers([{ id: 5000, username: 'gap', currency: 'USD', balance: '1' }]);
+    });
     const file = join(source.dir, 'all.csv');
     await ok(source.db, 'export', file);
 
     const target = await tempDir();
     made.push(target);
     const other = target.db;
-    await ok(other, 'init');
-    await ok(other, 'currency', 'set', 'EUR', '--rate', '0.9');
-    await ok(other, 'currency', 'set', 'JPY', '--rate', '150');
+    await seedDatabase(other, { currencies: [{ code: 'EUR', rate: '0.9' }, { code: 'JPY', rate: '150' }] });
     await ok(other, 'import', file);
 
     const original = await readFile(file, 'utf8');
@@ -263,7 +288,7 @@ describe('tally export', () => {
     const rows = records(original).slice(1);
     assert.deepEqual(rows.map((row) => row[1]), ['taken', ...users.map(([name]) => name), 'gap']);
     assert.deepEqual(rows.map((row) => row[0]), ['1', '2', '3', '4', '5', '6', '5000']);
-    assert.match(await ok(other, 'verify'), /^ok\b/);
+    await assertVerified(other);
   });
 });
 
@@ -286,6 +311,6 @@ describe('--db and bad paths for import and export', () => {
     const before = await snapshot(dir.db);
     const result = await on(dir.db, 'export', join(dir.dir, 'no', 'such', 'dir.csv'));
     assert.notEqual(result.code, 0);
-    assert.equal(await snapshot(dir.db), before);
+    assert.deepEqual(await snapshot(dir.db), before);
   });
 });

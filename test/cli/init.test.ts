@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { BACKEND, databaseExists, execSql, runTally, tablesOf } from '../support/fixtures.js';
-import { assertRefused, initDb, isZero, ok, on, parseFields, parseTable, tempDirs } from './cli-helpers.js';
+import { formatRate } from '../../src/domain/money.js';
+import type { TempDir } from '../support/fixtures.js';
+import { assertRefused, assertUnchanged, isZero, ok, on, readStore, tempDirs, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
@@ -10,16 +12,21 @@ after(() => dirs.removeAll());
 /** The tables of the schema, on both backends. */
 const TALLY_TABLES = ['config_version', 'currencies', 'ledger_entries', 'rate_changes', 'schema_migrations', 'settings', 'users'];
 
-/** Everything an operator can read back, to prove that a command changed nothing. */
-async function snapshot(db: string): Promise<string> {
-  const parts = [
-    await ok(db, 'settings', 'list'),
-    await ok(db, 'settings', 'get', 'api_secret_key'),
-    await ok(db, 'currency', 'list'),
-    await ok(db, 'user', 'list'),
-    await ok(db, 'user', 'show', 'admin'),
-  ];
-  return parts.join('\n---\n');
+/** A database made by the real `tally init ARGS`: the command under test in this file. */
+async function initDb(...initArgs: string[]): Promise<TempDir> {
+  const dir = await dirs.make();
+  await ok(dir.db, 'init', ...initArgs);
+  return dir;
+}
+
+/** Every currency as [code, rate], read in this process. */
+function currencies(db: string): Promise<string[][]> {
+  return readStore(db, async (store) => (await store.listCurrencies()).map((c) => [c.code, formatRate(c.rate)]));
+}
+
+/** A setting as `tally settings get` prints it (without the newline), read in this process. */
+function setting(db: string, name: string): Promise<string> {
+  return withOperator(db, (operator) => operator.setting(name));
 }
 
 describe('tally init on a new database', () => {
@@ -29,10 +36,7 @@ describe('tally init on a new database', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.ok(await databaseExists(dir.db));
     for (const table of TALLY_TABLES) assert.ok((await tablesOf(dir.db)).includes(table), `init creates the table ${table}`);
-    const currencies = parseTable(await ok(dir.db, 'currency', 'list'));
-    assert.equal(currencies.length, 1);
-    assert.equal(currencies[0]?.code, 'USD');
-    assert.equal(currencies[0]?.rate, '1');
+    assert.deepEqual(await currencies(dir.db), [['USD', '1']]);
   });
 
   test('says where the database is and how to read the secret key', { skip: BACKEND === 'postgres' ? 'about SQLite files' : false }, async () => {
@@ -60,33 +64,33 @@ describe('tally init on a new database', () => {
   });
 
   test('writes the settings of spec section 7 with their initial values', async () => {
-    const dir = await initDb(dirs);
+    const dir = await initDb();
     const expected: Record<string, string> = {
-      allow_api: 'on\n',
-      allow_get_api: 'off\n',
-      disable_hash_checking: 'off\n',
-      balance_get_enabled: 'on\n',
-      xml_api_extension: 'on\n',
-      number_digits: '2\n',
+      allow_api: 'on',
+      allow_get_api: 'off',
+      disable_hash_checking: 'off',
+      balance_get_enabled: 'on',
+      xml_api_extension: 'on',
+      number_digits: '2',
     };
     for (const [name, value] of Object.entries(expected)) {
-      assert.equal(await ok(dir.db, 'settings', 'get', name), value, name);
+      assert.equal(await setting(dir.db, name), value, name);
     }
   });
 
   test('generates a random api_secret_key of at least 32 characters, different for each database', async () => {
-    const first = await initDb(dirs);
-    const second = await initDb(dirs);
-    const key1 = (await ok(first.db, 'settings', 'get', 'api_secret_key')).trimEnd();
-    const key2 = (await ok(second.db, 'settings', 'get', 'api_secret_key')).trimEnd();
+    const first = await initDb();
+    const second = await initDb();
+    const key1 = await setting(first.db, 'api_secret_key');
+    const key2 = await setting(second.db, 'api_secret_key');
     assert.ok(key1.length >= 32, `key too short: ${key1.length}`);
     assert.ok(key2.length >= 32, `key too short: ${key2.length}`);
     assert.notEqual(key1, key2);
   });
 
   test('creates the admin account admin with the admin role, a zero balance and the system currency', async () => {
-    const dir = await initDb(dirs);
-    const admin = parseFields(await ok(dir.db, 'user', 'show', 'admin'));
+    const dir = await initDb();
+    const admin = await withOperator(dir.db, (operator) => operator.user('admin'));
     assert.equal(admin.username, 'admin');
     assert.equal(admin.role, 'admin');
     assert.equal(admin.currency, 'USD');
@@ -95,10 +99,9 @@ describe('tally init on a new database', () => {
   });
 
   test('uses the currency given with --currency, in upper case, as the system currency', async () => {
-    const dir = await initDb(dirs, '--currency', 'eur');
-    const currencies = parseTable(await ok(dir.db, 'currency', 'list'));
-    assert.deepEqual(currencies.map((c) => [c.code, c.rate]), [['EUR', '1']]);
-    assert.equal(parseFields(await ok(dir.db, 'user', 'show', 'admin')).currency, 'EUR');
+    const dir = await initDb('--currency', 'eur');
+    assert.deepEqual(await currencies(dir.db), [['EUR', '1']]);
+    assert.equal((await withOperator(dir.db, (operator) => operator.user('admin'))).currency, 'EUR');
   });
 
   for (const bad of ['EU', 'EUROPE', 'US-D', 'USER', 'user']) {
@@ -112,43 +115,36 @@ describe('tally init on a new database', () => {
 
 describe('tally init on an existing database', () => {
   test('changes nothing when rerun: same key, users, currencies and settings', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'alice', '--balance', '12.5');
-    await ok(dir.db, 'currency', 'set', 'EUR', '--rate', '0.7351');
-    await ok(dir.db, 'settings', 'set', 'allow_get_api', 'on');
-    await ok(dir.db, 'settings', 'set', 'number_digits', '4');
-    const before = await snapshot(dir.db);
-    const aliceBefore = await ok(dir.db, 'user', 'show', 'alice');
-
-    const result = await on(dir.db, 'init');
+    const dir = await initDb();
+    await withOperator(dir.db, async (operator) => {
+      await operator.addUser('alice', { balance: '12.5' });
+      await operator.currency('EUR', { rate: '0.7351' });
+      await operator.set('allow_get_api', 'on');
+      await operator.set('number_digits', '4');
+    });
+    const result = await assertUnchanged(dir.db, () => on(dir.db, 'init'));
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(await snapshot(dir.db), before);
-    assert.equal(await ok(dir.db, 'user', 'show', 'alice'), aliceBefore);
   });
 
   test('accepts a rerun that names the same system currency in any letter case', async () => {
-    const dir = await initDb(dirs, '--currency', 'EUR');
-    const before = await snapshot(dir.db);
-    assert.equal((await on(dir.db, 'init', '--currency', 'eur')).code, 0);
-    assert.equal(await snapshot(dir.db), before);
+    const dir = await initDb('--currency', 'EUR');
+    assert.equal((await assertUnchanged(dir.db, () => on(dir.db, 'init', '--currency', 'eur'))).code, 0);
   });
 
   test('refuses a rerun with a different --currency and leaves the system currency as it was', async () => {
-    const dir = await initDb(dirs);
-    const before = await snapshot(dir.db);
-    assertRefused(await on(dir.db, 'init', '--currency', 'EUR'));
-    assert.equal(await snapshot(dir.db), before);
+    const dir = await initDb();
+    assertRefused(await assertUnchanged(dir.db, () => on(dir.db, 'init', '--currency', 'EUR')));
   });
 
   test('restores a missing setting with its initial value and keeps the existing key', async () => {
-    const dir = await initDb(dirs);
-    const key = await ok(dir.db, 'settings', 'get', 'api_secret_key');
-    await ok(dir.db, 'settings', 'set', 'allow_api', 'off');
+    const dir = await initDb();
+    const key = await setting(dir.db, 'api_secret_key');
+    await withOperator(dir.db, (operator) => operator.set('allow_api', 'off'));
     await execSql(dir.db, "DELETE FROM settings WHERE name = 'number_digits'");
     assert.deepEqual(await execSql(dir.db, "SELECT value FROM settings WHERE name = 'number_digits'"), []);
     assert.equal((await on(dir.db, 'init')).code, 0);
-    assert.equal(await ok(dir.db, 'settings', 'get', 'number_digits'), '2\n');
-    assert.equal(await ok(dir.db, 'settings', 'get', 'allow_api'), 'off\n');
-    assert.equal(await ok(dir.db, 'settings', 'get', 'api_secret_key'), key);
+    assert.equal(await setting(dir.db, 'number_digits'), '2');
+    assert.equal(await setting(dir.db, 'allow_api'), 'off');
+    assert.equal(await setting(dir.db, 'api_secret_key'), key);
   });
 });

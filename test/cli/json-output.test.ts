@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BACKEND, execSql } from '../support/fixtures.js';
-import { initDb, ok, on, tempDirs } from './cli-helpers.js';
+import { initDb, ok, on, tempDirs, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
@@ -11,10 +11,15 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 let db: string;
 before(async () => {
-  db = (await initDb(dirs)).db;
-  await ok(db, 'currency', 'set', 'EUR', '--rate', '0.9', '--name', 'Euro');
-  await ok(db, 'currency', 'set', 'EUR', '--rate', '0.000000123456789012');
-  await ok(db, 'user', 'add', 'alice', '--balance', '10');
+  db = (
+    await initDb(dirs, {
+      currencies: [
+        { code: 'EUR', rate: '0.9', name: 'Euro' },
+        { code: 'EUR', rate: '0.000000123456789012' },
+      ],
+      users: [{ name: 'alice', balance: '10' }],
+    })
+  ).db;
 });
 
 describe('--json', () => {
@@ -45,7 +50,7 @@ describe('--json', () => {
   });
 
   test('settings list gives every setting, a key only as whether it is set', async () => {
-    const key = (await ok(db, 'settings', 'get', 'api_secret_key')).trimEnd();
+    const key = await withOperator(db, (operator) => operator.setting('api_secret_key'));
     const text = await ok(db, 'settings', 'list', '--json');
     assert.ok(!text.includes(key), 'no key in the listing');
     const settings = JSON.parse(text) as Record<string, unknown>[];
@@ -62,8 +67,7 @@ describe('--json', () => {
   test('verify gives the report, and still exits 1 with one line on stderr when a balance does not match', async () => {
     const clean = JSON.parse(await ok(db, 'verify', '--json')) as Record<string, unknown>;
     assert.deepEqual(clean, { ok: true, users_checked: 2, entries_checked: 1, mismatches: [], collisions: [] });
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'bob', '--balance', '5');
+    const dir = await initDb(dirs, { users: [{ name: 'bob', balance: '5' }] });
     await execSql(dir.db, `UPDATE users SET balance = balance + ${BACKEND === 'sqlite' ? '1' : '0.000001'} WHERE username = 'bob'`);
     const result = await on(dir.db, 'verify', '--json');
     assert.equal(result.code, 1);

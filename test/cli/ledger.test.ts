@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { BACKEND, databaseExists, execSql, tempDir, type TempDir } from '../support/fixtures.js';
-import { databaseTemplate, ok, on } from './cli-helpers.js';
+import type { HistoryEntry } from '../support/seed.js';
+import { databaseTemplate, ok, on, withOperator } from './cli-helpers.js';
 
 interface JsonEntry {
   id: number;
@@ -34,11 +35,19 @@ async function history(db: string, username: string, ...args: string[]): Promise
   return JSON.parse(await ok(db, 'balance', 'history', username, '--json', '--limit', '1000', ...args)) as JsonEntry[];
 }
 
-/** The user's balance as `user show` prints it. */
+/** A user's entries as `balance history --json` prints them (but the time), newest first, read in this process. */
+function entries(db: string, username: string): Promise<HistoryEntry[]> {
+  return withOperator(db, (operator) => operator.history(username));
+}
+
+/** The user's balance as `user show` prints it, read in this process. */
 async function balanceOf(db: string, username: string): Promise<string> {
-  const match = /^balance +(\S+)$/m.exec(await ok(db, 'user', 'show', username));
-  assert.ok(match, `user show ${username} prints a balance`);
-  return match[1]!;
+  return (await withOperator(db, (operator) => operator.user(username))).balance;
+}
+
+/** `tally balance add` done in this process, for a test whose command under test comes after. */
+async function addBalance(db: string, username: string, amount: string, options: { key?: string; comment?: string } = {}): Promise<void> {
+  assert.equal(await withOperator(db, (operator) => operator.addBalance(username, amount, options)), 'applied');
 }
 
 /** Every user and ledger entry, read straight from the database: what a refused command must leave as it was. */
@@ -82,7 +91,7 @@ describe('the ledger behind user add and user set', () => {
   it('writes the difference of user set --balance as one entry carrying the comment', async () => {
     const db = await freshDb();
     await ok(db, 'user', 'set', 'alice', '--balance', '7.25', '--comment', 'refund reversed');
-    const [latest, opening, ...rest] = await history(db, 'alice');
+    const [latest, opening, ...rest] = await entries(db, 'alice');
     assert.equal(rest.length, 0);
     assert.equal(opening?.amount, '10.0');
     assert.deepEqual([latest?.amount, latest?.balanceAfter, latest?.comment, latest?.source], ['-2.75', '7.25', 'refund reversed', 'cli']);
@@ -92,7 +101,7 @@ describe('the ledger behind user add and user set', () => {
   it('writes no entry when user set --balance gives the balance the user already has', async () => {
     const db = await freshDb();
     await ok(db, 'user', 'set', 'alice', '--balance', '10.000');
-    assert.equal((await history(db, 'alice')).length, 1);
+    assert.equal((await entries(db, 'alice')).length, 1);
   });
 });
 
@@ -101,7 +110,7 @@ describe('tally balance add', () => {
     const db = await freshDb();
     await ok(db, 'balance', 'add', 'alice', '-3.5', '--comment', 'call 42', '--key', 'k-1');
     await ok(db, 'balance', 'add', 'ALICE', '0.000001');
-    const [second, first] = await history(db, 'alice');
+    const [second, first] = await entries(db, 'alice');
     assert.deepEqual([first?.amount, first?.balanceAfter, first?.comment, first?.key, first?.source], ['-3.5', '6.5', 'call 42', 'k-1', 'cli']);
     assert.deepEqual([second?.amount, second?.balanceAfter, second?.key], ['0.000001', '6.500001', null]);
     assert.equal(await balanceOf(db, 'alice'), '6.500001');
@@ -118,7 +127,7 @@ describe('tally balance add', () => {
 
   it('changes nothing the second time the same --key is given with the same user and amount', async () => {
     const db = await freshDb();
-    await ok(db, 'balance', 'add', 'alice', '2', '--key', 'retry-me');
+    await addBalance(db, 'alice', '2', { key: 'retry-me' });
     const before = await snapshot(db);
     await ok(db, 'balance', 'add', 'alice', '2', '--key', 'retry-me');
     await ok(db, 'balance', 'add', 'alice', '2.000', '--key', 'retry-me');
@@ -128,7 +137,7 @@ describe('tally balance add', () => {
 
   it('refuses a used --key with another amount or another user, with a non-zero exit, and changes nothing', async () => {
     const db = await freshDb();
-    await ok(db, 'balance', 'add', 'alice', '2', '--key', 'once');
+    await addBalance(db, 'alice', '2', { key: 'once' });
     const before = await snapshot(db);
     for (const args of [['alice', '3'], ['bob', '2'], ['alice', '-2']]) {
       const result = await on(db, 'balance', 'add', ...args, '--key', 'once');
@@ -164,7 +173,7 @@ describe('tally balance add', () => {
 
   it('refuses a change that would take the balance out of range and changes nothing', async () => {
     const db = await freshDb();
-    await ok(db, 'balance', 'add', 'alice', '999999999989');
+    await addBalance(db, 'alice', '999999999989');
     const before = await snapshot(db);
     assert.notEqual((await on(db, 'balance', 'add', 'alice', '1')).code, 0);
     assert.equal(await snapshot(db), before);
@@ -174,7 +183,7 @@ describe('tally balance add', () => {
 describe('tally balance history', () => {
   it('lists entries newest first, and --limit keeps the newest ones', async () => {
     const db = await freshDb();
-    for (const amount of ['1', '2', '3']) await ok(db, 'balance', 'add', 'alice', amount, '--comment', `c${amount}`);
+    for (const amount of ['1', '2', '3']) await addBalance(db, 'alice', amount, { comment: `c${amount}` });
     const all = await history(db, 'alice');
     assert.deepEqual(all.map((e) => e.comment), ['c3', 'c2', 'c1', 'opening balance']);
     assert.deepEqual(all.map((e) => e.balanceAfter), ['16.0', '13.0', '11.0', '10.0']);
@@ -189,8 +198,8 @@ describe('tally balance history', () => {
 
   it('gives --json amounts as exact decimal strings, beyond what a double holds', async () => {
     const db = await freshDb();
-    await ok(db, 'balance', 'add', 'bob', '9007199254.740993');
-    await ok(db, 'balance', 'add', 'bob', '-0.000001');
+    await addBalance(db, 'bob', '9007199254.740993');
+    await addBalance(db, 'bob', '-0.000001');
     const [second, first] = await history(db, 'bob');
     assert.deepEqual([first?.amount, first?.balanceAfter], ['9007199254.740993', '9007199254.740993']);
     assert.deepEqual([second?.amount, second?.balanceAfter], ['-0.000001', '9007199254.740992']);
@@ -254,7 +263,7 @@ describe('tally verify and the stored ledger', () => {
     assert.equal(await count(), before);
     assert.equal(before, 2);
     assert.deepEqual(await execSql(db, LEDGER_ROWS), rows);
-    assert.equal((await history(db, 'alice'))[0]?.comment, 'opening balance');
+    assert.equal((await entries(db, 'alice'))[0]?.comment, 'opening balance');
     assert.match(await ok(db, 'verify'), /^ok\b/);
   });
 });

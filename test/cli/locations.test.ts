@@ -114,8 +114,7 @@ describe('only init and serve --init create a missing directory', () => {
   });
 
   test('tally copy --to a new file in an existing directory creates it', async () => {
-    const source = await initDb(dirs);
-    await ok(source.db, 'user', 'add', 'alice', '--balance', '12.5');
+    const source = await initDb(dirs, { users: [{ name: 'alice', balance: '12.5' }] });
     const dir = await dirs.make();
     const target = join(dir.dir, 'copy.db');
     await ok(source.db, 'copy', '--to', target);

@@ -2,15 +2,17 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { databaseExists, tempDir, type TempDir } from '../support/fixtures.js';
-import { ok, on } from './cli-helpers.js';
+import { seedDatabase, type SeedPlan } from '../support/seed.js';
+import { assertUnchanged, ok, on, withOperator } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
 
-async function freshDb(): Promise<string> {
+/** A new database initialised and seeded with `plan` in this process. */
+async function freshDb(plan: SeedPlan = {}): Promise<string> {
   const dir = await tempDir();
   made.push(dir);
-  await ok(dir.db, 'init');
+  await seedDatabase(dir.db, plan);
   return dir.db;
 }
 
@@ -53,10 +55,13 @@ describe('tally currency history', () => {
   });
 
   it('keeps each currency’s history to itself', async () => {
-    const db = await freshDb();
-    await ok(db, 'currency', 'set', 'EUR', '--rate', '0.9');
-    await ok(db, 'currency', 'set', 'GBP', '--rate', '0.8');
-    await ok(db, 'currency', 'set', 'GBP', '--rate', '0.75');
+    const db = await freshDb({
+      currencies: [
+        { code: 'EUR', rate: '0.9' },
+        { code: 'GBP', rate: '0.8' },
+        { code: 'GBP', rate: '0.75' },
+      ],
+    });
     assert.equal((await rateHistory(db, 'EUR')).length, 1);
     assert.deepEqual((await rateHistory(db, 'GBP')).map((c) => c.newRate), ['0.8', '0.75']);
   });
@@ -76,14 +81,14 @@ describe('tally currency history', () => {
   });
 
   it('leaves the history as it was when a rate is refused', async () => {
-    const db = await freshDb();
-    await ok(db, 'currency', 'set', 'EUR', '--rate', '0.9');
+    const db = await freshDb({ currencies: [{ code: 'EUR', rate: '0.9' }] });
     for (const args of [['EUR', '--rate', '0'], ['EUR', '--rate', '-1'], ['EUR', '--rate', 'abc'], ['EUR', '--rate', '0.1234567890123'], ['USD', '--rate', '2']]) {
-      const result = await on(db, 'currency', 'set', ...args);
+      const result = await assertUnchanged(db, () => on(db, 'currency', 'set', ...args), args.join(' '));
       assert.notEqual(result.code, 0, `currency set ${args.join(' ')} must be refused`);
     }
-    assert.deepEqual((await rateHistory(db, 'EUR')).map((c) => c.newRate), ['0.9']);
-    assert.deepEqual(await rateHistory(db, 'USD'), []);
+    const [eur, usd] = await withOperator(db, async (operator) => [await operator.rateHistory('EUR'), await operator.rateHistory('USD')]);
+    assert.deepEqual(eur?.map((c) => c.newRate), ['0.9']);
+    assert.deepEqual(usd, []);
   });
 
   it('refuses an unknown or malformed code with a non-zero exit', async () => {

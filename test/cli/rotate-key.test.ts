@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { initDb, ok, on, tempDirs } from './cli-helpers.js';
+import { initDb, ok, on, tempDirs, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
 
-async function setting(db: string, name: string): Promise<string> {
-  return (await ok(db, 'settings', 'get', name)).replace(/\n$/, '');
+/** A setting as `tally settings get` prints it (without the newline), read in this process. */
+function setting(db: string, name: string): Promise<string> {
+  return withOperator(db, (operator) => operator.setting(name));
 }
 
 async function assertKeysNotListed(db: string, ...keys: string[]): Promise<string> {

@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { describeLocation } from '../../src/store/open-store.js';
 import { databaseExists, execSql, isPostgresUrl, runTally } from '../support/fixtures.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { assertRefused, ok, tempDirs } from './cli-helpers.js';
+import { assertRefused, initDb, tempDirs, userRecord, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 const started: ServeProcess[] = [];
@@ -20,6 +20,11 @@ after(async () => {
   for (const serve of started) if (serve.child.exitCode === null && serve.child.signalCode === null) await serve.stop();
   await dirs.removeAll();
 });
+
+/** The api_secret_key, read in this process. */
+function secretKey(db: string): Promise<string> {
+  return withOperator(db, (operator) => operator.setting('api_secret_key'));
+}
 
 function refusal(db: string): string {
   const where = describeLocation(db);
@@ -62,14 +67,13 @@ describe('tally serve without --init', () => {
   });
 
   it('on an initialised database serves it, keeping its key', async () => {
-    const dir = await dirs.make();
-    await ok(dir.db, 'init');
-    const key = await ok(dir.db, 'settings', 'get', 'api_secret_key');
+    const dir = await initDb(dirs);
+    const key = await secretKey(dir.db);
     const serve = await startServeProcess(dir.db);
     started.push(serve);
     assert.equal((await fetch(`${serve.url}/readyz`)).status, 200);
     assert.equal(await serve.stop(), 0);
-    assert.equal(await ok(dir.db, 'settings', 'get', 'api_secret_key'), key);
+    assert.equal(await secretKey(dir.db), key);
     assert.ok(!serve.lines.some((line) => line.includes('creating a new database')), serve.lines.join('\n'));
   });
 });
@@ -84,19 +88,18 @@ describe('tally serve --init', () => {
     const where = describeLocation(dir.db);
     const warnings = serve.lines.map((line) => JSON.parse(line) as { level: number; msg: string; db?: string }).filter((entry) => entry.level === 40);
     assert.deepEqual(warnings.map((entry) => [entry.msg, entry.db]), [[`creating a new database at ${where}`, where]]);
-    assert.match(await ok(dir.db, 'settings', 'get', 'api_secret_key'), /^[0-9a-f]{40}\n$/);
-    assert.match(await ok(dir.db, 'user', 'show', 'admin'), /role +admin/);
+    assert.match(await secretKey(dir.db), /^[0-9a-f]{40}$/);
+    assert.equal((await userRecord(dir.db, 'admin')).role, 'admin');
   });
 
   it('on an existing database adds nothing, keeps its key and warns of nothing', async () => {
-    const dir = await dirs.make();
-    await ok(dir.db, 'init');
-    const key = await ok(dir.db, 'settings', 'get', 'api_secret_key');
+    const dir = await initDb(dirs);
+    const key = await secretKey(dir.db);
     const serve = await startServeProcess(dir.db, { init: true });
     started.push(serve);
     assert.equal((await fetch(`${serve.url}/readyz`)).status, 200);
     assert.equal(await serve.stop(), 0);
-    assert.equal(await ok(dir.db, 'settings', 'get', 'api_secret_key'), key);
+    assert.equal(await secretKey(dir.db), key);
     assert.ok(!serve.lines.some((line) => line.includes('creating a new database')), serve.lines.join('\n'));
   });
 

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { balanceXml, eventually, tally, tempDir, type TempDir } from '../support/fixtures.js';
+import { balanceXml, eventually, tempDir, type TempDir } from '../support/fixtures.js';
+import { seedDatabase } from '../support/seed.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { RawConnection, type RawAnswer } from '../support/raw-http.js';
 
@@ -73,9 +74,7 @@ describe('tally serve on SIGTERM', () => {
   };
   before(async () => {
     temp = await tempDir();
-    await tally('init', '--db', temp.db);
-    await tally('settings', 'set', 'api_secret_key', SECRET, '--db', temp.db);
-    await tally('user', 'add', 'alice', '--balance', '26', '--db', temp.db);
+    await seedDatabase(temp.db, { settings: { api_secret_key: SECRET }, users: [{ name: 'alice', balance: '26' }] });
   });
   after(async () => {
     for (const process of started) {

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { tally, tempDir, type TempDir } from '../support/fixtures.js';
+import { tempDir, type TempDir } from '../support/fixtures.js';
+import { seedDatabase } from '../support/seed.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { exitWithin, killLeftovers, processExists, refusesConnections } from '../support/supervised-process.js';
 
@@ -24,7 +25,7 @@ describe('tally serve without a stdout reader', () => {
   };
   before(async () => {
     temp = await tempDir();
-    await tally('init', '--db', temp.db);
+    await seedDatabase(temp.db);
   });
   after(async () => {
     killLeftovers(pids);

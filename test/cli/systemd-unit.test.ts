@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { TALLY_BIN, tally, tempDir, type TempDir } from '../support/fixtures.js';
+import { TALLY_BIN, tempDir, type TempDir } from '../support/fixtures.js';
+import { seedDatabase } from '../support/seed.js';
 import { exitWithin, killLeftovers, refusesConnections, untilListening } from '../support/supervised-process.js';
 
 const CHECKOUT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -118,7 +119,7 @@ describe('the systemd unit', () => {
   });
 
   it('starts with its ExecStart and Environment as written, and exits 0 on its KillSignal', async () => {
-    await tally('init', '--db', temp.db);
+    await seedDatabase(temp.db);
     const [executable, ...args] = serviceSetting(unit, 'ExecStart').split(/\s+/);
     assert.match(executable!, /\/tally$/, 'ExecStart runs the installed tally');
     // The installed executable is this checkout's build; the database is the test's, the port the system's pick.

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { runTally, type CliResult } from '../support/fixtures.js';
-import { assertRefused, initDb, ok, on, tempDirs } from './cli-helpers.js';
+import { assertRefused, initDb, on, snapshot, tempDirs } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
@@ -86,17 +86,17 @@ describe('a mistyped name', () => {
 
   test('changes nothing', async () => {
     const dir = await initDb(dirs);
-    const before = await ok(dir.db, 'user', 'list');
+    const before = await snapshot(dir.db);
     assertUsageError(await on(dir.db, 'user', 'ad', 'bob'));
     assertUsageError(await on(dir.db, 'user', 'add', 'bob', '--balanse', '5'));
-    assert.equal(await ok(dir.db, 'user', 'list'), before);
+    assert.deepEqual(await snapshot(dir.db), before);
   });
 });
 
 describe('exit statuses', () => {
   test('a missing argument, an extra argument, an option without its value and a missing required option exit 2 with one line', async () => {
     const dir = await initDb(dirs);
-    const before = await ok(dir.db, 'user', 'list');
+    const before = await snapshot(dir.db);
     const cases: readonly (readonly string[])[] = [
       ['user', 'add'],
       ['user', 'add', 'bob', 'carol'],
@@ -108,13 +108,12 @@ describe('exit statuses', () => {
       assertUsageError(result, args.join(' '));
       assert.ok(result.stderr.endsWith(`; see "tally ${args.slice(0, args[0] === 'user' ? 2 : 1).join(' ')} --help"\n`), result.stderr);
     }
-    assert.equal(await ok(dir.db, 'user', 'list'), before);
+    assert.deepEqual(await snapshot(dir.db), before);
   });
 
   test('a value not of the form its option or argument takes exits 2', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'alice');
-    const before = await ok(dir.db, 'balance', 'history', 'alice');
+    const dir = await initDb(dirs, { users: [{ name: 'alice' }] });
+    const before = await snapshot(dir.db);
     const cases: readonly (readonly string[])[] = [
       ['balance', 'history', 'alice', '--limit', 'ten'],
       ['balance', 'add', 'alice', 'five'],
@@ -128,12 +127,11 @@ describe('exit statuses', () => {
     ];
     for (const args of cases) assertUsageError(await on(dir.db, ...args), args.join(' '));
     assertUsageError(await runTally(['user', 'list'], { env: { TALLY_PORT: '99999', TALLY_DB: dir.db } }), 'TALLY_PORT=99999');
-    assert.equal(await ok(dir.db, 'balance', 'history', 'alice'), before);
+    assert.deepEqual(await snapshot(dir.db), before);
   });
 
   test('a well-formed command the data refuses exits 1', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'alice');
+    const dir = await initDb(dirs, { users: [{ name: 'alice' }] });
     const cases: readonly (readonly string[])[] = [
       ['user', 'show', 'nobody'],
       ['user', 'add', 'alice'],

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { balanceXml, errorXml, startTestServer } from '../support/fixtures.js';
-import { assertRefused, initDb, ok, on, parseFields, tempDirs } from './cli-helpers.js';
+import { assertRefused, assertUnchanged, initDb, ok, on, parseFields, tempDirs, userRecord, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 after(() => dirs.removeAll());
@@ -30,27 +30,23 @@ async function listed(db: string, ...args: string[]): Promise<string[]> {
   return rows.map((row) => row.split('\t')[1]!);
 }
 
-/** Asserts a refusal that leaves `user list` as it was. */
+/** Asserts a refusal that leaves the database as it was. */
 async function assertRefusedUnchanged(db: string, ...args: string[]): Promise<void> {
-  const before = await ok(db, 'user', 'list');
-  assertRefused(await on(db, ...args), args.join(' '));
-  assert.equal(await ok(db, 'user', 'list'), before, `${args.join(' ')} changed nothing`);
+  assertRefused(await assertUnchanged(db, () => on(db, ...args), args.join(' ')), args.join(' '));
 }
 
 describe('tally user rename', () => {
   let db: string;
   before(async () => {
-    db = (await initDb(dirs)).db;
-    await ok(db, 'user', 'add', 'bob', '--balance', '5');
-    await ok(db, 'user', 'add', 'carol');
+    db = (await initDb(dirs, { users: [{ name: 'bob', balance: '5' }, { name: 'carol' }] })).db;
   });
 
   test('renames a user, keeping its id, token and balance, and finds it by the new name only', async () => {
-    const before = parseFields(await ok(db, 'user', 'show', 'bob'));
+    const before = await userRecord(db, 'bob');
     const renamed = parseFields(await ok(db, 'user', 'rename', 'BOB', 'Robert'));
-    assert.deepEqual([renamed.id, renamed.username, renamed.uniquehash, renamed.balance], [before.id, 'Robert', before.uniquehash, '5.0']);
-    assertRefused(await on(db, 'user', 'show', 'bob'));
-    assert.equal(parseFields(await ok(db, 'user', 'show', 'robert')).id, before.id);
+    assert.deepEqual([renamed.id, renamed.username, renamed.uniquehash, renamed.balance], [String(before.id), 'Robert', before.uniquehash, '5.0']);
+    await assert.rejects(userRecord(db, 'bob'), /not found: username/);
+    assert.equal((await userRecord(db, 'robert')).id, before.id);
   });
 
   test('refuses a name another user holds in any case, the same name, and a bad name, with one line', async () => {
@@ -65,9 +61,7 @@ describe('tally user rename', () => {
 
 describe('tally user close and reopen', () => {
   test('closes a user: the API answers it as not found, its ledger stays, reopen brings it back', async (t) => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'alice', '--balance', '26');
-    await ok(dir.db, 'settings', 'set', 'disable_hash_checking', 'on');
+    const dir = await initDb(dirs, { settings: { disable_hash_checking: 'on' }, users: [{ name: 'alice', balance: '26' }] });
     const server = await startTestServer(dir.db);
     t.after(() => server.close());
     const balance = async () => (await fetch(`${server.url}/billing/api/user_balance_get`, { method: 'POST', body: new URLSearchParams({ username: 'alice' }) })).text();
@@ -75,33 +69,32 @@ describe('tally user close and reopen', () => {
 
     assert.match(await ok(dir.db, 'user', 'close', 'ALICE'), /^status +closed$/m);
     assert.equal(await balance(), errorXml('page', 'User was not found'));
-    assert.equal((JSON.parse(await ok(dir.db, 'balance', 'history', 'alice', '--json')) as unknown[]).length, 1);
-    assert.equal((await showJson(dir.db, 'alice')).status, 'closed');
+    assert.equal((await withOperator(dir.db, (operator) => operator.history('alice'))).length, 1);
+    assert.equal((await userRecord(dir.db, 'alice')).status, 'closed');
     assert.deepEqual(await listed(dir.db), ['admin', 'alice']);
 
-    assertRefused(await on(dir.db, 'balance', 'add', 'alice', '1'));
-    assertRefused(await on(dir.db, 'user', 'set', 'alice', '--balance', '1'));
-    assertRefused(await on(dir.db, 'user', 'close', 'alice'));
+    await assertRefusedUnchanged(dir.db, 'balance', 'add', 'alice', '1');
+    await assertRefusedUnchanged(dir.db, 'user', 'set', 'alice', '--balance', '1');
+    await assertRefusedUnchanged(dir.db, 'user', 'close', 'alice');
 
     assert.match(await ok(dir.db, 'user', 'reopen', 'alice'), /^status +active$/m);
     assert.equal(await balance(), balanceXml('26.00'));
-    assertRefused(await on(dir.db, 'user', 'reopen', 'alice'));
+    await assertRefusedUnchanged(dir.db, 'user', 'reopen', 'alice');
   });
 });
 
 describe('tally user rotate-token', () => {
   test('prints the new uniquehash alone, and the old one stops working at once', async () => {
-    const dir = await initDb(dirs);
-    await ok(dir.db, 'user', 'add', 'alice');
-    const old = (await showJson(dir.db, 'alice')).uniquehash;
+    const dir = await initDb(dirs, { users: [{ name: 'alice' }] });
+    const old = (await userRecord(dir.db, 'alice')).uniquehash;
     const printed = await ok(dir.db, 'user', 'rotate-token', 'alice');
     assert.match(printed, /^[a-z0-9]{16}\n$/);
     const fresh = printed.trimEnd();
     assert.notEqual(fresh, old);
-    assert.equal((await showJson(dir.db, 'alice')).uniquehash, fresh);
+    assert.equal((await userRecord(dir.db, 'alice')).uniquehash, fresh);
     assert.deepEqual(await listed(dir.db, '--query', old), []);
     assert.deepEqual(await listed(dir.db, '--query', fresh), ['alice']);
-    assertRefused(await on(dir.db, 'user', 'rotate-token', 'nobody'));
+    await assertRefusedUnchanged(dir.db, 'user', 'rotate-token', 'nobody');
   });
 });
 
@@ -109,7 +102,7 @@ describe('tally user --role', () => {
   test('adds an admin login and turns a user into one and back, refusing any other role', async () => {
     const dir = await initDb(dirs);
     assert.match(await ok(dir.db, 'user', 'add', 'ops', '--role', 'admin'), /^role +admin$/m);
-    await ok(dir.db, 'user', 'add', 'bob');
+    await withOperator(dir.db, (operator) => operator.addUser('bob'));
     assert.match(await ok(dir.db, 'user', 'set', 'bob', '--role', 'admin'), /^role +admin$/m);
     assert.match(await ok(dir.db, 'user', 'set', 'bob', '--role', 'user'), /^role +user$/m);
     await assertRefusedUnchanged(dir.db, 'user', 'add', 'eve', '--role', 'root');
@@ -122,10 +115,12 @@ describe('tally user --role', () => {
 describe('tally user list --query --limit and --json', () => {
   let db: string;
   before(async () => {
-    db = (await initDb(dirs)).db;
-    await ok(db, 'currency', 'set', 'EUR', '--rate', '0.9');
-    for (const name of ['anna', 'Andrew', 'bob', 'ANTON']) await ok(db, 'user', 'add', name);
-    await ok(db, 'user', 'add', 'eve', '--currency', 'EUR', '--balance', '9007199254.740993');
+    db = (
+      await initDb(dirs, {
+        currencies: [{ code: 'EUR', rate: '0.9' }],
+        users: [...['anna', 'Andrew', 'bob', 'ANTON'].map((name) => ({ name })), { name: 'eve', currency: 'EUR', balance: '9007199254.740993' }],
+      })
+    ).db;
   });
 
   test('lists every user without options, and those whose name starts with the query in any case with --query', async () => {
@@ -137,7 +132,7 @@ describe('tally user list --query --limit and --json', () => {
   });
 
   test('finds a user by its exact id', async () => {
-    const bob = await showJson(db, 'bob');
+    const bob = await userRecord(db, 'bob');
     assert.deepEqual(await listed(db, '--query', String(bob.id)), ['bob']);
   });
 

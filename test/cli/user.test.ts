@@ -1,38 +1,45 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { TempDir } from '../support/fixtures.js';
-import { assertRefused, initDb, isZero, ok, on, parseFields, tempDirs } from './cli-helpers.js';
+import type { ShownUser } from '../support/seed.js';
+import { assertRefused, assertUnchanged, initDb, isZero, ok, on, parseFields, tempDirs, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
 let db: string;
-/** A database on which only refused commands run, and the user list it keeps. */
+/** A database on which only refused commands run. */
 let untouched: string;
-let untouchedUsers: string;
 before(async () => {
-  const dir: TempDir = await initDb(dirs);
-  db = dir.db;
-  await ok(db, 'currency', 'set', 'EUR', '--rate', '0.7351');
-  untouched = (await initDb(dirs)).db;
-  await ok(untouched, 'user', 'add', 'Carol');
-  untouchedUsers = await ok(untouched, 'user', 'list');
+  db = (await initDb(dirs, { currencies: [{ code: 'EUR', rate: '0.7351' }] })).db;
+  untouched = (await initDb(dirs, { users: [{ name: 'Carol' }] })).db;
 });
 after(() => dirs.removeAll());
 
-async function show(name: string): Promise<Record<string, string>> {
-  return parseFields(await ok(db, 'user', 'show', name));
+/** A user of `db` as `tally user show` prints it, read in this process. */
+function show(name: string): Promise<ShownUser> {
+  return withOperator(db, (operator) => operator.user(name));
+}
+
+/** Adds a user to `db` in this process, for a test whose command under test comes after. */
+function add(name: string, options: { balance?: string; currency?: string } = {}): Promise<ShownUser> {
+  return withOperator(db, (operator) => operator.addUser(name, options));
+}
+
+/** Asserts that `tally ARGS --db DB` is refused and changes nothing in the database. */
+async function assertRefusedUnchanged(on_: string, ...args: string[]): Promise<void> {
+  assertRefused(await assertUnchanged(on_, () => on(on_, ...args), JSON.stringify(args)), JSON.stringify(args));
 }
 
 /** Asserts that `user add NAME ...` is refused and that no user is added. */
-async function assertAddRefused(name: string, ...options: string[]): Promise<void> {
-  assertRefused(await on(untouched, 'user', 'add', name, ...options), JSON.stringify([name, ...options]));
-  assert.equal(await ok(untouched, 'user', 'list'), untouchedUsers);
+function assertAddRefused(name: string, ...options: string[]): Promise<void> {
+  return assertRefusedUnchanged(untouched, 'user', 'add', name, ...options);
 }
 
 describe('tally user add', () => {
   test('adds a user in the system currency with a zero balance by default', async () => {
     const added = parseFields(await ok(db, 'user', 'add', 'alice'));
-    const shown = await show('alice');
+    // What add prints is what show prints.
+    const shown = parseFields(await ok(db, 'user', 'show', 'alice'));
     assert.deepEqual(shown, added);
+    assert.deepEqual(await show('alice'), { id: shown.id, username: shown.username, currency: shown.currency, balance: shown.balance, uniquehash: shown.uniquehash, role: shown.role });
     assert.equal(shown.username, 'alice');
     assert.equal(shown.currency, 'USD');
     assert.ok(isZero(shown.balance), shown.balance);
@@ -66,10 +73,8 @@ describe('tally user add', () => {
     await assertAddRefused('carol');
     await assertAddRefused('CAROL');
     await assertAddRefused('ADMIN');
-    await ok(db, 'user', 'add', 'Ärger');
-    const usersBefore = await ok(db, 'user', 'list');
-    assertRefused(await on(db, 'user', 'add', 'äRGER'));
-    assert.equal(await ok(db, 'user', 'list'), usersBefore);
+    await add('Ärger');
+    await assertRefusedUnchanged(db, 'user', 'add', 'äRGER');
   });
 
   test('accepts usernames of exactly 128 characters, counting characters rather than bytes', async () => {
@@ -110,10 +115,9 @@ describe('tally user add', () => {
 
 describe('tally user set', () => {
   test('changes the balance and the currency, finding the user without regard to case', async () => {
-    await ok(db, 'user', 'add', 'Frank', '--balance', '10');
-    const before = await show('frank');
+    const before = await add('Frank', { balance: '10' });
     const out = parseFields(await ok(db, 'user', 'set', 'FRANK', '--currency', 'eur', '--balance', '-7.654321'));
-    const after = await show('frank');
+    const after = parseFields(await ok(db, 'user', 'show', 'frank'));
     assert.deepEqual(out, after);
     assert.equal(after.balance, '-7.654321');
     assert.equal(after.currency, 'EUR');
@@ -123,7 +127,7 @@ describe('tally user set', () => {
   });
 
   test('changes only what is given', async () => {
-    await ok(db, 'user', 'add', 'gina', '--currency', 'EUR', '--balance', '3.5');
+    await add('gina', { currency: 'EUR', balance: '3.5' });
     await ok(db, 'user', 'set', 'gina', '--balance', '4.25');
     assert.equal((await show('gina')).currency, 'EUR');
     await ok(db, 'user', 'set', 'gina', '--currency', 'USD');
@@ -131,26 +135,21 @@ describe('tally user set', () => {
   });
 
   test('refuses more than 6 fractional digits and keeps the old balance', async () => {
-    await ok(db, 'user', 'add', 'hank', '--balance', '1.5');
-    const before = await ok(db, 'user', 'show', 'hank');
-    assertRefused(await on(db, 'user', 'set', 'hank', '--balance', '1.0000001'));
-    assertRefused(await on(db, 'user', 'set', 'hank', '--balance', '2.1234565'));
-    assert.equal(await ok(db, 'user', 'show', 'hank'), before);
+    await add('hank', { balance: '1.5' });
+    await assertRefusedUnchanged(db, 'user', 'set', 'hank', '--balance', '1.0000001');
+    await assertRefusedUnchanged(db, 'user', 'set', 'hank', '--balance', '2.1234565');
+    assert.equal((await show('hank')).balance, '1.5');
   });
 
   test('refuses an unknown currency and changes nothing, not even a valid balance given with it', async () => {
-    await ok(db, 'user', 'add', 'ivan', '--balance', '1.5');
-    const before = await ok(db, 'user', 'show', 'ivan');
-    assertRefused(await on(db, 'user', 'set', 'ivan', '--currency', 'GBP'));
-    assertRefused(await on(db, 'user', 'set', 'ivan', '--currency', 'GBP', '--balance', '99'));
-    assertRefused(await on(db, 'user', 'set', 'ivan', '--currency', 'EUR', '--balance', '9.99999999'));
-    assert.equal(await ok(db, 'user', 'show', 'ivan'), before);
+    await add('ivan', { balance: '1.5' });
+    await assertRefusedUnchanged(db, 'user', 'set', 'ivan', '--currency', 'GBP');
+    await assertRefusedUnchanged(db, 'user', 'set', 'ivan', '--currency', 'GBP', '--balance', '99');
+    await assertRefusedUnchanged(db, 'user', 'set', 'ivan', '--currency', 'EUR', '--balance', '9.99999999');
   });
 
   test('refuses an unknown user and creates nobody', async () => {
-    const usersBefore = await ok(db, 'user', 'list');
-    assertRefused(await on(db, 'user', 'set', 'nobody', '--balance', '1'));
-    assert.equal(await ok(db, 'user', 'list'), usersBefore);
+    await assertRefusedUnchanged(db, 'user', 'set', 'nobody', '--balance', '1');
   });
 });
 
@@ -162,8 +161,7 @@ describe('tally user show', () => {
 
 describe('tally user list', () => {
   test('lists every user with id, username, currency and exact balance', async () => {
-    await ok(db, 'user', 'add', 'Jane Doe', '--currency', 'EUR', '--balance', '-0.5');
-    const jane = await show('jane doe');
+    const jane = await add('Jane Doe', { currency: 'EUR', balance: '-0.5' });
     const lines = (await ok(db, 'user', 'list')).trimEnd().split('\n');
     const rows = lines.slice(1).map((line) => line.split('\t'));
     const janeRow = rows.find((row) => row.includes('Jane Doe'));
@@ -176,8 +174,8 @@ describe('tally user list', () => {
   });
 
   test('lists each added user on a line of its own with its balance', async () => {
-    await ok(db, 'user', 'add', 'list-a', '--balance', '1.25');
-    await ok(db, 'user', 'add', 'list-b', '--balance', '2.75');
+    await add('list-a', { balance: '1.25' });
+    await add('list-b', { balance: '2.75' });
     const lines = (await ok(db, 'user', 'list')).trimEnd().split('\n');
     const a = lines.findIndex((line) => line.split('\t').includes('list-a'));
     const b = lines.findIndex((line) => line.split('\t').includes('list-b'));

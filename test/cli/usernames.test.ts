@@ -9,8 +9,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { undoMigration7 } from '../support/undo-migration.js';
-import { BACKEND, execSql, runTally, TALLY_BIN, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
-import { assertRefused, databaseTemplate, ok, on } from './cli-helpers.js';
+import { BACKEND, execSql, TALLY_BIN, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
+import { seedDatabase } from '../support/seed.js';
+import { assertRefused, databaseTemplate, ok, on, userRecord, withOperator } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
@@ -66,7 +67,7 @@ describe('user ids stay within what every method can address', () => {
     const dir = await freshDb();
     const file = await csvFile(dir, 'top.csv', 'id,username,currency,balance\n2147483647,top,USD,3\n');
     await ok(dir.db, 'import', file);
-    assert.match(await ok(dir.db, 'user', 'show', 'top'), /^id +2147483647$/m);
+    assert.equal((await userRecord(dir.db, 'top')).id, 2147483647);
     const before = await stored(dir.db);
     const result = await on(dir.db, 'user', 'add', 'next', '--balance', '5');
     assertRefused(result, 'user add past the largest id');
@@ -85,7 +86,7 @@ describe('user ids stay within what every method can address', () => {
 
   it('refuses an import whose rows without an id would be numbered above the largest id in the database, importing nothing', async () => {
     const dir = await freshDb();
-    await ok(dir.db, 'import', await csvFile(dir, 'top.csv', 'id,username,currency,balance\n2147483647,top,USD,0\n'));
+    await withOperator(dir.db, (operator) => operator.importUsers([{ id: 2147483647, username: 'top', currency: 'USD', balance: '0' }]));
     const before = await stored(dir.db);
     const result = await on(dir.db, 'import', await csvFile(dir, 'more.csv', 'username,currency,balance\nlate,USD,1\n'));
     assert.notEqual(result.code, 0);
@@ -107,12 +108,12 @@ describe('usernames are one name in NFC, whatever the spelling', () => {
     assert.equal(await stored(dir.db), before);
     const rows = (await sql(dir.db, 'SELECT username FROM users WHERE username <> ? AND username <> ?', ['admin', 'taken'])) as { username: string }[];
     assert.deepEqual(rows, [{ username: NFC }]);
-    assert.match(await ok(dir.db, 'user', 'show', UPPER_NFD), new RegExp(`^username +${NFC}$`, 'm'));
+    assert.equal((await userRecord(dir.db, UPPER_NFD)).username, NFC);
   });
 
   it('refuses an import of the other spelling of an existing name, or of a name the file already has', async () => {
     const dir = await freshDb();
-    await ok(dir.db, 'user', 'add', NFC);
+    await withOperator(dir.db, (operator) => operator.addUser(NFC));
     const before = await stored(dir.db);
     const existing = await csvFile(dir, 'nfd.csv', `username,currency,balance\nfine,USD,1\n${NFD},USD,1\n`);
     assertImportRefused(await on(dir.db, 'import', existing), existing, 3, /already exists/);
@@ -183,7 +184,7 @@ describe('arguments that are not valid UTF-8', () => {
     const dir = await freshDb();
     const result = await runWithRawArgument(dir.db, ['user', 'add', 'RAW'], 2, 'j\\303\\251');
     assert.equal(result.code, 0, result.stderr);
-    assert.match(await ok(dir.db, 'user', 'show', 'j\u00e9'), /^username +j\u00e9$/m);
+    assert.equal((await userRecord(dir.db, 'j\u00e9')).username, 'j\u00e9');
   });
 });
 
@@ -192,15 +193,16 @@ describe('an export opened in a spreadsheet runs no formula', () => {
 
   it('writes would-be formulas with one more leading quote, and imports back the same usernames', async () => {
     const source = await freshDb();
-    // After --, so that -2+3 is a name and not an option.
-    for (const name of NAMES) assert.equal((await runTally(['user', 'add', '--db', source.db, '--', name])).code, 0, name);
+    await withOperator(source.db, async (operator) => {
+      for (const name of NAMES) await operator.addUser(name);
+    });
     const exported = await ok(source.db, 'export');
     const cells = exported.trimEnd().split('\n').slice(2).map((line) => line.split(',')[1]);
     assert.deepEqual(cells, ["'=cmd|'/C calc'!A0", "'@SUM(A1:A9)", "'+1+1", "'-2+3", "''=x", "'bob"]);
 
     const target = await tempDir();
     made.push(target);
-    await ok(target.db, 'init');
+    await seedDatabase(target.db);
     await ok(target.db, 'import', await csvFile(source, 'export.csv', exported));
     const names = (await sql(target.db, "SELECT username FROM users WHERE role = 'user' ORDER BY id")) as { username: string }[];
     assert.deepEqual(names.map((row) => row.username), ['taken', ...NAMES]);
@@ -211,8 +213,7 @@ describe('an export opened in a spreadsheet runs no formula', () => {
 describe('the migration of usernames stored before NFC', () => {
   it('renames a lone decomposed name to NFC, leaves a colliding pair as it was, and verify names the pair', async () => {
     const dir = await freshDb();
-    await ok(dir.db, 'user', 'add', NFC, '--balance', '4');
-    const nfcId = /^id +(\d+)$/m.exec(await ok(dir.db, 'user', 'show', NFC))![1];
+    const nfcId = String((await withOperator(dir.db, (operator) => operator.addUser(NFC, { balance: '4' }))).id);
     // As a Tally before NFC stored them: the name as given, its plain lower case as key.
     const insert = "INSERT INTO users (id, username, username_key, currency, balance, uniquehash) VALUES (?, ?, ?, 'USD', 0, ?)";
     await sql(dir.db, insert, [70, NFD, NFD.toLowerCase(), 'rawtoken00000070']);
@@ -231,6 +232,6 @@ describe('the migration of usernames stored before NFC', () => {
     assert.equal(verify.code, 1, verify.stdout + verify.stderr);
     assert.equal(verify.stdout, `username "${NFD}" (id 70) collides with "${NFC}" (id ${nfcId}) under Unicode normalisation: rename one\n`);
     assert.equal(verify.stderr, 'tally: 1 username collide with another under Unicode normalisation\n');
-    assert.match(await ok(dir.db, 'user', 'show', NFC), /^balance +4\.0+$/m);
+    assert.equal((await userRecord(dir.db, NFC)).balance, 4_000_000n);
   });
 });
