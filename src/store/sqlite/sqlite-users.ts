@@ -19,10 +19,26 @@ import type { SqliteLedger } from './sqlite-ledger.js';
 
 type StatusFilter = UserStatus | 'any';
 
+/**
+ * A prefix range holding at least this many keys is broad: its page is read in id order, where
+ * the first matches come soon, instead of sorting the whole range by id (a million keys for "u").
+ */
+const BROAD_RANGE = 2000;
+/**
+ * How many rows a broad range's page reads in id order before it takes the range from the
+ * index after all: matches that only begin at high ids cost no more than they did.
+ */
+const ID_ORDER_READ = 20_000;
+/** Above every id SQLite can store: the bound of a read in id order that runs to the end. */
+const MAX_STORED_ID = 2n ** 63n - 1n;
+
 export class SqliteUsers {
   private readonly statements;
   /** One statement per status filter: SQLite picks a partial index only for a status it can see. */
-  private readonly pages = new Map<StatusFilter, { all: Database.Statement; prefix: Database.Statement }>();
+  private readonly pages = new Map<
+    StatusFilter,
+    { all: Database.Statement; prefix: Database.Statement; readBound: Database.Statement; inIdOrder: Database.Statement }
+  >();
 
   constructor(
     db: Database.Database,
@@ -41,10 +57,22 @@ export class SqliteUsers {
       setStatus: prepare('UPDATE users SET status = ? WHERE id = ?'),
       setRole: prepare('UPDATE users SET role = ? WHERE id = ?'),
       setUniquehash: prepare('UPDATE users SET uniquehash = ? WHERE id = ?'),
+      // Counts no further than BROAD_RANGE keys: enough to tell a broad range from a narrow one.
+      rangeSize: prepare(
+        `SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY users_balance_lookup
+           WHERE username_key >= ? AND username_key < ? LIMIT ${BROAD_RANGE})`,
+      ).pluck(),
     };
     for (const status of ['any', 'active', 'closed'] as const) {
       const where = status === 'any' ? '' : ` AND status = '${status}'`;
+      // The rows a broad range's page reads in id order: the table's, or the few closed users' index.
+      const source = status === 'closed' ? "users INDEXED BY users_closed WHERE status = 'closed' AND" : 'users WHERE';
       this.pages.set(status, {
+        // The id of the ID_ORDER_READ-th row after the page's start, if there are that many.
+        readBound: prepare(`SELECT id FROM ${source} id > ? ORDER BY id LIMIT 1 OFFSET ${ID_ORDER_READ - 1}`).pluck(),
+        inIdOrder: prepare(
+          `SELECT ${USER_COLUMNS} FROM ${source} id > ? AND id <= ? AND username_key >= ? AND username_key < ?${where} ORDER BY id LIMIT ?`,
+        ),
         all: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id > ?${where} ORDER BY id LIMIT ?`),
         // The range is read from the covering lookup index (it holds id and status), then only
         // the page's rows from the table.
@@ -117,7 +145,7 @@ export class SqliteUsers {
     if (query === undefined || query === '') return (page.all.all(after, limit) as UserRow[]).map(toUser);
     const range = usernamePrefixRange(query);
     const found = new Map<number, UserRecord>();
-    const rows = range.to === undefined ? [] : (page.prefix.all(range.from, range.to, after, limit) as UserRow[]);
+    const rows = range.to === undefined ? [] : this.prefixPage(page, range.from, range.to, after, limit);
     for (const row of rows) found.set(Number(row.id), toUser(row));
     const id = userIdOfQuery(query);
     const exact = [id === undefined ? undefined : this.statements.byId.get(id), this.statements.byUniquehash.get(query)] as (UserRow | undefined)[];
@@ -126,5 +154,16 @@ export class SqliteUsers {
       found.set(Number(row.id), toUser(row));
     }
     return [...found.values()].sort((a, b) => a.id - b.id).slice(0, limit);
+  }
+
+  /** The first `limit` users after `after` whose key is in [from, to), in id order. */
+  private prefixPage(page: { prefix: Database.Statement; readBound: Database.Statement; inIdOrder: Database.Statement }, from: string, to: string, after: number, limit: number): UserRow[] {
+    if ((this.statements.rangeSize.get(from, to) as bigint) >= BigInt(BROAD_RANGE)) {
+      const bound = page.readBound.get(after) as bigint | undefined;
+      const rows = page.inIdOrder.all(after, bound ?? MAX_STORED_ID, from, to, limit) as UserRow[];
+      // A full page, or every row after `after` read: the same rows the range would give.
+      if (rows.length >= limit || bound === undefined) return rows;
+    }
+    return page.prefix.all(from, to, after, limit) as UserRow[];
   }
 }
