@@ -9,7 +9,7 @@ import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
-import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import { formatRate, type Decimal } from '../../domain/money.js';
 import { usernameKey, type UsernameCollision } from '../../domain/usernames.js';
@@ -51,8 +51,11 @@ import {
   toRateChange,
   toUser,
   USER_COLUMNS,
+  type AuthFailureRow,
+  type BalanceViewRow,
   type CurrencyRow,
   type RateChangeRow,
+  type SettingRow,
   type UserRow,
 } from './rows.js';
 
@@ -110,12 +113,12 @@ function migrate(db: Database.Database): void {
   ) STRICT`);
   // IMMEDIATE takes the write lock first, so two processes starting at once migrate in turn.
   db.transaction(() => {
-    const current = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    const current = db.prepare<[], number | null>('SELECT max(version) FROM schema_migrations').pluck().get() ?? 0;
     const latest = MIGRATIONS.at(-1)?.version ?? 0;
     if (current > latest) {
       throw new TallyError('schema_too_new', `the database has schema version ${current}, newer than this Tally knows (${latest}): upgrade Tally`);
     }
-    const record = db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
+    const record = db.prepare<[number, string]>('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
       db.exec(migration.sql);
@@ -145,36 +148,36 @@ class SqliteStore implements Store {
     private readonly db: Database.Database,
     readonly location: string,
   ) {
-    const prepare = (sql: string) => db.prepare(sql);
+    const prepare = <Params extends unknown[] | object, Row = unknown>(sql: string) => db.prepare<Params, Row>(sql);
     // Integer columns come back as bigint, so a balance never passes through a number.
-    const prepareExact = (sql: string) => db.prepare(sql).safeIntegers(true);
+    const prepareExact = <Params extends unknown[], Row>(sql: string) => db.prepare<Params, Row>(sql).safeIntegers(true);
     this.statements = {
       // Closed users are no one to the balance reads; the status is read from the same index.
-      balanceView: prepareExact(
+      balanceView: prepareExact<[string], BalanceViewRow>(
         "SELECT id, username, currency, balance FROM users INDEXED BY users_balance_lookup WHERE username_key = ? AND status = 'active'",
       ),
-      balanceViewByUniquehash: prepareExact("SELECT id, username, currency, balance FROM users WHERE uniquehash = ? AND status = 'active'"),
-      userByKey: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
-      userById: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
-      usersPage: prepareExact(`SELECT ${USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ${LIST_PAGE}`),
-      hasAdmin: prepare("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1"),
-      idTaken: prepare('SELECT 1 FROM users WHERE id = ?'),
-      configVersion: prepare('SELECT version FROM config_version WHERE id = 1').pluck(),
-      settings: prepare('SELECT name, value FROM settings'),
-      insertSettingIfMissing: prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
-      upsertSetting: prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
-      currencies: prepare('SELECT code, name, rate, active, is_system FROM currencies ORDER BY is_system DESC, code'),
-      currencyByCode: prepare('SELECT code, name, rate, active, is_system FROM currencies WHERE code = ?'),
-      systemCurrency: prepare('SELECT code FROM currencies WHERE is_system = 1').pluck(),
-      upsertCurrency: prepare(
+      balanceViewByUniquehash: prepareExact<[string], BalanceViewRow>("SELECT id, username, currency, balance FROM users WHERE uniquehash = ? AND status = 'active'"),
+      userByKey: prepareExact<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
+      userById: prepareExact<[number | bigint], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+      usersPage: prepareExact<[bigint], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ${LIST_PAGE}`),
+      hasAdmin: prepare<[]>("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1"),
+      idTaken: prepare<[number]>('SELECT 1 FROM users WHERE id = ?'),
+      configVersion: prepare<[], number>('SELECT version FROM config_version WHERE id = 1').pluck(),
+      settings: prepare<[], SettingRow>('SELECT name, value FROM settings'),
+      insertSettingIfMissing: prepare<[string, string]>('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
+      upsertSetting: prepare<[string, string]>('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+      currencies: prepare<[], CurrencyRow>('SELECT code, name, rate, active, is_system FROM currencies ORDER BY is_system DESC, code'),
+      currencyByCode: prepare<[string], CurrencyRow>('SELECT code, name, rate, active, is_system FROM currencies WHERE code = ?'),
+      systemCurrency: prepare<[], string>('SELECT code FROM currencies WHERE is_system = 1').pluck(),
+      upsertCurrency: prepare<[code: string, name: string, rate: string, active: number, isSystem: number]>(
         `INSERT INTO currencies (code, name, rate, active, is_system) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, rate = excluded.rate, active = excluded.active`,
       ),
-      setRate: prepare('UPDATE currencies SET rate = ? WHERE code = ?'),
-      insertRateChange: prepare('INSERT INTO rate_changes (currency, old_rate, new_rate, source, actor, request_id) VALUES (?, ?, ?, ?, ?, ?)'),
-      rateHistory: prepare(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes WHERE currency = ? ORDER BY id`),
+      setRate: prepare<[rate: string, code: string]>('UPDATE currencies SET rate = ? WHERE code = ?'),
+      insertRateChange: prepare<[currency: string, oldRate: string | null, newRate: string, source: LedgerSource, actor: string, requestId: string | null]>('INSERT INTO rate_changes (currency, old_rate, new_rate, source, actor, request_id) VALUES (?, ?, ?, ?, ?, ?)'),
+      rateHistory: prepare<[string], RateChangeRow>(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes WHERE currency = ? ORDER BY id`),
       // A window that has run out starts again at 1. Every SET expression reads the old row.
-      countAuthFailure: prepare(`
+      countAuthFailure: prepare<{ address: string; now: number; limit: number; window: number; cooldown: number }, Omit<AuthFailureRow, 'address'>>(`
         INSERT INTO auth_failures (address, window_start, failures, blocked_until)
           VALUES (:address, :now, 1, CASE WHEN 1 >= :limit THEN :now + :cooldown ELSE 0 END)
         ON CONFLICT (address) DO UPDATE SET
@@ -183,15 +186,15 @@ class SqliteStore implements Store {
           blocked_until = CASE WHEN (CASE WHEN window_start <= :now - :window THEN 1 ELSE failures + 1 END) >= :limit
                                THEN max(blocked_until, :now + :cooldown) ELSE blocked_until END
         RETURNING failures, window_start, blocked_until`),
-      blockedClients: prepare('SELECT address, blocked_until FROM auth_failures WHERE blocked_until > ?'),
+      blockedClients: prepare<[now: number], Pick<AuthFailureRow, 'address' | 'blocked_until'>>('SELECT address, blocked_until FROM auth_failures WHERE blocked_until > ?'),
       // What purgeExpired has not forgotten yet: a count within the memory, or a block in force.
-      throttledClients: prepare(
+      throttledClients: prepare<[rememberedSince: number, now: number], AuthFailureRow>(
         'SELECT address, window_start, failures, blocked_until FROM auth_failures WHERE window_start >= ? OR blocked_until > ? ORDER BY window_start DESC, address',
       ),
-      unblockClient: prepare('DELETE FROM auth_failures WHERE address = ? RETURNING failures'),
-      claimNonce: prepare('INSERT INTO signature_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING'),
-      purgeNonces: prepare('DELETE FROM signature_nonces WHERE expires_at < ?'),
-      purgeAuthFailures: prepare('DELETE FROM auth_failures WHERE window_start < ? AND blocked_until < ?'),
+      unblockClient: prepare<[string], Pick<AuthFailureRow, 'failures'>>('DELETE FROM auth_failures WHERE address = ? RETURNING failures'),
+      claimNonce: prepare<[nonce: string, expiresAt: number]>('INSERT INTO signature_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING'),
+      purgeNonces: prepare<[now: number]>('DELETE FROM signature_nonces WHERE expires_at < ?'),
+      purgeAuthFailures: prepare<[windowStartBefore: number, blockedUntilBefore: number]>('DELETE FROM auth_failures WHERE window_start < ? AND blocked_until < ?'),
     };
     this.ledger = new SqliteLedger(db);
     this.users = new SqliteUsers(db, this.ledger);
@@ -223,7 +226,7 @@ class SqliteStore implements Store {
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
     const s = this.statements;
     return this.write((): InitializeReport => {
-        let systemCurrency = s.systemCurrency.get() as string | undefined;
+        let systemCurrency = s.systemCurrency.get();
         const created = systemCurrency === undefined;
         if (systemCurrency === undefined) {
           systemCurrency = options.systemCurrency;
@@ -252,20 +255,25 @@ class SqliteStore implements Store {
   }
 
   async systemCurrency(): Promise<string | undefined> {
-    return this.statements.systemCurrency.get() as string | undefined;
+    return this.statements.systemCurrency.get();
   }
 
   async readApiConfig(): Promise<ApiConfigRows> {
     // One read transaction, so the version matches the rows read with it.
     return this.db.transaction(() => ({
-      version: this.statements.configVersion.get() as number,
+      version: this.configVersionNow(),
       settings: this.readSettingsNow(),
       currencies: this.listCurrenciesNow(),
     }))();
   }
 
   async configVersion(): Promise<number> {
-    return this.statements.configVersion.get() as number;
+    return this.configVersionNow();
+  }
+
+  private configVersionNow(): number {
+    // Migration 1 inserts the one row, and nothing deletes it.
+    return this.statements.configVersion.get()!;
   }
 
   async findBalanceView(usernameKey: string): Promise<BalanceView | undefined> {
@@ -281,7 +289,7 @@ class SqliteStore implements Store {
   }
 
   private readSettingsNow(): Map<string, string> {
-    const rows = this.statements.settings.all() as { name: string; value: string }[];
+    const rows = this.statements.settings.all();
     return new Map(rows.map((row) => [row.name, row.value]));
   }
 
@@ -298,13 +306,13 @@ class SqliteStore implements Store {
   }
 
   private listCurrenciesNow(): Currency[] {
-    return (this.statements.currencies.all() as CurrencyRow[]).map(toCurrency);
+    return this.statements.currencies.all().map(toCurrency);
   }
 
   async saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency> {
     const s = this.statements;
     return this.write(() => {
-        const row = s.currencyByCode.get(change.code) as CurrencyRow | undefined;
+        const row = s.currencyByCode.get(change.code);
         const next = applyCurrencyChange(row && toCurrency(row), change);
         const rate = formatRate(next.rate);
         s.upsertCurrency.run(next.code, next.name, rate, next.active ? 1 : 0, next.isSystem ? 1 : 0);
@@ -318,7 +326,7 @@ class SqliteStore implements Store {
     const s = this.statements;
     return this.write(() => {
         if (authorization !== undefined && !this.ledger.claimHash(authorization)) return 'hash_reused';
-        const row = s.currencyByCode.get(code) as CurrencyRow | undefined;
+        const row = s.currencyByCode.get(code);
         if (row === undefined || row.is_system === 1) return 'not_found';
         const text = formatRate(rate);
         s.setRate.run(text, code);
@@ -329,7 +337,7 @@ class SqliteStore implements Store {
   }
 
   async rateHistory(code: string): Promise<readonly RateChange[]> {
-    return (this.statements.rateHistory.all(code) as RateChangeRow[]).map(toRateChange);
+    return this.statements.rateHistory.all(code).map(toRateChange);
   }
 
   async addUser(user: NewUser, by: Actor, comment = 'opening balance'): Promise<UserRecord> {
@@ -338,7 +346,8 @@ class SqliteStore implements Store {
         if (this.statements.userByKey.get(usernameKey(user.username)) !== undefined) {
           throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
         }
-        const added = toUser(this.statements.userById.get(this.ledger.insertUser(user, by, comment)) as UserRow);
+        // The row was just inserted in this transaction.
+        const added = toUser(this.statements.userById.get(this.ledger.insertUser(user, by, comment))!);
         this.ledger.audit.write(by, userAdded(added));
         return added;
       });
@@ -364,7 +373,7 @@ class SqliteStore implements Store {
     // Keyset pages rather than one open cursor: the connection stays free for other calls.
     // From -1: the admin of a database made by this Tally has id 0.
     for (let after = -1n; ; ) {
-      const rows = this.statements.usersPage.all(after) as UserRow[];
+      const rows = this.statements.usersPage.all(after);
       for (const row of rows) yield toUser(row);
       if (rows.length < LIST_PAGE) return;
       after = rows.at(-1)!.id;
@@ -453,13 +462,14 @@ class SqliteStore implements Store {
   async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount> {
     const row = await this.write(
       () =>
+        // An upsert's RETURNING gives its row whether it inserted or updated.
         this.statements.countAuthFailure.get({
           address,
           now: nowMs,
           limit: rule.limit,
           window: rule.windowMs,
           cooldown: rule.cooldownMs,
-        }) as { failures: number; window_start: number; blocked_until: number },
+        })!,
     );
     return {
       failures: row.failures,
@@ -469,17 +479,12 @@ class SqliteStore implements Store {
   }
 
   async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {
-    const rows = this.statements.blockedClients.all(nowMs) as { address: string; blocked_until: number }[];
+    const rows = this.statements.blockedClients.all(nowMs);
     return new Map(rows.map((row) => [row.address, row.blocked_until]));
   }
 
   async throttledClients(nowMs: number): Promise<readonly ThrottledClient[]> {
-    const rows = this.statements.throttledClients.all(nowMs - AUTH_FAILURE_MEMORY_MS, nowMs) as {
-      address: string;
-      window_start: number;
-      failures: number;
-      blocked_until: number;
-    }[];
+    const rows = this.statements.throttledClients.all(nowMs - AUTH_FAILURE_MEMORY_MS, nowMs);
     return rows.map((row) => ({
       address: row.address,
       failures: row.failures,
@@ -490,7 +495,7 @@ class SqliteStore implements Store {
 
   async unblockClient(address: string, by: Actor): Promise<boolean> {
     return this.write(() => {
-      const forgotten = this.statements.unblockClient.get(address) as { failures: number } | undefined;
+      const forgotten = this.statements.unblockClient.get(address);
       if (forgotten === undefined) return false;
       this.ledger.audit.write(by, clientUnblocked(address, forgotten.failures));
       return true;
@@ -517,8 +522,8 @@ class SqliteStore implements Store {
   }
 }
 
-function toBalanceView(row: unknown): BalanceView | undefined {
+function toBalanceView(row: BalanceViewRow | undefined): BalanceView | undefined {
   if (row === undefined) return undefined;
-  const { id, username, currency, balance } = row as UserRow;
+  const { id, username, currency, balance } = row;
   return { id: Number(id), username, currency, balance };
 }
