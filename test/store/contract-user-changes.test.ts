@@ -208,6 +208,38 @@ for (const backend of BACKENDS) {
         assert.equal((await store.searchUsers({ status: 'active', limit: 100 })).length, 1 + 8 - 2);
         assert.deepEqual(await names(store, { query: 'ann', limit: 10 }), ['Anna', 'annabel', 'ANNE'], 'closed users are found unless filtered out');
       });
+
+      it('a prefix most users share, and one whose users all come late in id order, page as a plain filter in id order would', async (t) => {
+        const { store } = await freshDb(t, backend);
+        // More "p" users than SQLite reads in id order before it takes a range from its index,
+        // then enough "q" users to count as a broad range: every plan a search may pick is used.
+        const rows = [...Array.from({ length: 20_100 }, (_, i) => importRow(`p${i}`)), ...Array.from({ length: 2_100 }, (_, i) => importRow(`Q${i}`))];
+        await store.importUsers(rowsOf(rows), { comment: 'many', by: IMPORTER });
+        for (const name of ['p5', 'p19999', 'Q3', 'Q2099']) await store.updateUser(byName(name), { status: 'closed' }, ADMIN);
+        const everyone: UserRecord[] = [];
+        for await (const user of store.listUsers()) everyone.push(user);
+        const searches: UserSearch[] = [
+          { query: 'p', limit: 30 },
+          { query: 'p', limit: 30, afterId: 20_090 },
+          { query: 'q', limit: 30 },
+          { query: 'q', limit: 30, afterId: 22_150 },
+          { query: 'p1', limit: 500 },
+          { query: 'q20', limit: 30 },
+          { query: 'p', status: 'closed', limit: 10 },
+          { query: 'q', status: 'closed', limit: 10 },
+          { query: 'q', status: 'active', limit: 5 },
+        ];
+        for (const search of searches) {
+          const key = usernameKey(search.query!);
+          const expected = everyone
+            .filter((user) => usernameKey(user.username).startsWith(key) && user.id > (search.afterId ?? -1))
+            .filter((user) => search.status === undefined || user.status === search.status)
+            .slice(0, search.limit)
+            .map((user) => user.username);
+          assert.ok(expected.length > 0, JSON.stringify(search));
+          assert.deepEqual(await names(store, search), expected, JSON.stringify(search));
+        }
+      });
     });
 
     describe("the admin's id", () => {

@@ -1,4 +1,4 @@
-/** PostgreSQL connections: the pool, the optional schema, transactions and the migration lock. */
+/** PostgreSQL connections: the pool, the optional schema and the migration lock. */
 import pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import { PG_MIGRATIONS } from './migrations.js';
@@ -25,22 +25,6 @@ export function createPool(location: PgLocation, size: number): pg.Pool {
   // An idle connection that breaks (a database restart) must not crash the process.
   pool.on('error', () => undefined);
   return pool;
-}
-
-/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 // Any constant works, as long as every Tally uses the same one.

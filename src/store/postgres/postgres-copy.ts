@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
 import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
-import { inTransaction } from './connection.js';
+import { inTransaction } from './write-transactions.js';
 import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
   AUDIT_COLUMNS,

@@ -12,7 +12,8 @@ import { isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
 import { importIdTooLarge, MAX_USER_ID } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
-import { inTransaction, isUniqueViolation, named, NUL } from './connection.js';
+import { isUniqueViolation, named, NUL } from './connection.js';
+import { inTransaction } from './write-transactions.js';
 import { writeAudit } from './postgres-audit.js';
 import { LEDGER_COLUMNS, money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
 

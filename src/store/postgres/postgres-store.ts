@@ -6,14 +6,14 @@
 import type pg from 'pg';
 import { storedActorName, type Actor } from '../../domain/actor.js';
 import type { AuditEntry } from '../../domain/audit.js';
-import { clientUnblocked, currencySaved, databaseInitialized, rateUpdated, settingsWritten, userAdded } from '../../domain/audit-events.js';
+import { databaseInitialized, settingsWritten, userAdded } from '../../domain/audit-events.js';
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
-import { applyCurrencyChange, type CurrencyChange } from '../../domain/currency-change.js';
+import type { CurrencyChange } from '../../domain/currency-change.js';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
-import { formatRate, type Decimal } from '../../domain/money.js';
+import type { Decimal } from '../../domain/money.js';
 import { MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey, type UsernameCollision } from '../../domain/usernames.js';
 import type {
@@ -39,25 +39,30 @@ import type {
   UserSearch,
   WriteHealth,
 } from '../store.js';
-import { AUTH_FAILURE_MEMORY_MS, NotWritableError } from '../store.js';
-import { BatchedLookup } from './batched-lookup.js';
+import { NotWritableError } from '../store.js';
+import { BatchedLookup } from './balance-reads.js';
+import {
+  configVersion,
+  insertSettingIfMissing,
+  insertSystemCurrency,
+  listCurrencies,
+  rateHistory,
+  readApiConfig,
+  readSettings,
+  saveCurrency,
+  systemCurrency as systemCurrencyOf,
+  updateRate,
+  writeSettings,
+} from './postgres-config.js';
+import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledClients, unblockClient } from './postgres-throttle.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
 import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { findUserOn, requireCurrency, searchUsers, updateUser } from './postgres-users.js';
 import { planRepairs } from './username-repair.js';
-import { createPool, inTransaction, isUniqueViolation, migrate, named, NUL, parsePgLocation, type Queryable } from './connection.js';
-import {
-  moneyParameter,
-  RATE_CHANGE_COLUMNS,
-  toCurrency,
-  toRateChange,
-  toUser,
-  USER_COLUMNS,
-  type CurrencyRow,
-  type RateChangeRow,
-  type UserRow,
-} from './rows.js';
+import { createPool, isUniqueViolation, migrate, NUL, parsePgLocation } from './connection.js';
+import { inTransaction } from './write-transactions.js';
+import { moneyParameter, toUser, USER_COLUMNS, type UserRow } from './rows.js';
 import { PgWriteHealth } from './write-health.js';
 
 export interface PostgresStoreOptions {
@@ -102,17 +107,16 @@ class PostgresStore implements Store {
   async initialize(options: InitializeOptions): Promise<InitializeReport> {
     return this.write(() => inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [INIT_LOCK]);
-      let systemCurrency = await this.systemCurrencyOn(client);
+      let systemCurrency = await systemCurrencyOf(client);
       const created = systemCurrency === undefined;
       if (systemCurrency === undefined) {
         systemCurrency = options.systemCurrency;
-        await client.query("INSERT INTO currencies (code, name, rate, active, is_system) VALUES ($1, $1, '1', true, true)", [systemCurrency]);
+        await insertSystemCurrency(client, systemCurrency);
       }
       if (created) await writeAudit(client, options.by, databaseInitialized(systemCurrency));
       const added = new Map<string, string>();
       for (const [name, value] of options.initialSettings) {
-        const result = await client.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
-        if (result.rowCount === 1) added.set(name, value);
+        if (await insertSettingIfMissing(client, name, value)) added.set(name, value);
       }
       // A new database's settings are part of its creation; on an older one they are news.
       if (!created && added.size > 0) await writeAudit(client, options.by, settingsWritten(added, 'settings.set'));
@@ -131,39 +135,15 @@ class PostgresStore implements Store {
   }
 
   async systemCurrency(): Promise<string | undefined> {
-    return this.systemCurrencyOn(this.pool);
-  }
-
-  private async systemCurrencyOn(db: Queryable): Promise<string | undefined> {
-    const result = await db.query<{ code: string }>('SELECT code FROM currencies WHERE is_system');
-    return result.rows[0]?.code;
+    return systemCurrencyOf(this.pool);
   }
 
   async readApiConfig(): Promise<ApiConfigRows> {
-    // REPEATABLE READ: the version matches the rows read with it.
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const version = await client.query<{ version: string }>('SELECT version FROM config_version WHERE id = 1');
-      const settings = await client.query<{ name: string; value: string }>('SELECT name, value FROM settings');
-      const currencies = await client.query<CurrencyRow>('SELECT code, name, rate::text, active, is_system FROM currencies ORDER BY is_system DESC, code');
-      await client.query('COMMIT');
-      return {
-        version: Number(version.rows[0]?.version ?? 0),
-        settings: new Map(settings.rows.map((row) => [row.name, row.value])),
-        currencies: currencies.rows.map(toCurrency),
-      };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return readApiConfig(this.pool);
   }
 
   async configVersion(): Promise<number> {
-    const result = await this.pool.query<{ version: string }>(named('config_version', 'SELECT version FROM config_version WHERE id = 1', []));
-    return Number(result.rows[0]?.version ?? 0);
+    return configVersion(this.pool);
   }
 
   async findBalanceView(key: string): Promise<BalanceView | undefined> {
@@ -177,74 +157,28 @@ class PostgresStore implements Store {
   }
 
   async readSettings(): Promise<ReadonlyMap<string, string>> {
-    const result = await this.pool.query<{ name: string; value: string }>('SELECT name, value FROM settings');
-    return new Map(result.rows.map((row) => [row.name, row.value]));
+    return readSettings(this.pool);
   }
 
   async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
     if (values.size === 0) return;
-    await this.write(() => inTransaction(this.pool, async (client) => {
-      await client.query(
-        `INSERT INTO settings (name, value) SELECT * FROM unnest($1::text[], $2::text[])
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-        [[...values.keys()], [...values.values()]],
-      );
-      await writeAudit(client, by, settingsWritten(values, action));
-    }));
+    await this.write(() => inTransaction(this.pool, (client) => writeSettings(client, values, by, action)));
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
-    const result = await this.pool.query<CurrencyRow>('SELECT code, name, rate::text, active, is_system FROM currencies ORDER BY is_system DESC, code');
-    return result.rows.map(toCurrency);
+    return listCurrencies(this.pool);
   }
 
   async saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency> {
-    return this.write(() => inTransaction(this.pool, async (client) => {
-      const found = await client.query<CurrencyRow>('SELECT code, name, rate::text, active, is_system FROM currencies WHERE code = $1 FOR UPDATE', [change.code]);
-      const existing = found.rows[0] && toCurrency(found.rows[0]);
-      const next = applyCurrencyChange(existing, change);
-      const rate = formatRate(next.rate);
-      await client.query(
-        `INSERT INTO currencies (code, name, rate, active, is_system) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, rate = excluded.rate, active = excluded.active`,
-        [next.code, next.name, rate, next.active, next.isSystem],
-      );
-      const oldRate = existing && formatRate(existing.rate);
-      if (rate !== oldRate) await this.insertRateChange(client, next.code, oldRate ?? null, rate, by);
-      await writeAudit(client, by, currencySaved(next, oldRate));
-      return next;
-    }));
-  }
-
-  private async insertRateChange(client: pg.PoolClient, code: string, oldRate: string | null, newRate: string, by: Actor): Promise<void> {
-    await client.query('INSERT INTO rate_changes (currency, old_rate, new_rate, source, actor, request_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-      code,
-      oldRate,
-      newRate,
-      by.source,
-      storedActorName(by),
-      by.requestId ?? null,
-    ]);
+    return this.write(() => inTransaction(this.pool, (client) => saveCurrency(client, change, by)));
   }
 
   async updateRate(code: string, rate: Decimal, by: Actor, authorization?: RequestAuthorization): Promise<'updated' | 'not_found' | 'hash_reused'> {
-    return this.write(() => inTransaction(this.pool, async (client) => {
-      const text = formatRate(rate);
-      const old = await client.query<{ rate: string }>('SELECT rate::text FROM currencies WHERE code = $1 AND NOT is_system FOR UPDATE', [code]);
-      const oldRate = old.rows[0]?.rate;
-      // Claimed whatever the answer, after the currency's row lock; nothing else is written when it is another request's.
-      if (authorization !== undefined && !(await claimHash(client, authorization))) return 'hash_reused';
-      if (oldRate === undefined) return 'not_found';
-      await client.query('UPDATE currencies SET rate = $2 WHERE code = $1', [code, text]);
-      await this.insertRateChange(client, code, oldRate, text, by);
-      await writeAudit(client, by, rateUpdated(code, oldRate, rate));
-      return 'updated';
-    }));
+    return this.write(() => inTransaction(this.pool, (client) => updateRate(client, code, rate, by, authorization)));
   }
 
   async rateHistory(code: string): Promise<readonly RateChange[]> {
-    const result = await this.pool.query<RateChangeRow>(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes WHERE currency = $1 ORDER BY id`, [code]);
-    return result.rows.map(toRateChange);
+    return rateHistory(this.pool, code);
   }
 
   async addUser(user: NewUser, by: Actor, comment = 'opening balance'): Promise<UserRecord> {
@@ -372,74 +306,29 @@ class PostgresStore implements Store {
   }
 
   async recordAuthFailure(address: string, rule: ThrottleRule, nowMs: number): Promise<AuthFailureCount> {
-    // One statement: concurrent failures on several nodes each add one, none is lost.
-    // A window that has run out starts again at 1. Every SET expression reads the old row.
-    const result = await this.write(() => this.pool.query<{ failures: number; window_start: string; blocked_until: string }>(
-      named(
-        'count_auth_failure',
-        `INSERT INTO auth_failures AS f (address, window_start, failures, blocked_until)
-           VALUES ($1, $2::bigint, 1, CASE WHEN 1 >= $3::integer THEN $2::bigint + $5::bigint ELSE 0 END)
-         ON CONFLICT (address) DO UPDATE SET
-           window_start = CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN $2::bigint ELSE f.window_start END,
-           failures = CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN 1 ELSE f.failures + 1 END,
-           blocked_until = CASE WHEN (CASE WHEN f.window_start <= $2::bigint - $4::bigint THEN 1 ELSE f.failures + 1 END) >= $3::integer
-                                THEN greatest(f.blocked_until, $2::bigint + $5::bigint) ELSE f.blocked_until END
-         RETURNING failures, window_start, blocked_until`,
-        [address, nowMs, rule.limit, rule.windowMs, rule.cooldownMs],
-      ),
-    ));
-    const row = result.rows[0]!;
-    const blockedUntil = Number(row.blocked_until);
-    return { failures: row.failures, windowStartMs: Number(row.window_start), blockedUntilMs: blockedUntil > nowMs ? blockedUntil : undefined };
+    return this.write(() => recordAuthFailure(this.pool, address, rule, nowMs));
   }
 
   async blockedClients(nowMs: number): Promise<ReadonlyMap<string, number>> {
-    const result = await this.pool.query<{ address: string; blocked_until: string }>(
-      named('blocked_clients', 'SELECT address, blocked_until FROM auth_failures WHERE blocked_until > $1', [nowMs]),
-    );
-    return new Map(result.rows.map((row) => [row.address, Number(row.blocked_until)]));
+    return blockedClients(this.pool, nowMs);
   }
 
   async throttledClients(nowMs: number): Promise<readonly ThrottledClient[]> {
-    // What purgeExpired has not forgotten yet: a count within the memory, or a block in force.
-    const result = await this.pool.query<{ address: string; window_start: string; failures: number; blocked_until: string }>(
-      `SELECT address, window_start, failures, blocked_until FROM auth_failures
-       WHERE window_start >= $1 OR blocked_until > $2 ORDER BY window_start DESC, address`,
-      [nowMs - AUTH_FAILURE_MEMORY_MS, nowMs],
-    );
-    return result.rows.map((row) => {
-      const blockedUntil = Number(row.blocked_until);
-      return { address: row.address, failures: row.failures, windowStartMs: Number(row.window_start), blockedUntilMs: blockedUntil > nowMs ? blockedUntil : undefined };
-    });
+    return throttledClients(this.pool, nowMs);
   }
 
   async unblockClient(address: string, by: Actor): Promise<boolean> {
     if (address.includes(NUL)) return false;
-    return this.write(() => inTransaction(this.pool, async (client) => {
-      const forgotten = await client.query<{ failures: number }>('DELETE FROM auth_failures WHERE address = $1 RETURNING failures', [address]);
-      const row = forgotten.rows[0];
-      if (row === undefined) return false;
-      await writeAudit(client, by, clientUnblocked(address, row.failures));
-      return true;
-    }));
+    return this.write(() => inTransaction(this.pool, (client) => unblockClient(client, address, by)));
   }
 
   async claimNonce(nonce: string, expiresAtMs: number): Promise<boolean> {
     if (nonce.includes(NUL)) return false;
-    const result = await this.write(() => this.pool.query(
-      named('claim_nonce', 'INSERT INTO signature_nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING', [
-        nonce,
-        expiresAtMs,
-      ]),
-    ));
-    return result.rowCount === 1;
+    return this.write(() => claimNonce(this.pool, nonce, expiresAtMs));
   }
 
   async purgeExpired(nowMs: number): Promise<void> {
-    await this.write(async () => {
-      await this.pool.query('DELETE FROM signature_nonces WHERE expires_at < $1', [nowMs]);
-      await this.pool.query('DELETE FROM auth_failures WHERE window_start < $1 AND blocked_until < $2', [nowMs - AUTH_FAILURE_MEMORY_MS, nowMs]);
-    });
+    await this.write(() => purgeExpired(this.pool, nowMs));
   }
 
   writeHealth(): WriteHealth {

@@ -25,6 +25,21 @@ export interface UserRow {
   created_at: string;
 }
 
+/** What the balance reads need of a user, from the lookup index alone. */
+export type BalanceViewRow = Pick<UserRow, 'id' | 'username' | 'currency' | 'balance'>;
+
+export interface SettingRow {
+  name: string;
+  value: string;
+}
+
+export interface AuthFailureRow {
+  address: string;
+  window_start: number;
+  failures: number;
+  blocked_until: number;
+}
+
 export interface LedgerRow {
   id: bigint;
   user_id: bigint;

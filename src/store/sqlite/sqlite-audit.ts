@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Actor } from '../../domain/actor.js';
 import type { AuditEntry, AuditEvent } from '../../domain/audit.js';
+import type { LedgerSource } from '../../domain/ledger.js';
 import { auditRecord } from '../../domain/audit-events.js';
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from './rows.js';
 
@@ -9,14 +10,22 @@ export class SqliteAudit {
   private readonly statements;
 
   constructor(db: Database.Database) {
-    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    const prepare = <Params extends unknown[] | object, Row = unknown>(sql: string) => db.prepare<Params, Row>(sql).safeIntegers(true);
     this.statements = {
-      insert: prepare(
+      insert: prepare<{
+        source: LedgerSource;
+        actor: string;
+        action: AuditEntry['action'];
+        target: string;
+        detail: string | null;
+        client: string | null;
+        requestId: string | null;
+      }>(
         `INSERT INTO audit_log (source, actor, action, target, detail, client, request_id)
          VALUES (:source, :actor, :action, :target, :detail, :client, :requestId)`,
       ),
-      newest: prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?`),
-      before: prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`),
+      newest: prepare<[limit: number], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?`),
+      before: prepare<[beforeId: number, limit: number], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`),
     };
   }
 
@@ -37,7 +46,7 @@ export class SqliteAudit {
   }
 
   entries(limit: number, beforeId?: number): AuditEntry[] {
-    const rows = (beforeId === undefined ? this.statements.newest.all(limit) : this.statements.before.all(beforeId, limit)) as AuditRow[];
+    const rows = beforeId === undefined ? this.statements.newest.all(limit) : this.statements.before.all(beforeId, limit);
     return rows.map(toAuditEntry);
   }
 }

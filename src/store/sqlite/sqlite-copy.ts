@@ -18,14 +18,30 @@ import {
   type CurrencyRow,
   type LedgerRow,
   type RateChangeRow,
+  type SettingRow,
   type UserRow,
 } from './rows.js';
+import type { LedgerSource } from '../../domain/ledger.js';
+import type { UserRole, UserStatus } from '../store.js';
 
 const BATCH = 2000;
 
+type SummaryColumn =
+  | 'currencies'
+  | 'settings'
+  | 'users'
+  | 'ledger_entries'
+  | 'rate_changes'
+  | 'request_hashes'
+  | 'audit_entries'
+  | 'balance_units'
+  | 'balance_micros'
+  | 'ledger_units'
+  | 'ledger_micros';
+
 export function summarize(db: Database.Database): DatabaseSummary {
   const row = db
-    .prepare(
+    .prepare<[], Record<SummaryColumn, bigint>>(
       `SELECT (SELECT count(*) FROM currencies) AS currencies, (SELECT count(*) FROM settings) AS settings,
               (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
               (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
@@ -36,7 +52,7 @@ export function summarize(db: Database.Database): DatabaseSummary {
               (SELECT coalesce(sum(amount % 1000000), 0) FROM ledger_entries) AS ledger_micros`,
     )
     .safeIntegers(true)
-    .get() as Record<string, bigint>;
+    .get()!;
   return {
     currencies: Number(row.currencies),
     settings: Number(row.settings),
@@ -65,37 +81,37 @@ export async function* exportTables(db: Database.Database): AsyncIterable<TableB
 }
 
 async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
-  yield { table: 'currencies', rows: (db.prepare('SELECT code, name, rate, active, is_system FROM currencies ORDER BY code').all() as CurrencyRow[]).map(toCurrency) };
-  const settings = db.prepare('SELECT name, value FROM settings ORDER BY name').all() as { name: string; value: string }[];
+  yield { table: 'currencies', rows: db.prepare<[], CurrencyRow>('SELECT code, name, rate, active, is_system FROM currencies ORDER BY code').all().map(toCurrency) };
+  const settings = db.prepare<[], SettingRow>('SELECT name, value FROM settings ORDER BY name').all();
   yield { table: 'settings', rows: settings.map((row) => [row.name, row.value] as const) };
 
   // From -1: the admin of a database made by this Tally has id 0.
-  const users = db.prepare(`SELECT ${USER_COLUMNS}, username_key FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  const users = db.prepare<[after: bigint], UserRow & { username_key: string }>(`SELECT ${USER_COLUMNS}, username_key FROM users WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
   for (let after = -1n; ; ) {
-    const rows = users.all(after) as (UserRow & { username_key: string })[];
+    const rows = users.all(after);
     if (rows.length === 0) break;
     yield { table: 'users', rows: rows.map((row) => ({ ...toUser(row), usernameKey: row.username_key })) };
     after = rows.at(-1)!.id;
   }
-  const entries = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  const entries = db.prepare<[after: bigint], LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
   for (let after = 0n; ; ) {
-    const rows = entries.all(after) as LedgerRow[];
+    const rows = entries.all(after);
     if (rows.length === 0) break;
     yield { table: 'ledger_entries', rows: rows.map(toLedgerEntry) };
     after = rows.at(-1)!.id;
   }
-  const changes = db.prepare(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes ORDER BY id`).all() as RateChangeRow[];
+  const changes = db.prepare<[], RateChangeRow>(`SELECT ${RATE_CHANGE_COLUMNS} FROM rate_changes ORDER BY id`).all();
   yield { table: 'rate_changes', rows: changes.map(toRateChange) };
-  const hashes = db.prepare(`SELECT hash, request, created_at FROM request_hashes WHERE hash > ? ORDER BY hash LIMIT ${BATCH}`);
+  const hashes = db.prepare<[after: string], { hash: string; request: string; created_at: string }>(`SELECT hash, request, created_at FROM request_hashes WHERE hash > ? ORDER BY hash LIMIT ${BATCH}`);
   for (let after = ''; ; ) {
-    const rows = hashes.all(after) as { hash: string; request: string; created_at: string }[];
+    const rows = hashes.all(after);
     if (rows.length === 0) break;
     yield { table: 'request_hashes', rows: rows.map((row) => ({ hash: row.hash, request: row.request, createdAt: row.created_at })) };
     after = rows.at(-1)!.hash;
   }
-  const audit = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
+  const audit = db.prepare<[after: bigint], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ${BATCH}`).safeIntegers(true);
   for (let after = 0n; ; ) {
-    const rows = audit.all(after) as AuditRow[];
+    const rows = audit.all(after);
     if (rows.length === 0) break;
     yield { table: 'audit_log', rows: rows.map(toAuditEntry) };
     after = rows.at(-1)!.id;
@@ -109,25 +125,64 @@ export async function importTables(
   onRows?: (table: CopiedTable, count: number) => void,
 ): Promise<void> {
   const insert = {
-    currency: db.prepare('INSERT INTO currencies (code, name, rate, active, is_system) VALUES (?, ?, ?, ?, ?)'),
-    setting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?)'),
+    currency: db.prepare<[code: string, name: string, rate: string, active: number, isSystem: number]>('INSERT INTO currencies (code, name, rate, active, is_system) VALUES (?, ?, ?, ?, ?)'),
+    setting: db.prepare<[name: string, value: string]>('INSERT INTO settings (name, value) VALUES (?, ?)'),
     user: db
-      .prepare(
+      .prepare<
+        [
+          id: bigint,
+          username: string,
+          key: string,
+          currency: string,
+          balance: bigint,
+          uniquehash: string,
+          role: UserRole,
+          status: UserStatus,
+          createdAt: string,
+        ]
+      >(
         'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .safeIntegers(true),
     entry: db
-      .prepare(
+      .prepare<
+        [
+          id: bigint,
+          userId: bigint,
+          amount: bigint,
+          balanceAfter: bigint,
+          source: LedgerSource,
+          comment: string,
+          key: string | null,
+          createdAt: string,
+          actor: string,
+          requestId: string | null,
+        ]
+      >(
         `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .safeIntegers(true),
-    rateChange: db.prepare(
+    rateChange: db.prepare<
+      [currency: string, oldRate: string | null, newRate: string, source: LedgerSource, createdAt: string, actor: string, requestId: string | null]
+    >(
       'INSERT INTO rate_changes (currency, old_rate, new_rate, source, created_at, actor, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    requestHash: db.prepare('INSERT INTO request_hashes (hash, request, created_at) VALUES (?, ?, ?)'),
+    requestHash: db.prepare<[hash: string, request: string, createdAt: string]>('INSERT INTO request_hashes (hash, request, created_at) VALUES (?, ?, ?)'),
     audit: db
-      .prepare(
+      .prepare<
+        [
+          id: bigint,
+          createdAt: string,
+          source: LedgerSource,
+          actor: string,
+          action: string,
+          target: string,
+          detail: string | null,
+          client: string | null,
+          requestId: string | null,
+        ]
+      >(
         `INSERT INTO audit_log (id, created_at, source, actor, action, target, detail, client, request_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )

@@ -8,15 +8,28 @@ import { storedActorName, type Actor } from '../../domain/actor.js';
 import { balanceAdjusted, usersImported } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
-import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
 import { isMoneyInRange } from '../../domain/money.js';
 import { importIdTooLarge, MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
-import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser, TakenUsers } from '../store.js';
+import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser, TakenUsers, UserRole } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
 import { SqliteAudit } from './sqlite-audit.js';
 
 const TAKEN_BATCH = 500;
+
+/** What a balance change needs of its user. */
+type BalanceUserRow = Pick<UserRow, 'id' | 'username' | 'balance'>;
+/** A claimed idempotency key and its entry: the entry's columns are NULL when entry_id is. */
+type KeyedEntryRow = LedgerRow & { entry_id: bigint | null };
+
+interface MismatchRow {
+  id: bigint;
+  username: string;
+  balance: bigint;
+  ledger_sum: bigint;
+  last_after: bigint | null;
+}
 
 export class SqliteLedger {
   private readonly statements;
@@ -24,42 +37,61 @@ export class SqliteLedger {
   readonly audit: SqliteAudit;
 
   constructor(private readonly db: Database.Database) {
-    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    // Integer columns come back as bigint, so a balance never passes through a number.
+    const prepare = <Params extends unknown[], Row = unknown>(sql: string) => db.prepare<Params, Row>(sql).safeIntegers(true);
     this.audit = new SqliteAudit(db);
     this.statements = {
       // A NULL id is numbered by AUTOINCREMENT; an explicit one (the admin's 0) is kept.
-      insertUser: prepare(
+      insertUser: prepare<
+        [id: number | null, username: string, key: string, currency: string, balance: bigint, uniquehash: string, role: UserRole]
+      >(
         'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       // A closed user takes no balance change: it is answered as no user at all.
-      userById: prepare("SELECT id, username, balance FROM users WHERE id = ? AND status = 'active'"),
-      userByKey: prepare("SELECT id, username, balance FROM users WHERE username_key = ? AND status = 'active'"),
-      usernameById: prepare('SELECT username FROM users WHERE id = ?').pluck(),
-      setBalance: prepare('UPDATE users SET balance = ? WHERE id = ?'),
+      userById: prepare<[number], BalanceUserRow>("SELECT id, username, balance FROM users WHERE id = ? AND status = 'active'"),
+      userByKey: prepare<[string], BalanceUserRow>("SELECT id, username, balance FROM users WHERE username_key = ? AND status = 'active'"),
+      usernameById: prepare<[bigint], string>('SELECT username FROM users WHERE id = ?').pluck(),
+      setBalance: prepare<[balance: bigint, id: bigint]>('UPDATE users SET balance = ? WHERE id = ?'),
       // Imports give every row the import's own time: one clock read, not a strftime per row.
-      insertImportedUser: prepare(
+      insertImportedUser: prepare<
+        [id: number | bigint | null, username: string, key: string, currency: string, balance: bigint, uniquehash: string, createdAt: string]
+      >(
         `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'user', ?)`,
       ),
-      insertImportEntry: prepare(
+      insertImportEntry: prepare<
+        [userId: number | bigint, amount: bigint, balanceAfter: bigint, comment: string, createdAt: string, actor: string, requestId: string | null]
+      >(
         `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, created_at, actor, request_id)
          VALUES (?, ?, ?, 'import', ?, ?, ?, ?)`,
       ),
-      insertEntry: prepare(
+      insertEntry: prepare<
+        [
+          userId: bigint,
+          amount: bigint,
+          balanceAfter: bigint,
+          source: LedgerSource,
+          comment: string,
+          key: string | null,
+          actor: string,
+          requestId: string | null,
+        ],
+        LedgerRow
+      >(
         `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
       ),
       // A key whose entry_id is NULL was used by two sources before keys were shared: refused.
-      keyedEntry: prepare(
+      keyedEntry: prepare<[string], KeyedEntryRow>(
         `SELECT k.entry_id, ${LEDGER_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}
          FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = ?`,
       ),
-      hashedRequest: prepare('SELECT request FROM request_hashes WHERE hash = ?').pluck(),
-      insertHash: prepare('INSERT INTO request_hashes (hash, request) VALUES (?, ?)'),
-      entriesOfUser: prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
-      counts: prepare('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS entries'),
+      hashedRequest: prepare<[string], string>('SELECT request FROM request_hashes WHERE hash = ?').pluck(),
+      insertHash: prepare<[hash: string, request: string]>('INSERT INTO request_hashes (hash, request) VALUES (?, ?)'),
+      entriesOfUser: prepare<[userId: number, limit: number], LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
+      counts: prepare<[], { users: bigint; entries: bigint }>('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS entries'),
       // SQLite's bare-column rule: with max(id), balance_after comes from the newest entry.
-      mismatches: prepare(`
+      mismatches: prepare<[], MismatchRow>(`
         SELECT u.id, u.username, u.balance, coalesce(l.total, 0) AS ledger_sum, l.last_after
         FROM users u
         LEFT JOIN (SELECT user_id, sum(amount) AS total, max(id) AS last_id, balance_after AS last_after
@@ -96,17 +128,17 @@ export class SqliteLedger {
     for (let start = 0; start < usernameKeys.length; start += TAKEN_BATCH) {
       const batch = usernameKeys.slice(start, start + TAKEN_BATCH);
       const sql = `SELECT username_key FROM users WHERE username_key IN (${batch.map(() => '?').join(',')})`;
-      for (const key of this.db.prepare(sql).pluck().all(...batch) as string[]) taken.keys.add(key);
+      for (const key of this.db.prepare<string[], string>(sql).pluck().all(...batch)) taken.keys.add(key);
     }
     for (let start = 0; start < ids.length; start += TAKEN_BATCH) {
       const batch = ids.slice(start, start + TAKEN_BATCH);
       const sql = `SELECT id FROM users WHERE id IN (${batch.map(() => '?').join(',')})`;
-      for (const id of this.db.prepare(sql).pluck().all(...batch) as number[]) taken.ids.add(id);
+      for (const id of this.db.prepare<number[], number>(sql).pluck().all(...batch)) taken.ids.add(id);
     }
     for (let start = 0; start < uniquehashes.length; start += TAKEN_BATCH) {
       const batch = uniquehashes.slice(start, start + TAKEN_BATCH);
       const sql = `SELECT uniquehash FROM users WHERE uniquehash IN (${batch.map(() => '?').join(',')})`;
-      for (const token of this.db.prepare(sql).pluck().all(...batch) as string[]) taken.uniquehashes.add(token);
+      for (const token of this.db.prepare<string[], string>(sql).pluck().all(...batch)) taken.uniquehashes.add(token);
     }
     return taken;
   }
@@ -116,7 +148,8 @@ export class SqliteLedger {
     this.statements.setBalance.run(balanceAfter, userId);
     // A key is claimed in idempotency_keys by the table's trigger (migration 5).
     const row = this.statements.insertEntry.get(userId, amount, balanceAfter, by.source, comment, key, storedActorName(by), by.requestId ?? null);
-    return toLedgerEntry(row as LedgerRow);
+    // RETURNING gives the row just inserted.
+    return toLedgerEntry(row!);
   }
 
   /** One balance change; runs inside the caller's write transaction. */
@@ -124,13 +157,11 @@ export class SqliteLedger {
     const s = this.statements;
     // A hash recorded for another request is answered before anything else, so it tells nothing.
     if (change.authorization !== undefined && !this.claimHash(change.authorization)) return { kind: 'hash_reused' };
-    const user = ('id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey)) as
-      | Pick<UserRow, 'id' | 'username' | 'balance'>
-      | undefined;
+    const user = 'id' in change.user ? s.userById.get(change.user.id) : s.userByKey.get(change.user.usernameKey);
     // No user is answered next, as the spec orders it (users are never deleted, so no replay is lost).
     if (user === undefined) return { kind: 'user_not_found' };
     if (change.idempotencyKey !== undefined) {
-      const seen = s.keyedEntry.get(change.idempotencyKey) as (LedgerRow & { entry_id: bigint | null }) | undefined;
+      const seen = s.keyedEntry.get(change.idempotencyKey);
       if (seen !== undefined) return this.replay(seen, change);
     }
     const balanceAfter = user.balance + change.amount;
@@ -148,38 +179,32 @@ export class SqliteLedger {
    * inside the caller's write transaction.
    */
   claimHash(authorization: RequestAuthorization): boolean {
-    const request = this.statements.hashedRequest.get(authorization.hash) as string | undefined;
+    const request = this.statements.hashedRequest.get(authorization.hash);
     if (request === undefined) this.statements.insertHash.run(authorization.hash, authorization.request);
     return request === undefined || request === authorization.request;
   }
 
   /** A key seen before: the first answer again when it is the same change, a refusal otherwise. */
-  private replay(seen: LedgerRow & { entry_id: bigint | null }, change: BalanceChange): BalanceChangeResult {
+  private replay(seen: KeyedEntryRow, change: BalanceChange): BalanceChangeResult {
     if (seen.entry_id === null) return { kind: 'duplicate_key' };
     const sameUser = 'id' in change.user ? BigInt(change.user.id) === seen.user_id : this.isUser(seen.user_id, change.user.usernameKey);
     if (!sameUser || seen.amount !== change.amount) return { kind: 'duplicate_key' };
-    return { kind: 'replayed', entry: toLedgerEntry(seen), username: this.statements.usernameById.get(seen.user_id) as string };
+    return { kind: 'replayed', entry: toLedgerEntry(seen), username: this.statements.usernameById.get(seen.user_id)! };
   }
 
   private isUser(id: bigint, key: string): boolean {
-    const row = this.statements.userByKey.get(key) as Pick<UserRow, 'id'> | undefined;
+    const row = this.statements.userByKey.get(key);
     return row?.id === id;
   }
 
   entries(userId: number, limit: number): LedgerEntry[] {
-    return (this.statements.entriesOfUser.all(userId, limit) as LedgerRow[]).map(toLedgerEntry);
+    return this.statements.entriesOfUser.all(userId, limit).map(toLedgerEntry);
   }
 
   verify(): LedgerReport {
     return this.db.transaction(() => {
-      const counts = this.statements.counts.get() as { users: bigint; entries: bigint };
-      const rows = this.statements.mismatches.all() as {
-        id: bigint;
-        username: string;
-        balance: bigint;
-        ledger_sum: bigint;
-        last_after: bigint | null;
-      }[];
+      const counts = this.statements.counts.get()!;
+      const rows = this.statements.mismatches.all();
       return {
         users: Number(counts.users),
         entries: Number(counts.entries),

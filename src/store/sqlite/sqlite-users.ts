@@ -13,42 +13,75 @@ import {
 import { TallyError } from '../../domain/errors.js';
 import { userIdOfQuery, usernamePrefixRange } from '../../domain/user-search.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
-import type { UserChange, UserRecord, UserRef, UserSearch, UserStatus } from '../store.js';
+import type { UserChange, UserRecord, UserRef, UserRole, UserSearch, UserStatus } from '../store.js';
 import { toUser, USER_COLUMNS, type UserRow } from './rows.js';
 import type { SqliteLedger } from './sqlite-ledger.js';
 
 type StatusFilter = UserStatus | 'any';
 
+interface SearchStatements {
+  all: Database.Statement<[after: number, limit: number], UserRow>;
+  prefix: Database.Statement<[from: string, to: string, after: number, limit: number], UserRow>;
+  readBound: Database.Statement<[after: number], bigint>;
+  inIdOrder: Database.Statement<[after: number, bound: bigint, from: string, to: string, limit: number], UserRow>;
+}
+
+/**
+ * A prefix range holding at least this many keys is broad: its page is read in id order, where
+ * the first matches come soon, instead of sorting the whole range by id (a million keys for "u").
+ */
+const BROAD_RANGE = 2000;
+/**
+ * How many rows a broad range's page reads in id order before it takes the range from the
+ * index after all: matches that only begin at high ids cost no more than they did.
+ */
+const ID_ORDER_READ = 20_000;
+/** Above every id SQLite can store: the bound of a read in id order that runs to the end. */
+const MAX_STORED_ID = 2n ** 63n - 1n;
+
 export class SqliteUsers {
   private readonly statements;
   /** One statement per status filter: SQLite picks a partial index only for a status it can see. */
-  private readonly pages = new Map<StatusFilter, { all: Database.Statement; prefix: Database.Statement }>();
+  private readonly pages = new Map<StatusFilter, SearchStatements>();
 
   constructor(
     db: Database.Database,
     private readonly ledger: SqliteLedger,
   ) {
-    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    // Integer columns come back as bigint, so a balance never passes through a number.
+    const prepare = <Params extends unknown[], Row = unknown>(sql: string) => db.prepare<Params, Row>(sql).safeIntegers(true);
     this.statements = {
-      byId: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
-      byKey: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
-      byUniquehash: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE uniquehash = ?`),
-      currencyExists: prepare('SELECT 1 FROM currencies WHERE code = ?').pluck(),
-      otherWithKey: prepare('SELECT 1 FROM users WHERE username_key = ? AND id <> ?').pluck(),
-      otherWithUniquehash: prepare('SELECT 1 FROM users WHERE uniquehash = ? AND id <> ?').pluck(),
-      rename: prepare('UPDATE users SET username = ?, username_key = ? WHERE id = ?'),
-      setCurrency: prepare('UPDATE users SET currency = ? WHERE id = ?'),
-      setStatus: prepare('UPDATE users SET status = ? WHERE id = ?'),
-      setRole: prepare('UPDATE users SET role = ? WHERE id = ?'),
-      setUniquehash: prepare('UPDATE users SET uniquehash = ? WHERE id = ?'),
+      byId: prepare<[number | bigint], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+      byKey: prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
+      byUniquehash: prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uniquehash = ?`),
+      currencyExists: prepare<[string]>('SELECT 1 FROM currencies WHERE code = ?').pluck(),
+      otherWithKey: prepare<[key: string, id: bigint]>('SELECT 1 FROM users WHERE username_key = ? AND id <> ?').pluck(),
+      otherWithUniquehash: prepare<[uniquehash: string, id: bigint]>('SELECT 1 FROM users WHERE uniquehash = ? AND id <> ?').pluck(),
+      rename: prepare<[username: string, key: string, id: bigint]>('UPDATE users SET username = ?, username_key = ? WHERE id = ?'),
+      setCurrency: prepare<[currency: string, id: bigint]>('UPDATE users SET currency = ? WHERE id = ?'),
+      setStatus: prepare<[status: UserStatus, id: bigint]>('UPDATE users SET status = ? WHERE id = ?'),
+      setRole: prepare<[role: UserRole, id: bigint]>('UPDATE users SET role = ? WHERE id = ?'),
+      setUniquehash: prepare<[uniquehash: string, id: bigint]>('UPDATE users SET uniquehash = ? WHERE id = ?'),
+      // Counts no further than BROAD_RANGE keys: enough to tell a broad range from a narrow one.
+      rangeSize: prepare<[from: string, to: string], bigint>(
+        `SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY users_balance_lookup
+           WHERE username_key >= ? AND username_key < ? LIMIT ${BROAD_RANGE})`,
+      ).pluck(),
     };
     for (const status of ['any', 'active', 'closed'] as const) {
       const where = status === 'any' ? '' : ` AND status = '${status}'`;
+      // The rows a broad range's page reads in id order: the table's, or the few closed users' index.
+      const source = status === 'closed' ? "users INDEXED BY users_closed WHERE status = 'closed' AND" : 'users WHERE';
       this.pages.set(status, {
-        all: prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id > ?${where} ORDER BY id LIMIT ?`),
+        // The id of the ID_ORDER_READ-th row after the page's start, if there are that many.
+        readBound: prepare<[after: number], bigint>(`SELECT id FROM ${source} id > ? ORDER BY id LIMIT 1 OFFSET ${ID_ORDER_READ - 1}`).pluck(),
+        inIdOrder: prepare<[after: number, bound: bigint, from: string, to: string, limit: number], UserRow>(
+          `SELECT ${USER_COLUMNS} FROM ${source} id > ? AND id <= ? AND username_key >= ? AND username_key < ?${where} ORDER BY id LIMIT ?`,
+        ),
+        all: prepare<[after: number, limit: number], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > ?${where} ORDER BY id LIMIT ?`),
         // The range is read from the covering lookup index (it holds id and status), then only
         // the page's rows from the table.
-        prefix: prepare(
+        prefix: prepare<[from: string, to: string, after: number, limit: number], UserRow>(
           `SELECT ${USER_COLUMNS} FROM users WHERE id IN (
              SELECT id FROM users INDEXED BY users_balance_lookup
              WHERE username_key >= ? AND username_key < ? AND id > ?${where} ORDER BY id LIMIT ?)
@@ -59,7 +92,7 @@ export class SqliteUsers {
   }
 
   find(ref: UserRef): UserRecord | undefined {
-    const row = ('id' in ref ? this.statements.byId.get(ref.id) : this.statements.byKey.get(ref.usernameKey)) as UserRow | undefined;
+    const row = 'id' in ref ? this.statements.byId.get(ref.id) : this.statements.byKey.get(ref.usernameKey);
     return row && toUser(row);
   }
 
@@ -107,24 +140,36 @@ export class SqliteUsers {
       events.push(userTokenRotated(user.id));
     }
     this.ledger.audit.write(by, ...events);
-    return toUser(s.byId.get(id) as UserRow);
+    // The user was found above, and users are never deleted.
+    return toUser(s.byId.get(id)!);
   }
 
   /** One page: the prefix range, the exact id and the exact token, merged in id order. */
   search({ query, status, afterId, limit }: UserSearch): UserRecord[] {
     const page = this.pages.get(status ?? 'any')!;
     const after = afterId ?? -1;
-    if (query === undefined || query === '') return (page.all.all(after, limit) as UserRow[]).map(toUser);
+    if (query === undefined || query === '') return page.all.all(after, limit).map(toUser);
     const range = usernamePrefixRange(query);
     const found = new Map<number, UserRecord>();
-    const rows = range.to === undefined ? [] : (page.prefix.all(range.from, range.to, after, limit) as UserRow[]);
+    const rows = range.to === undefined ? [] : this.prefixPage(page, range.from, range.to, after, limit);
     for (const row of rows) found.set(Number(row.id), toUser(row));
     const id = userIdOfQuery(query);
-    const exact = [id === undefined ? undefined : this.statements.byId.get(id), this.statements.byUniquehash.get(query)] as (UserRow | undefined)[];
+    const exact = [id === undefined ? undefined : this.statements.byId.get(id), this.statements.byUniquehash.get(query)];
     for (const row of exact) {
       if (row === undefined || Number(row.id) <= after || (status !== undefined && row.status !== status)) continue;
       found.set(Number(row.id), toUser(row));
     }
     return [...found.values()].sort((a, b) => a.id - b.id).slice(0, limit);
+  }
+
+  /** The first `limit` users after `after` whose key is in [from, to), in id order. */
+  private prefixPage(page: SearchStatements, from: string, to: string, after: number, limit: number): UserRow[] {
+    if (this.statements.rangeSize.get(from, to)! >= BigInt(BROAD_RANGE)) {
+      const bound = page.readBound.get(after);
+      const rows = page.inIdOrder.all(after, bound ?? MAX_STORED_ID, from, to, limit);
+      // A full page, or every row after `after` read: the same rows the range would give.
+      if (rows.length >= limit || bound === undefined) return rows;
+    }
+    return page.prefix.all(from, to, after, limit);
   }
 }

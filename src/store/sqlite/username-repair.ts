@@ -13,20 +13,20 @@ const toStored = (row: NameRow): StoredUsername => ({ id: Number(row.id), userna
 /** Every stale user and what to do with it. SQLite has no NFC function, so every name is read. */
 export function planRepairs(db: Database.Database): UsernameRepairPlan {
   const stale: StoredUsername[] = [];
-  for (const row of db.prepare('SELECT id, username, username_key FROM users').iterate() as IterableIterator<NameRow>) {
+  for (const row of db.prepare<[], NameRow>('SELECT id, username, username_key FROM users').iterate()) {
     const user = toStored(row);
     if (isStaleUsername(user)) stale.push(user);
   }
   const holders = new Map<string, StoredUsername[]>();
-  const holdersOf = db.prepare('SELECT id, username, username_key FROM users WHERE username_key = ?');
+  const holdersOf = db.prepare<[string], NameRow>('SELECT id, username, username_key FROM users WHERE username_key = ?');
   for (const key of new Set(stale.map((user) => usernameKey(user.username)))) {
-    holders.set(key, (holdersOf.all(key) as NameRow[]).map(toStored));
+    holders.set(key, holdersOf.all(key).map(toStored));
   }
   return planUsernameRepairs(stale, holders);
 }
 
 /** The migration: stale users get their NFC name and its key, unless that would merge two users. */
 export function repairUsernames(db: Database.Database): void {
-  const rename = db.prepare('UPDATE users SET username = ?, username_key = ? WHERE id = ?');
+  const rename = db.prepare<[username: string, key: string, id: number]>('UPDATE users SET username = ?, username_key = ? WHERE id = ?');
   for (const user of planRepairs(db).renames) rename.run(user.username, user.usernameKey, user.id);
 }
