@@ -55,6 +55,8 @@ export function usernameProblem(username: string): string | undefined {
   if (!username.isWellFormed()) return 'a username must be valid Unicode text';
   const refused = REFUSED_CHARACTER.exec(username);
   if (refused !== null) return `a username cannot contain ${describeCharacter(refused[0])}`;
+  // "alice " would look like "alice" in every listing (and Kolmisoft's MySQL compares them equal).
+  if (username.trim() !== username) return 'a username cannot begin or end with a space';
   const length = [...normalizeUsername(username)].length;
   if (length === 0) return 'a username cannot be empty';
   if (length > MAX_USERNAME_LENGTH) return `a username has at most ${MAX_USERNAME_LENGTH} characters`;

@@ -14,3 +14,17 @@ describe('the PostgreSQL location as displayed', () => {
     assert.equal(parsePgLocation('postgres://tally@db.internal/billing?password=s3cret').display, 'postgres://tally@db.internal/billing');
   });
 });
+
+describe('the PostgreSQL location as read', () => {
+  it('refuses a parameter node-postgres would ignore, such as a mistyped schema, naming it', () => {
+    for (const typo of ['shema', 'foo', 'Schema']) {
+      assert.throws(() => parsePgLocation(`postgres://tally@db/billing?${typo}=t1`), (error: Error) => error.message.includes(`"${typo}"`));
+    }
+  });
+
+  it('takes the parameters node-postgres reads', () => {
+    const parsed = parsePgLocation('postgres://tally@db/billing?sslmode=require&application_name=tally&connect_timeout=5&schema=t1');
+    assert.equal(parsed.schema, 't1');
+    assert.equal(parsed.connectionString, 'postgres://tally@db/billing?sslmode=require&application_name=tally&connect_timeout=5');
+  });
+});

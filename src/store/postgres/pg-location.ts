@@ -14,12 +14,30 @@ export interface PgLocation {
 
 const SCHEMA_SYNTAX = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * The query parameters node-postgres reads from a connection string, and Tally's `schema`. It
+ * ignores any other one, so a mistyped `?shema=` would put Tally's tables in the wrong schema
+ * without a word: an unknown parameter is refused instead.
+ */
+const KNOWN_PARAMETERS: ReadonlySet<string> = new Set([
+  'schema',
+  'host', 'port', 'user', 'password', 'db', 'database', 'encoding', 'client_encoding', 'options', 'replication',
+  'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert', 'sslpassword', 'sslnegotiation', 'uselibpqcompat',
+  'application_name', 'fallback_application_name', 'connect_timeout', 'keepalives', 'keepalives_idle',
+  'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'query_timeout',
+]);
+
 export function parsePgLocation(location: string): PgLocation {
   let url: URL;
   try {
     url = new URL(location);
   } catch {
     throw new TallyError('invalid_value', 'the PostgreSQL URL cannot be read: expected postgres://user@host:port/database');
+  }
+  for (const name of url.searchParams.keys()) {
+    if (!KNOWN_PARAMETERS.has(name)) {
+      throw new TallyError('invalid_value', `the PostgreSQL URL has an unknown parameter ${JSON.stringify(name)} (known ones include schema, sslmode and application_name)`);
+    }
   }
   const schema = url.searchParams.get('schema') ?? undefined;
   if (schema !== undefined && !SCHEMA_SYNTAX.test(schema)) {

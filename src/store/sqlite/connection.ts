@@ -23,7 +23,10 @@ export function openConnection(path: string, options: SqliteStoreOptions): Datab
       throw new TallyError('not_found', `cannot create the database ${resolve(path)}: no directory ${resolve(dirname(path))}`);
     }
   }
-  const db = new Database(path);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    throw new TallyError('invalid_value', `${resolve(path)} is a directory, not a database file`);
+  }
+  const db = openFile(path);
   try {
     // Checked before anything is written: a read command never turns a stray file into a database.
     if (options.mustExist && !hasTallySchema(db)) {
@@ -43,6 +46,23 @@ export function openConnection(path: string, options: SqliteStoreOptions): Datab
     return db;
   } catch (error) {
     db.close();
+    throw error;
+  }
+}
+
+/** SQLite's own words ("file is not a database", "unable to open database file") name no file: this does. */
+function openFile(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    // A file that is not SQLite opens without complaint; its first read says so.
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_')) {
+      throw new TallyError('invalid_value', `cannot open ${resolve(path)} as a database: ${error.message}`);
+    }
     throw error;
   }
 }
