@@ -16,3 +16,16 @@ export function tallyCommand(words: readonly string[], db: string): string {
 export function shellWord(word: string): string {
   return /^[\w@%+:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
+
+// The database this process's command runs on, once its options are read: a hint in an error
+// message carries it, since a bare command would act on another database.
+let commandDatabase: string | undefined;
+
+export function setCommandDatabase(db: string): void {
+  commandDatabase = db;
+}
+
+/** `tally WORDS` on the database of the command being run (see tallyCommand). */
+export function hintCommand(words: readonly string[]): string {
+  return tallyCommand(words, commandDatabase ?? DEFAULT_DB);
+}

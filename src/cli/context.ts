@@ -6,7 +6,7 @@ import type { Actor } from '../domain/actor.js';
 import { TallyError } from '../domain/errors.js';
 import { describeLocation, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { tallyCommand } from './command-hint.js';
+import { setCommandDatabase, tallyCommand } from './command-hint.js';
 
 export interface DbOption {
   readonly db?: string;
@@ -18,7 +18,9 @@ export function withDbOption(command: Command): Command {
 }
 
 export function cliConfig(overrides: ConfigOverrides): TallyConfig {
-  return loadConfig(overrides);
+  const config = loadConfig(overrides);
+  setCommandDatabase(config.db);
+  return config;
 }
 
 /**

@@ -8,6 +8,7 @@ import { ROTATABLE_KEYS } from '../admin/settings.js';
 import { MAX_CURRENCY_NAME_LENGTH, MAX_UNIQUEHASH_LENGTH } from '../admin/raw-input.js';
 import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CSV_COLUMNS, type ImportLineError } from '../admin/users-csv.js';
 import { TallyError } from '../domain/errors.js';
+import { hintCommand } from './command-hint.js';
 import { BALANCE_SCALE, describeDecimalProblem, RATE_SIGNIFICANT_FRACTION_DIGITS, type DecimalProblem } from '../domain/money.js';
 import { SETTING_NAMES } from '../domain/settings.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
@@ -55,14 +56,14 @@ function adminMessage(error: AdminError): string {
   switch (error.code) {
     case 'not_found':
       if (entity === 'user') return `no user named ${value}`;
-      if (entity === 'currency') return field === 'currency' ? `no currency ${value}: add it with "tally currency set ${value} --rate R"` : `no currency ${value}`;
+      if (entity === 'currency') return field === 'currency' ? `no currency ${value}: add it with "${hintCommand(['currency', 'set', value, '--rate', 'RATE'])}"` : `no currency ${value}`;
       return `no ${entity} ${value}`;
     case 'already_exists':
       if (entity === 'user') return `a user named ${value} already exists (usernames ignore letter case)`;
       return error.message;
     case 'not_initialized':
-      if (entity === 'setting') return `${value} is missing: run "tally init"`;
-      return 'the database is not initialised: run "tally init"';
+      if (entity === 'setting') return `${value} is missing: run "${hintCommand(['init'])}"`;
+      return `the database is not initialised: run "${hintCommand(['init'])}"`;
     case 'conflict':
       return conflictMessage(error);
     case 'invalid':
@@ -76,7 +77,7 @@ function conflictMessage(error: AdminError): string {
     case 'duplicate_key':
       return `key ${value} was already used for another user or amount; nothing changed`;
     case 'closed':
-      return `user ${value} is closed: reopen it with "tally user reopen" first; nothing changed`;
+      return `user ${value} is closed: reopen it with "${hintCommand(['user', 'reopen', value])}" first; nothing changed`;
     case 'already_closed':
       return `user ${value} is already closed; nothing changed`;
     case 'not_closed':
@@ -164,7 +165,7 @@ function isDecimalProblem(reason: string | undefined): reason is DecimalProblem 
 
 /** A store or domain refusal that reached the CLI unwrapped (opening a database, copying). */
 function tallyMessage(error: TallyError): string {
-  if (error.code === 'not_initialized' && !error.message.includes('tally init')) return `${error.message}: run "tally init"`;
+  if (error.code === 'not_initialized' && !error.message.includes('tally init')) return `${error.message}: run "${hintCommand(['init'])}"`;
   return error.message;
 }
 
