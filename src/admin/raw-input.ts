@@ -7,7 +7,7 @@ import { isValidIdempotencyKey, MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH }
 import { parseMoney, parseRate, type Decimal } from '../domain/money.js';
 import { parseSwitch } from '../domain/settings.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
-import { MAX_USERNAME_LENGTH, usernameProblem } from '../domain/usernames.js';
+import { MAX_USERNAME_LENGTH, typedUsernameProblem } from '../domain/usernames.js';
 import type { UserRole, UserStatus } from '../store/store.js';
 import { invalid } from './admin-error.js';
 
@@ -77,9 +77,9 @@ export function readUserId(field: string, raw: RawNumber): number {
   return Number(text);
 }
 
-/** A new username (spec section 8), as given: the store keeps it in NFC. */
+/** A new username (spec section 8), as typed: the store keeps it in NFC. */
 export function readUsername(field: string, text: string): string {
-  const problem = usernameProblem(text);
+  const problem = typedUsernameProblem(text);
   if (problem !== undefined) throw invalid({ entity: 'user', field, value: text, reason: 'syntax', detail: problem });
   return text;
 }

@@ -50,13 +50,20 @@ export async function findByUsername<T>(username: string, find: (key: string) =>
 // control, Cf every format character (bidirectional controls, zero-width characters, BOM...).
 const REFUSED_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\uFFFD]/u;
 
+/**
+ * A name typed for a new user or a rename: "alice " would look like "alice" in every listing
+ * (and Kolmisoft's MySQL compares them equal). Names brought over by an import keep their
+ * spaces, so that an export always imports back.
+ */
+export function typedUsernameProblem(username: string): string | undefined {
+  return usernameProblem(username) ?? (username.trim() !== username ? 'a username cannot begin or end with a space' : undefined);
+}
+
 /** Why a username cannot be stored, or undefined when it can. Lengths count characters of the NFC form. */
 export function usernameProblem(username: string): string | undefined {
   if (!username.isWellFormed()) return 'a username must be valid Unicode text';
   const refused = REFUSED_CHARACTER.exec(username);
   if (refused !== null) return `a username cannot contain ${describeCharacter(refused[0])}`;
-  // "alice " would look like "alice" in every listing (and Kolmisoft's MySQL compares them equal).
-  if (username.trim() !== username) return 'a username cannot begin or end with a space';
   const length = [...normalizeUsername(username)].length;
   if (length === 0) return 'a username cannot be empty';
   if (length > MAX_USERNAME_LENGTH) return `a username has at most ${MAX_USERNAME_LENGTH} characters`;

@@ -7,7 +7,7 @@ import { applyCurrencyChange } from '../../src/domain/currency-change.js';
 import { parseRate } from '../../src/domain/money.js';
 import { normalizeSettingValue, readSettings } from '../../src/domain/settings.js';
 import { MAX_USER_ID } from '../../src/domain/user-ids.js';
-import { normalizeUsername, planUsernameRepairs, printableUsername, usernameKey, usernameProblem } from '../../src/domain/usernames.js';
+import { normalizeUsername, planUsernameRepairs, printableUsername, typedUsernameProblem, usernameKey, usernameProblem } from '../../src/domain/usernames.js';
 import { fromSpreadsheetCell, toSpreadsheetCell } from '../../src/admin/users-csv.js';
 import { errorDocument, xmlDocument } from '../../src/http/xml.js';
 import { API_ERRORS } from '../../src/domain/api-errors.js';
@@ -101,6 +101,14 @@ describe('settings (spec section 7)', () => {
 });
 
 describe('usernames (spec section 8)', () => {
+  it('refuses a typed name that begins or ends with a space, and keeps an imported one', () => {
+    for (const name of [' alice', 'alice ', '\u00a0alice', 'alice\u3000']) {
+      assert.equal(typedUsernameProblem(name), 'a username cannot begin or end with a space', JSON.stringify(name));
+      assert.equal(usernameProblem(name), undefined, JSON.stringify(name));
+    }
+    assert.equal(typedUsernameProblem('john smith'), undefined);
+  });
+
   it('folds with Unicode lower case', () => {
     assert.equal(usernameKey('ÄLICE'), 'älice');
   });
