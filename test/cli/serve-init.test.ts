@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { describeLocation } from '../../src/store/open-store.js';
 import { databaseExists, execSql, isPostgresUrl, runTally } from '../support/fixtures.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { tallyCommand } from '../../src/cli/command-hint.js';
 import { assertRefused, initDb, tempDirs, userRecord, withOperator } from './cli-helpers.js';
 
 const dirs = tempDirs();
@@ -28,7 +29,8 @@ function secretKey(db: string): Promise<string> {
 
 function refusal(db: string): string {
   const where = describeLocation(db);
-  return `tally: no database at ${where}: create it with "tally init --db ${where}" or run "tally serve --init --db ${where}"\n`;
+  // Ready to paste: a URL's `?` is quoted for the shell.
+  return `tally: no database at ${where}: create it with "${tallyCommand(['init'], db)}" or run "${tallyCommand(['serve', '--init'], db)}"\n`;
 }
 
 describe('tally serve without --init', () => {
