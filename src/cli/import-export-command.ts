@@ -23,7 +23,8 @@ export function registerImportExport(program: Command): void {
       .option('--dry-run', 'check every line and write nothing'),
   ).action(async (file: string, options: DbOption & { dryRun?: boolean }) => {
     const info = await stat(file).catch(() => undefined);
-    if (info === undefined || !info.isFile()) throw new CliRefusal(`cannot read ${file}: not a file`);
+    if (info === undefined) throw new CliRefusal(`cannot read ${file}: no such file`);
+    if (!info.isFile()) throw new CliRefusal(`cannot read ${file}: not a file`);
     await withStore(options, async (store) => {
       let bar: ReturnType<typeof progress> | undefined;
       const result = await importUsers(
@@ -58,7 +59,7 @@ export function registerImportExport(program: Command): void {
         file === undefined
           ? undefined
           : await open(file, 'w').catch((error: NodeJS.ErrnoException) => {
-              throw new CliRefusal(`cannot write ${file}: ${error.code ?? error.message}`);
+              throw new CliRefusal(`cannot write ${file}: ${fileProblem(error)}`);
             });
       const out = handle === undefined ? process.stdout : handle.createWriteStream();
       let count = -1; // the header is no user
@@ -72,4 +73,23 @@ export function registerImportExport(program: Command): void {
       }
     }),
   );
+}
+
+/** A file system error in words, for the one line of a refusal. */
+function fileProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return error.message;
+  }
 }
