@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { databaseExists, execSql, tempDir, type CliResult, type TempDir } from '../support/fixtures.js';
 import { exportUsers } from '../../src/admin/user-export.js';
 import { seedDatabase } from '../support/seed.js';
-import { databaseTemplate, ok, on, readStore, snapshot, withOperator } from './cli-helpers.js';
+import { assertRefused, databaseTemplate, ok, on, readStore, snapshot, withOperator } from './cli-helpers.js';
 
 const made: TempDir[] = [];
 after(() => Promise.all(made.map((dir) => dir.remove())));
@@ -312,8 +312,18 @@ describe('--db and bad paths for import and export', () => {
   it('refuses to export into a directory that does not exist, with a non-zero exit', async () => {
     const dir = await freshDb();
     const before = await snapshot(dir.db);
-    const result = await on(dir.db, 'export', join(dir.dir, 'no', 'such', 'dir.csv'));
+    const target = join(dir.dir, 'no', 'such', 'dir.csv');
+    const result = await on(dir.db, 'export', target);
     assert.notEqual(result.code, 0);
+    assert.equal(result.stderr, `tally: cannot write ${target}: no such directory\n`);
     assert.deepEqual(await snapshot(dir.db), before);
+  });
+
+  it('refuses to import a file that does not exist, in words', async () => {
+    const dir = await freshDb();
+    const missing = join(dir.dir, 'nosuch.csv');
+    const result = await on(dir.db, 'import', missing);
+    assertRefused(result);
+    assert.equal(result.stderr, `tally: cannot read ${missing}: no such file\n`);
   });
 });
