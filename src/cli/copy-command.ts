@@ -33,7 +33,7 @@ export function registerCopy(program: Command): void {
         }
         print(
           `copied ${expected.users} users, ${expected.ledgerEntries} ledger entries, ${expected.currencies} currencies, ` +
-            `${expected.settings} settings, ${expected.rateChanges} rate changes, ${expected.requestHashes} request hashes and ${expected.auditEntries} audit entries to ${describeLocation(options.to)}`,
+            `${expected.settings} settings, ${expected.rateChanges} rate changes, ${expected.requestHashes} request hashes, ${expected.auditEntries} audit entries and ${expected.operators} operators to ${describeLocation(options.to)}`,
           `verified: counts match, balances sum to ${money(copied.balanceSum)}, ledger amounts sum to ${money(copied.ledgerSum)}`,
         );
       } finally {
@@ -45,7 +45,8 @@ export function registerCopy(program: Command): void {
 
 function totalRows(summary: DatabaseSummary): number {
   // Every table the copy writes, so the bar ends at 100%.
-  return summary.currencies + summary.settings + summary.users + summary.ledgerEntries + summary.rateChanges + summary.requestHashes + summary.auditEntries;
+  // (An operator's tokens travel with it, in its row's count.)
+  return summary.currencies + summary.settings + summary.users + summary.ledgerEntries + summary.rateChanges + summary.requestHashes + summary.auditEntries + summary.operators;
 }
 
 function compare(expected: DatabaseSummary, actual: DatabaseSummary): string[] {

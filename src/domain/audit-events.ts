@@ -104,3 +104,28 @@ export function settingsWritten(values: ReadonlyMap<string, string>, action: Ext
 export function clientUnblocked(address: string, failures: number): AuditEvent {
   return { action: 'throttle.unblock', target: `client:${address}`, detail: `${failures} failed ${failures === 1 ? 'attempt' : 'attempts'} forgotten` };
 }
+
+const operatorTarget = (username: string): string => `operator:${username}`;
+
+/** A new operator and its role; never its password. */
+export function operatorAdded(username: string, role: string): AuditEvent {
+  return { action: 'operator.add', target: operatorTarget(username), detail: `role ${role}` };
+}
+
+export function operatorRemoved(username: string): AuditEvent {
+  return { action: 'operator.remove', target: operatorTarget(username) };
+}
+
+/** A changed password: that it changed, never what it is. */
+export function operatorPasswordChanged(username: string): AuditEvent {
+  return { action: 'operator.password', target: operatorTarget(username) };
+}
+
+/** A new API token, by its label; never the token nor its digest. */
+export function operatorTokenAdded(username: string, label: string): AuditEvent {
+  return { action: 'operator.token_add', target: operatorTarget(username), detail: `label ${quoted(label)}` };
+}
+
+export function operatorTokenRevoked(username: string, label: string): AuditEvent {
+  return { action: 'operator.token_revoke', target: operatorTarget(username), detail: `label ${quoted(label)}` };
+}

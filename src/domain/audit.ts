@@ -22,6 +22,11 @@ export const AUDIT_ACTIONS = [
   'settings.set',
   'settings.rotate_key',
   'throttle.unblock',
+  'operator.add',
+  'operator.remove',
+  'operator.password',
+  'operator.token_add',
+  'operator.token_revoke',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -29,7 +34,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** What a change records, beside its actor. */
 export interface AuditEvent {
   readonly action: AuditAction;
-  /** What it was done to: `user:ID`, `currency:CODE`, `setting:NAME`, `client:ADDRESS`, `database`. */
+  /** What it was done to: `user:ID`, `currency:CODE`, `setting:NAME`, `client:ADDRESS`, `operator:NAME`, `database`. */
   readonly target: string;
   /**
    * What changed, for a reader: names and values that are not secret (a new username, a rate,

@@ -11,6 +11,7 @@ import type { CurrencyChange } from '../domain/currency-change.js';
 import type { LedgerEntry, LedgerReport, RateChange } from '../domain/ledger.js';
 import type { RequestAuthorization } from '../domain/hash.js';
 import type { Decimal } from '../domain/money.js';
+import type { OperatorRole } from '../domain/operators.js';
 import type { UsernameCollision } from '../domain/usernames.js';
 
 export type UserRole = 'user' | 'admin';
@@ -159,7 +160,8 @@ export type TableBatch =
   | { readonly table: 'ledger_entries'; readonly rows: readonly LedgerEntry[] }
   | { readonly table: 'rate_changes'; readonly rows: readonly RateChange[] }
   | { readonly table: 'request_hashes'; readonly rows: readonly RecordedHash[] }
-  | { readonly table: 'audit_log'; readonly rows: readonly AuditEntry[] };
+  | { readonly table: 'audit_log'; readonly rows: readonly AuditEntry[] }
+  | { readonly table: 'operators'; readonly rows: readonly StoredOperator[] };
 
 /** A hash that authorised an API write, kept as long as the ledger. */
 export interface RecordedHash extends RequestAuthorization {
@@ -177,6 +179,8 @@ export interface DatabaseSummary {
   readonly rateChanges: number;
   readonly requestHashes: number;
   readonly auditEntries: number;
+  readonly operators: number;
+  readonly operatorTokens: number;
   /** Sum of every user's balance, in millionths. */
   readonly balanceSum: bigint;
   /** Sum of every ledger amount, in millionths. */
@@ -322,7 +326,58 @@ export interface Health {
  * The whole contract, as each backend implements it. Callers take only the roles they use
  * (above): what a handler may do to the database is read from its signature.
  */
-export interface Store extends BalanceReads, BalanceWrites, Administration, Copying, Guard, Health {
+/** An operator of the admin API as stored: the hash of its password, never the password. */
+export interface OperatorRecord {
+  readonly id: number;
+  readonly username: string;
+  readonly role: OperatorRole;
+  readonly passwordHash: string;
+  /** ISO 8601, UTC: a session opened before it has ended. */
+  readonly passwordChangedAt: string;
+  readonly createdAt: string;
+  /** Its API tokens, oldest first: labels only (a token is kept as a digest, and never shown again). */
+  readonly tokens: readonly OperatorTokenRecord[];
+}
+
+export interface OperatorTokenRecord {
+  readonly label: string;
+  readonly createdAt: string;
+}
+
+/** An operator as a copy moves it: its tokens with their digests, so that they keep working. */
+export interface StoredOperator extends Omit<OperatorRecord, 'tokens'> {
+  readonly tokens: readonly (OperatorTokenRecord & { readonly digest: string })[];
+}
+
+export interface NewOperator {
+  readonly username: string;
+  readonly role: OperatorRole;
+  readonly passwordHash: string;
+}
+
+/**
+ * The operators of the admin API and their tokens (spec admin-api.md section 2). Names are
+ * ASCII and unique without regard to case; each change writes its audit record in its own
+ * transaction.
+ */
+export interface Operators {
+  /** Throws TallyError already_exists for a name taken in any letter case. */
+  addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord>;
+  /** Every operator, by name. */
+  listOperators(): Promise<readonly OperatorRecord[]>;
+  /** By name, in any letter case. */
+  findOperator(username: string): Promise<OperatorRecord | undefined>;
+  /** The operator holding the token whose SHA-256 digest this is. */
+  findOperatorByToken(digest: string): Promise<OperatorRecord | undefined>;
+  /** Removes an operator and its tokens; the last owner is never removed. */
+  removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'>;
+  setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'>;
+  /** A token's label is unique per operator; its digest is unique everywhere. */
+  addOperatorToken(username: string, token: { readonly label: string; readonly digest: string }, by: Actor): Promise<'added' | 'not_found' | 'label_taken'>;
+  revokeOperatorToken(username: string, label: string, by: Actor): Promise<'revoked' | 'not_found'>;
+}
+
+export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Copying, Guard, Health {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;
 

@@ -16,7 +16,13 @@ async function seed(store: Store): Promise<void> {
   await store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), by: API, comment: 'keyed', idempotencyKey: 'tx-1' });
   await store.updateUser(byName('alice'), { balance: money('999999999999.999999'), comment: 'top' }, CLI);
   await store.importUsers(rowsOf([importRow('imported', { id: 500, balance: money('0.3') }), importRow('Ärger')]), { by: IMPORTER, comment: 'import file.csv' });
+  // An operator of the admin API with a token: the copy must keep its login and its token working.
+  await store.addOperator({ username: 'Ops', role: 'owner', passwordHash: OPS_PASSWORD_HASH }, CLI);
+  await store.addOperatorToken('ops', { label: 'ci', digest: OPS_TOKEN_DIGEST }, CLI);
 }
+
+const OPS_PASSWORD_HASH = `scrypt$32768$8$3$${'s'.repeat(22)}$${'h'.repeat(43)}`;
+const OPS_TOKEN_DIGEST = 'd'.repeat(64);
 
 /** Rows that name who made them: a closed user, an operator's entry, an API rate change, every kind of audit record. */
 async function seedWho(store: Store): Promise<void> {
@@ -35,7 +41,8 @@ async function everything(store: Store): Promise<string> {
   const history = await Promise.all(currencies.map((c) => store.rateHistory(c.code)));
   const settings = [...(await store.readSettings())].sort();
   const audit = await store.auditEntries(1_000_000);
-  const state = { users, currencies, history, settings, audit, summary: await store.summary(), verify: await store.verifyLedger() };
+  const operators = await store.listOperators();
+  const state = { users, currencies, history, settings, audit, operators, summary: await store.summary(), verify: await store.verifyLedger() };
   return JSON.stringify(state, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 1);
 }
 
@@ -69,7 +76,9 @@ for (const backend of BACKENDS) {
         ledgerEntries: 4,
         rateChanges: 3,
         requestHashes: 0,
-        auditEntries: 10,
+        auditEntries: 12,
+        operators: 1,
+        operatorTokens: 1,
         balanceSum: money('999999999999.999999') + money('-0.000001') + money('0.3'),
         ledgerSum: money('999999999999.999999') + money('-0.000001') + money('0.3'),
       });
@@ -91,7 +100,11 @@ for (const backend of BACKENDS) {
       await store.importUsers(rowsOf(Array.from({ length: 4500 }, (_, i) => importRow(`bulk${i}`, { balance: 1n }))), { by: IMPORTER, comment: 'bulk' });
       const batches = await exportedTables(store);
       const order = batches.map((b) => b.table).filter((table, i, all) => all[i - 1] !== table);
-      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes', 'audit_log']);
+      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes', 'audit_log', 'operators']);
+      const operators = batches.flatMap((b) => (b.table === 'operators' ? b.rows : []));
+      assert.deepEqual(operators.map((o) => [o.username, o.role, o.passwordHash, o.tokens.map((token) => [token.label, token.digest])]), [
+        ['Ops', 'owner', OPS_PASSWORD_HASH, [['ci', OPS_TOKEN_DIGEST]]],
+      ]);
       const users = batches.flatMap((b) => (b.table === 'users' ? b.rows : []));
       const entries = batches.flatMap((b) => (b.table === 'ledger_entries' ? b.rows : []));
       assert.equal(users.length, 5 + 4500);
@@ -111,8 +124,9 @@ for (const backend of BACKENDS) {
       await seed(store);
       const target = await emptyStore(t, backend);
       const counts = await copy(store, target);
-      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 13, users: 5, ledger_entries: 4, rate_changes: 3, audit_log: 10 });
+      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 13, users: 5, ledger_entries: 4, rate_changes: 3, audit_log: 12, operators: 1 });
       assert.equal(await everything(target), await everything(store));
+      assert.equal((await target.findOperatorByToken(OPS_TOKEN_DIGEST))?.username, 'Ops', 'the token works on the copy');
       assert.deepEqual((await target.readApiConfig()).currencies, (await store.readApiConfig()).currencies);
       const replay = await target.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: money('-0.000001'), by: API, comment: '', idempotencyKey: 'tx-1' });
       assert.equal(replay.kind, 'replayed', 'idempotency keys travel with the ledger');
@@ -164,6 +178,8 @@ for (const backend of BACKENDS) {
         rateChanges: 0,
         requestHashes: 0,
         auditEntries: 0,
+        operators: 0,
+        operatorTokens: 0,
         balanceSum: 0n,
         ledgerSum: 0n,
       });

@@ -195,4 +195,27 @@ export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] =
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
     `,
   },
+  {
+    version: 8,
+    name: 'operators of the admin API and their tokens',
+    sql: `
+      CREATE TABLE operators (
+        id                  BIGSERIAL PRIMARY KEY,
+        username            TEXT NOT NULL,
+        username_key        TEXT NOT NULL UNIQUE,   -- lower case: names are ASCII, unique without regard to case
+        role                TEXT NOT NULL CHECK (role IN ('viewer', 'admin', 'owner')),
+        password_hash       TEXT NOT NULL,          -- scrypt, with its parameters and salt; never the password
+        password_changed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        created_at          TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE TABLE operator_tokens (
+        id          BIGSERIAL PRIMARY KEY,
+        operator_id BIGINT NOT NULL REFERENCES operators (id) ON DELETE CASCADE,
+        label       TEXT NOT NULL,
+        digest      TEXT NOT NULL UNIQUE,           -- SHA-256 of the token, in hex; never the token
+        created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+        UNIQUE (operator_id, label)
+      );
+    `,
+  },
 ];

@@ -2,7 +2,8 @@
 import type pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
-import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
+import type { OperatorRole } from '../../domain/operators.js';
+import type { CopiedTable, DatabaseSummary, StoredOperator, TableBatch } from '../store.js';
 import { inTransaction } from './write-transactions.js';
 import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
@@ -32,6 +33,7 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
             (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
             (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
             (SELECT count(*) FROM audit_log) AS audit_entries,
+            (SELECT count(*) FROM operators) AS operators, (SELECT count(*) FROM operator_tokens) AS operator_tokens,
             (SELECT coalesce(sum(balance), 0)::text FROM users) AS balance_sum,
             (SELECT coalesce(sum(amount), 0)::text FROM ledger_entries) AS ledger_sum`,
   );
@@ -44,6 +46,8 @@ export async function summarize(db: pg.Pool | pg.PoolClient): Promise<DatabaseSu
     rateChanges: Number(row.rate_changes),
     requestHashes: Number(row.request_hashes),
     auditEntries: Number(row.audit_entries),
+    operators: Number(row.operators),
+    operatorTokens: Number(row.operator_tokens),
     balanceSum: money(row.balance_sum ?? '0'),
     ledgerSum: money(row.ledger_sum ?? '0'),
   };
@@ -102,6 +106,28 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
     yield { table: 'audit_log', rows: page.rows.map(toAuditEntry) };
     after = page.rows.at(-1)!.id;
   }
+  yield { table: 'operators', rows: await storedOperators(pool) };
+}
+
+/** Every operator with its tokens' digests: a handful of rows, read at once. */
+async function storedOperators(db: pg.PoolClient): Promise<StoredOperator[]> {
+  const operators = await db.query<{ id: string; username: string; role: OperatorRole; password_hash: string; password_changed_at: Date; created_at: Date }>(
+    'SELECT id, username, role, password_hash, password_changed_at, created_at FROM operators ORDER BY id',
+  );
+  const tokens = await db.query<{ operator_id: string; label: string; digest: string; created_at: Date }>(
+    'SELECT operator_id, label, digest, created_at FROM operator_tokens ORDER BY id',
+  );
+  return operators.rows.map((row) => ({
+    id: Number(row.id),
+    username: row.username,
+    role: row.role,
+    passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    tokens: tokens.rows
+      .filter((token) => token.operator_id === row.id)
+      .map((token) => ({ label: token.label, digest: token.digest, createdAt: token.created_at.toISOString() })),
+  }));
 }
 
 /** Writes batches into an empty database in one transaction, ids kept, with multi-row inserts. */
@@ -112,9 +138,11 @@ export async function importTables(
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
     // No other writer may slip in between the emptiness check and the copy.
-    await client.query('LOCK TABLE currencies, settings, users, ledger_entries, rate_changes, idempotency_keys, request_hashes, audit_log IN EXCLUSIVE MODE');
+    await client.query(
+      'LOCK TABLE currencies, settings, users, ledger_entries, rate_changes, idempotency_keys, request_hashes, audit_log, operators, operator_tokens IN EXCLUSIVE MODE',
+    );
     const summary = await summarize(client);
-    if (summary.currencies + summary.settings + summary.users > 0) {
+    if (summary.currencies + summary.settings + summary.users + summary.operators > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
     }
     // The copied entries keep their keys as they are, a key two sources used before keys were
@@ -128,7 +156,7 @@ export async function importTables(
     await client.query(REBUILD_IDEMPOTENCY_KEYS);
     await client.query('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_claim_key');
     // Each sequence goes on after the largest id copied (from 1 when there is none, or only the admin's 0).
-    for (const table of ['users', 'ledger_entries', 'rate_changes', 'audit_log']) {
+    for (const table of ['users', 'ledger_entries', 'rate_changes', 'audit_log', 'operators', 'operator_tokens']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT coalesce(max(id), 0) FROM ${table}) + 1, false)`);
     }
   });
@@ -223,6 +251,27 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
         ],
       );
       return;
+    case 'operators': {
+      await client.query(
+        `INSERT INTO operators (id, username, username_key, role, password_hash, password_changed_at, created_at)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])`,
+        [
+          batch.rows.map((o) => o.id),
+          batch.rows.map((o) => o.username),
+          batch.rows.map((o) => o.username.toLowerCase()),
+          batch.rows.map((o) => o.role),
+          batch.rows.map((o) => o.passwordHash),
+          batch.rows.map((o) => o.passwordChangedAt),
+          batch.rows.map((o) => o.createdAt),
+        ],
+      );
+      const tokens = batch.rows.flatMap((o) => o.tokens.map((t) => ({ operatorId: o.id, ...t })));
+      await client.query(
+        'INSERT INTO operator_tokens (operator_id, label, digest, created_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[])',
+        [tokens.map((t) => t.operatorId), tokens.map((t) => t.label), tokens.map((t) => t.digest), tokens.map((t) => t.createdAt)],
+      );
+      return;
+    }
   }
 }
 

@@ -38,6 +38,8 @@ import type {
   UserRef,
   UserSearch,
   WriteHealth,
+  NewOperator,
+  OperatorRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { BatchedLookup } from './balance-reads.js';
@@ -54,6 +56,16 @@ import {
   updateRate,
   writeSettings,
 } from './postgres-config.js';
+import {
+  addOperator,
+  addOperatorToken,
+  findOperator,
+  findOperatorByToken,
+  listOperators,
+  removeOperator,
+  revokeOperatorToken,
+  setOperatorPassword,
+} from './postgres-operators.js';
 import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledClients, unblockClient } from './postgres-throttle.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
@@ -315,6 +327,38 @@ class PostgresStore implements Store {
 
   async throttledClients(nowMs: number): Promise<readonly ThrottledClient[]> {
     return throttledClients(this.pool, nowMs);
+  }
+
+  async addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord> {
+    return this.write(() => inTransaction(this.pool, (client) => addOperator(client, operator, by)));
+  }
+
+  async listOperators(): Promise<readonly OperatorRecord[]> {
+    return listOperators(this.pool);
+  }
+
+  async findOperator(username: string): Promise<OperatorRecord | undefined> {
+    return findOperator(this.pool, username);
+  }
+
+  async findOperatorByToken(digest: string): Promise<OperatorRecord | undefined> {
+    return findOperatorByToken(this.pool, digest);
+  }
+
+  async removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'> {
+    return this.write(() => inTransaction(this.pool, (client) => removeOperator(client, username, by)));
+  }
+
+  async setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'> {
+    return this.write(() => inTransaction(this.pool, (client) => setOperatorPassword(client, username, passwordHash, by)));
+  }
+
+  async addOperatorToken(username: string, token: { readonly label: string; readonly digest: string }, by: Actor): Promise<'added' | 'not_found' | 'label_taken'> {
+    return this.write(() => inTransaction(this.pool, (client) => addOperatorToken(client, username, token, by)));
+  }
+
+  async revokeOperatorToken(username: string, label: string, by: Actor): Promise<'revoked' | 'not_found'> {
+    return this.write(() => inTransaction(this.pool, (client) => revokeOperatorToken(client, username, label, by)));
   }
 
   async unblockClient(address: string, by: Actor): Promise<boolean> {

@@ -260,5 +260,28 @@ export const MIGRATIONS: readonly Migration[] = [
       if (broken.length > 0) throw new Error(`migration 7 would leave ${broken.length} rows without their user or currency`);
     },
   },
+  {
+    version: 8,
+    name: 'operators of the admin API and their tokens',
+    sql: `
+      CREATE TABLE operators (
+        id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+        username            TEXT NOT NULL,
+        username_key        TEXT NOT NULL UNIQUE,   -- lower case: names are ASCII, unique without regard to case
+        role                TEXT NOT NULL CHECK (role IN ('viewer', 'admin', 'owner')),
+        password_hash       TEXT NOT NULL,          -- scrypt, with its parameters and salt; never the password
+        password_changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT;
+      CREATE TABLE operator_tokens (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        operator_id INTEGER NOT NULL REFERENCES operators (id) ON DELETE CASCADE,
+        label       TEXT NOT NULL,
+        digest      TEXT NOT NULL UNIQUE,           -- SHA-256 of the token, in hex; never the token
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        UNIQUE (operator_id, label)
+      ) STRICT;
+    `,
+  },
 ];
 

@@ -2,7 +2,8 @@
 import type Database from 'better-sqlite3';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
-import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
+import type { OperatorRole } from '../../domain/operators.js';
+import type { CopiedTable, DatabaseSummary, StoredOperator, TableBatch } from '../store.js';
 import { CLAIM_KEY_TRIGGER, REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
   AUDIT_COLUMNS,
@@ -34,6 +35,8 @@ type SummaryColumn =
   | 'rate_changes'
   | 'request_hashes'
   | 'audit_entries'
+  | 'operators'
+  | 'operator_tokens'
   | 'balance_units'
   | 'balance_micros'
   | 'ledger_units'
@@ -46,6 +49,7 @@ export function summarize(db: Database.Database): DatabaseSummary {
               (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS ledger_entries,
               (SELECT count(*) FROM rate_changes) AS rate_changes, (SELECT count(*) FROM request_hashes) AS request_hashes,
               (SELECT count(*) FROM audit_log) AS audit_entries,
+              (SELECT count(*) FROM operators) AS operators, (SELECT count(*) FROM operator_tokens) AS operator_tokens,
               (SELECT coalesce(sum(balance / 1000000), 0) FROM users) AS balance_units,
               (SELECT coalesce(sum(balance % 1000000), 0) FROM users) AS balance_micros,
               (SELECT coalesce(sum(amount / 1000000), 0) FROM ledger_entries) AS ledger_units,
@@ -61,6 +65,8 @@ export function summarize(db: Database.Database): DatabaseSummary {
     rateChanges: Number(row.rate_changes),
     requestHashes: Number(row.request_hashes),
     auditEntries: Number(row.audit_entries),
+    operators: Number(row.operators),
+    operatorTokens: Number(row.operator_tokens),
     // Summed as whole units and millionths apart: a million large balances overflow int64 in one sum.
     balanceSum: (row.balance_units ?? 0n) * 1_000_000n + (row.balance_micros ?? 0n),
     ledgerSum: (row.ledger_units ?? 0n) * 1_000_000n + (row.ledger_micros ?? 0n),
@@ -116,6 +122,30 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
     yield { table: 'audit_log', rows: rows.map(toAuditEntry) };
     after = rows.at(-1)!.id;
   }
+  yield { table: 'operators', rows: storedOperators(db) };
+}
+
+/** Every operator with its tokens' digests: a handful of rows, read at once. */
+function storedOperators(db: Database.Database): StoredOperator[] {
+  const operators = db
+    .prepare<[], { id: bigint; username: string; role: OperatorRole; password_hash: string; password_changed_at: string; created_at: string }>(
+      'SELECT id, username, role, password_hash, password_changed_at, created_at FROM operators ORDER BY id',
+    )
+    .safeIntegers(true)
+    .all();
+  const tokens = db
+    .prepare<[], { operator_id: bigint; label: string; digest: string; created_at: string }>('SELECT operator_id, label, digest, created_at FROM operator_tokens ORDER BY id')
+    .safeIntegers(true)
+    .all();
+  return operators.map((row) => ({
+    id: Number(row.id),
+    username: row.username,
+    role: row.role,
+    passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at,
+    createdAt: row.created_at,
+    tokens: tokens.filter((token) => token.operator_id === row.id).map((token) => ({ label: token.label, digest: token.digest, createdAt: token.created_at })),
+  }));
 }
 
 /** Writes batches into an empty database in one transaction, ids kept. */
@@ -187,6 +217,13 @@ export async function importTables(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .safeIntegers(true),
+    operator: db.prepare<[id: number, username: string, key: string, role: OperatorRole, passwordHash: string, passwordChangedAt: string, createdAt: string]>(
+      `INSERT INTO operators (id, username, username_key, role, password_hash, password_changed_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    operatorToken: db.prepare<[operatorId: number, label: string, digest: string, createdAt: string]>(
+      'INSERT INTO operator_tokens (operator_id, label, digest, created_at) VALUES (?, ?, ?, ?)',
+    ),
   };
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -194,7 +231,7 @@ export async function importTables(
     // shared included: the key table is rebuilt from them at the end instead.
     db.exec('DROP TRIGGER ledger_entries_claim_key');
     const summary = summarize(db);
-    if (summary.currencies + summary.settings + summary.users > 0) {
+    if (summary.currencies + summary.settings + summary.users + summary.operators > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
     }
     for await (const batch of batches) {
@@ -238,6 +275,12 @@ export async function importTables(
         case 'audit_log':
           for (const a of batch.rows) {
             insert.audit.run(BigInt(a.id), a.createdAt, a.source, a.actor, a.action, a.target, a.detail ?? null, a.client ?? null, a.requestId ?? null);
+          }
+          break;
+        case 'operators':
+          for (const o of batch.rows) {
+            insert.operator.run(o.id, o.username, o.username.toLowerCase(), o.role, o.passwordHash, o.passwordChangedAt, o.createdAt);
+            for (const t of o.tokens) insert.operatorToken.run(o.id, t.label, t.digest, t.createdAt);
           }
           break;
       }

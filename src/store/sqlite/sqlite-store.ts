@@ -34,6 +34,8 @@ import type {
   UserRef,
   UserSearch,
   WriteHealth,
+  NewOperator,
+  OperatorRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { SqliteBalanceReads } from './balance-reads.js';
@@ -42,6 +44,7 @@ import { GroupCommit } from './write-transactions.js';
 import { SqliteConfig } from './sqlite-config.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
+import { SqliteOperators } from './sqlite-operators.js';
 import { SqliteThrottle } from './sqlite-throttle.js';
 import { SqliteUsers } from './sqlite-users.js';
 import { planRepairs } from './username-repair.js';
@@ -72,6 +75,7 @@ class SqliteStore implements Store {
   private readonly writes: GroupCommit;
   private readonly config: SqliteConfig;
   private readonly throttle: SqliteThrottle;
+  private readonly operators: SqliteOperators;
   private readonly balanceReads: SqliteBalanceReads;
   private readonly watchdog: WriteWatchdog;
 
@@ -92,6 +96,7 @@ class SqliteStore implements Store {
     this.users = new SqliteUsers(db, this.ledger);
     this.config = new SqliteConfig(db, this.ledger.audit);
     this.throttle = new SqliteThrottle(db, this.ledger.audit);
+    this.operators = new SqliteOperators(db, this.ledger.audit);
     this.balanceReads = new SqliteBalanceReads(db);
     // The file just opened and migrated: the one every later write must still be going to.
     this.watchdog = new WriteWatchdog(resolve(location), () => this.probeWrite());
@@ -179,6 +184,38 @@ class SqliteStore implements Store {
 
   async listCurrencies(): Promise<readonly Currency[]> {
     return this.config.listCurrencies();
+  }
+
+  async addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord> {
+    return this.write(() => this.operators.add(operator, by));
+  }
+
+  async listOperators(): Promise<readonly OperatorRecord[]> {
+    return this.operators.list();
+  }
+
+  async findOperator(username: string): Promise<OperatorRecord | undefined> {
+    return this.operators.find(username);
+  }
+
+  async findOperatorByToken(digest: string): Promise<OperatorRecord | undefined> {
+    return this.operators.findByToken(digest);
+  }
+
+  async removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'> {
+    return this.write(() => this.operators.remove(username, by));
+  }
+
+  async setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'> {
+    return this.write(() => this.operators.setPassword(username, passwordHash, by));
+  }
+
+  async addOperatorToken(username: string, token: { readonly label: string; readonly digest: string }, by: Actor): Promise<'added' | 'not_found' | 'label_taken'> {
+    return this.write(() => this.operators.addToken(username, token, by));
+  }
+
+  async revokeOperatorToken(username: string, label: string, by: Actor): Promise<'revoked' | 'not_found'> {
+    return this.write(() => this.operators.revokeToken(username, label, by));
   }
 
   async saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency> {
