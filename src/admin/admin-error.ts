@@ -28,7 +28,10 @@ export type AdminEntity =
   | 'address'
   | 'file'
   | 'database'
-  | 'ledger';
+  | 'ledger'
+  | 'operator'
+  | 'password'
+  | 'token';
 
 /**
  * Why, in a word a surface can switch on. Decimal problems use the domain's DecimalProblem
@@ -63,6 +66,8 @@ export type AdminReason =
   | 'lines'
   | 'changed_during_import'
   | 'not_a_file'
+  | 'last_owner'
+  | 'label_taken'
   | 'store';
 
 export interface AdminErrorFields {

@@ -14,6 +14,7 @@ import { invalidUtf8Argument } from './raw-arguments.js';
 import { registerServe } from './serve-command.js';
 import { registerSettings } from './settings-command.js';
 import { configureUsageErrors } from './usage.js';
+import { registerOperator } from './operator-command.js';
 import { registerThrottle } from './throttle-command.js';
 import { registerUser } from './user-command.js';
 import { packageVersion } from './version.js';
@@ -31,6 +32,7 @@ for (const register of [
   registerBalance,
   registerAudit,
   registerThrottle,
+  registerOperator,
   registerImportExport,
   registerCopy,
   registerHash,

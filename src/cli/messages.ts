@@ -56,10 +56,13 @@ function adminMessage(error: AdminError): string {
   switch (error.code) {
     case 'not_found':
       if (entity === 'user') return `no user named ${value}`;
+      if (entity === 'operator') return `no operator named ${value}`;
+      if (entity === 'token') return `no token labelled "${value}"`;
       if (entity === 'currency') return field === 'currency' ? `no currency ${value}: add it with "${hintCommand(['currency', 'set', value, '--rate', 'RATE'])}"` : `no currency ${value}`;
       return `no ${entity} ${value}`;
     case 'already_exists':
       if (entity === 'user') return `a user named ${value} already exists (usernames ignore letter case)`;
+      if (entity === 'operator') return `an operator named ${value} already exists (names ignore letter case)`;
       return error.message;
     case 'not_initialized':
       if (entity === 'setting') return `${value} is missing: run "${hintCommand(['init'])}"`;
@@ -84,6 +87,10 @@ function conflictMessage(error: AdminError): string {
       return `user ${value} is not closed; nothing changed`;
     case 'unchanged':
       return `the user is already named ${value}; nothing changed`;
+    case 'last_owner':
+      return `${value} is the last owner: make another operator an owner first; nothing changed`;
+    case 'label_taken':
+      return `a token labelled "${value}" exists already; revoke it or choose another --label`;
     case 'changed_during_import': {
       const line = error.lines[0]?.line;
       return `the file changed while it was imported${line === undefined ? '' : ` (line ${line})`}; nothing was imported`;
@@ -134,7 +141,12 @@ function invalidMessage(error: AdminError): string {
     case 'switch':
       return `${name} takes on or off, not "${value}"`;
     case 'role':
-      return `${name} takes user or admin, not "${value}"`;
+      // An operator's role (viewer, admin, owner) comes with its own words.
+      return error.detail === undefined ? `${name} takes user or admin, not "${value}"` : `${name}: ${error.detail}`;
+    case 'operator':
+    case 'password':
+    case 'token':
+      return error.detail ?? error.message;
     case 'status':
       return `${name} takes active or closed, not "${value}"`;
     case 'query':

@@ -1,0 +1,130 @@
+/**
+ * Operators of the admin API (spec admin-api.md section 2): adding and removing them, their
+ * passwords and API tokens, and checking a password or a token. Passwords are hashed and tokens
+ * digested here, before anything reaches the store; neither comes back out.
+ */
+import type { Actor } from '../domain/actor.js';
+import { DECOY_PASSWORD_HASH, hashPassword, newApiToken, tokenDigest, verifyPassword } from '../domain/credentials.js';
+import { isOperatorRole, MIN_PASSWORD_LENGTH, operatorNameProblem, passwordProblem, tokenLabelProblem, type OperatorRole } from '../domain/operators.js';
+import type { OperatorRecord, Operators } from '../store/store.js';
+import { AdminError, invalid, notFound, storeCall } from './admin-error.js';
+
+/** What any surface may show of an operator: never its password hash. */
+export interface OperatorView {
+  readonly username: string;
+  readonly role: OperatorRole;
+  readonly createdAt: string;
+  readonly passwordChangedAt: string;
+  /** Its tokens' labels and times; a token itself is shown once, when it is made. */
+  readonly tokens: readonly { readonly label: string; readonly createdAt: string }[];
+}
+
+export interface NewOperatorInput {
+  readonly username: string;
+  readonly role: string;
+  readonly password: string;
+}
+
+export async function addOperator(store: Operators, input: NewOperatorInput, by: Actor): Promise<OperatorView> {
+  const username = readOperatorName('username', input.username);
+  const role = readOperatorRole('role', input.role);
+  const password = readPassword('password', input.password);
+  const passwordHash = await hashPassword(password);
+  const added = await storeCall(() => store.addOperator({ username, role, passwordHash }, by), { entity: 'operator', field: 'username', value: username });
+  return viewOf(added);
+}
+
+/** Every operator, by name. */
+export async function listOperators(store: Operators): Promise<readonly OperatorView[]> {
+  return (await store.listOperators()).map(viewOf);
+}
+
+/** Removes an operator with its tokens: a conflict for the last owner, who would leave no one able to manage operators. */
+export async function removeOperator(store: Operators, username: string, by: Actor): Promise<void> {
+  const outcome = await store.removeOperator(username, by);
+  if (outcome === 'not_found') throw notFound('operator', username, 'username');
+  if (outcome === 'last_owner') throw new AdminError('conflict', { entity: 'operator', field: 'username', value: username, reason: 'last_owner' });
+}
+
+export async function changePassword(store: Operators, username: string, password: string, by: Actor): Promise<void> {
+  const checked = readPassword('password', password);
+  if ((await store.findOperator(username)) === undefined) throw notFound('operator', username, 'username');
+  if ((await store.setOperatorPassword(username, await hashPassword(checked), by)) === 'not_found') throw notFound('operator', username, 'username');
+}
+
+/**
+ * A new API token for the operator, returned this once: only its digest is kept. Without a
+ * label it is called `token-N`, the first N that operator has not used.
+ */
+export async function createToken(store: Operators, username: string, label: string | undefined, by: Actor): Promise<{ readonly token: string; readonly label: string }> {
+  const operator = await store.findOperator(username);
+  if (operator === undefined) throw notFound('operator', username, 'username');
+  const chosen = label === undefined ? freeLabel(operator) : readTokenLabel('label', label);
+  const token = newApiToken();
+  const outcome = await store.addOperatorToken(username, { label: chosen, digest: tokenDigest(token) }, by);
+  if (outcome === 'not_found') throw notFound('operator', username, 'username');
+  if (outcome === 'label_taken') throw new AdminError('conflict', { entity: 'token', field: 'label', value: chosen, reason: 'label_taken' });
+  return { token, label: chosen };
+}
+
+export async function revokeToken(store: Operators, username: string, label: string, by: Actor): Promise<void> {
+  if ((await store.findOperator(username)) === undefined) throw notFound('operator', username, 'username');
+  if ((await store.revokeOperatorToken(username, label, by)) === 'not_found') throw notFound('token', label, 'label');
+}
+
+/**
+ * The operator whose name and password these are, or undefined. An unknown name costs the same
+ * hash as a wrong password, so the answer's timing does not tell them apart.
+ */
+export async function checkPassword(store: Operators, username: string, password: string): Promise<OperatorView | undefined> {
+  const operator = operatorNameProblem(username) === undefined ? await store.findOperator(username) : undefined;
+  const matches = await verifyPassword(password, operator?.passwordHash ?? DECOY_PASSWORD_HASH);
+  return operator !== undefined && matches ? viewOf(operator) : undefined;
+}
+
+/** The operator holding this API token, or undefined. Looked up by its digest: a unique index, no comparison of secrets in JavaScript. */
+export async function checkToken(store: Operators, token: string): Promise<OperatorView | undefined> {
+  const operator = await store.findOperatorByToken(tokenDigest(token));
+  return operator === undefined ? undefined : viewOf(operator);
+}
+
+function viewOf(operator: OperatorRecord): OperatorView {
+  return {
+    username: operator.username,
+    role: operator.role,
+    createdAt: operator.createdAt,
+    passwordChangedAt: operator.passwordChangedAt,
+    tokens: operator.tokens.map((token) => ({ label: token.label, createdAt: token.createdAt })),
+  };
+}
+
+function freeLabel(operator: OperatorRecord): string {
+  const taken = new Set(operator.tokens.map((token) => token.label));
+  let n = 1;
+  while (taken.has(`token-${n}`)) n++;
+  return `token-${n}`;
+}
+
+function readOperatorName(field: string, text: string): string {
+  const problem = operatorNameProblem(text);
+  if (problem !== undefined) throw invalid({ entity: 'operator', field, value: text, reason: 'syntax', detail: problem });
+  return text;
+}
+
+function readOperatorRole(field: string, text: string): OperatorRole {
+  if (!isOperatorRole(text)) throw invalid({ entity: 'role', field, value: text, reason: 'unknown', detail: `a role is viewer, admin or owner, not "${text}"` });
+  return text;
+}
+
+/** The password itself is never put in the error: only why it was refused. */
+function readPassword(field: string, text: string): string {
+  const problem = passwordProblem(text);
+  if (problem !== undefined) throw invalid({ entity: 'password', field, reason: 'syntax', limit: MIN_PASSWORD_LENGTH, detail: problem });
+  return text;
+}
+
+function readTokenLabel(field: string, text: string): string {
+  const problem = tokenLabelProblem(text);
+  if (problem !== undefined) throw invalid({ entity: 'token', field, value: text, reason: 'syntax', detail: problem });
+  return text;
+}

@@ -1,0 +1,73 @@
+/** `tally operator`: the operators of the admin API, through the real binary. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import * as operators from '../../src/admin/operators.js';
+import { TALLY_BIN, type CliResult } from '../support/fixtures.js';
+import { assertRefused, assertUnchanged, initDb, ok, on, readStore, tempDirs } from './cli-helpers.js';
+
+const dirs = tempDirs();
+after(() => dirs.removeAll());
+
+/** `tally ARGS --db DB` with `input` on standard input. */
+function withInput(db: string, input: string, ...args: string[]): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TALLY_')) env[name] = value;
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [TALLY_BIN, ...args, '--db', db], { env }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+    });
+    child.stdin!.end(input);
+  });
+}
+
+describe('tally operator', () => {
+  it('adds an operator with the password from standard input, less one trailing newline', async () => {
+    const { db } = await initDb(dirs);
+    const added = await withInput(db, 'correct horse battery\n', 'operator', 'add', 'Alice', '--role', 'owner', '--password-stdin');
+    assert.deepEqual(added, { code: 0, stdout: 'added operator Alice (owner)\n', stderr: '' });
+    await readStore(db, async (store) => {
+      assert.equal((await operators.checkPassword(store, 'alice', 'correct horse battery'))?.role, 'owner');
+      assert.equal(await operators.checkPassword(store, 'alice', 'correct horse battery\n'), undefined);
+    });
+  });
+
+  it('refuses a short password, a taken name, an unknown role and a missing terminal with one line each, changing nothing', async () => {
+    const { db } = await initDb(dirs);
+    await withInput(db, 'correct horse battery', 'operator', 'add', 'alice', '--role', 'owner', '--password-stdin');
+    const cases: [input: string | undefined, args: string[], message: string, code: number][] = [
+      ['short\n', ['operator', 'add', 'bob', '--role', 'admin', '--password-stdin'], 'tally: a password has at least 12 characters\n', 2],
+      ['correct horse battery\n', ['operator', 'add', 'ALICE', '--role', 'admin', '--password-stdin'], 'tally: an operator named ALICE already exists (names ignore letter case)\n', 1],
+      ['correct horse battery\n', ['operator', 'add', 'bob', '--role', 'root', '--password-stdin'], 'tally: --role: a role is viewer, admin or owner, not "root"\n', 2],
+      [undefined, ['operator', 'add', 'bob', '--role', 'admin'], 'tally: no terminal to type a password in: give it on standard input with --password-stdin\n', 1],
+      [undefined, ['operator', 'remove', 'alice'], 'tally: alice is the last owner: make another operator an owner first; nothing changed\n', 1],
+      [undefined, ['operator', 'remove', 'nobody'], 'tally: no operator named nobody\n', 1],
+    ];
+    for (const [input, args, message, code] of cases) {
+      const result = await assertUnchanged(db, () => (input === undefined ? on(db, ...args) : withInput(db, input, ...args)), args.join(' '));
+      assertRefused(result, args.join(' '));
+      assert.deepEqual([result.stderr, result.code], [message, code], args.join(' '));
+    }
+  });
+
+  it('prints a new token alone on standard output, lists operators with their token labels, and revokes by label', async () => {
+    const { db } = await initDb(dirs);
+    await withInput(db, 'correct horse battery', 'operator', 'add', 'bot', '--role', 'viewer', '--password-stdin');
+    const made = await on(db, 'operator', 'token', 'bot', '--label', 'ci');
+    assert.equal(made.code, 0);
+    assert.match(made.stdout, /^tally_[A-Za-z0-9_-]{43}\n$/);
+    assert.equal(made.stderr, 'token "ci" of bot: shown this once, keep it now\n');
+    const token = made.stdout.trim();
+    await readStore(db, async (store) => assert.equal((await operators.checkToken(store, token))?.username, 'bot'));
+
+    const listed = JSON.parse(await ok(db, 'operator', 'list', '--json')) as { username: string; role: string; tokens: { label: string }[] }[];
+    assert.deepEqual(listed.map((o) => [o.username, o.role, o.tokens.map((t) => t.label)]), [['bot', 'viewer', ['ci']]]);
+    assert.equal(JSON.stringify(listed).includes(token), false);
+
+    assert.equal(await ok(db, 'operator', 'token-revoke', 'bot', 'ci'), 'revoked token "ci" of bot\n');
+    await readStore(db, async (store) => assert.equal(await operators.checkToken(store, token), undefined));
+    const again = await on(db, 'operator', 'token-revoke', 'bot', 'ci');
+    assertRefused(again);
+    assert.equal(again.stderr, 'tally: no token labelled "ci"\n');
+  });
+});
