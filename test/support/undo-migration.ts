@@ -1,5 +1,6 @@
 /**
- * Turns a database of this Tally back to before migration 7 ("who did it"), for tests that make
+ * Turns a database of this Tally back to before migration 7 ("who did it") and the later ones
+ * (8, the admin API's operators), for tests that make
  * a database of an older Tally from a new one: the migration then runs again when it is opened.
  * The ledger's actor columns stay on SQLite, whose migration 7 rebuilds the table from the older columns.
  */
@@ -9,6 +10,8 @@ export async function undoMigration7(db: string): Promise<void> {
   const pg = isPostgresUrl(db);
   const statements = [
     'DELETE FROM schema_migrations WHERE version >= 7',
+    'DROP TABLE operator_tokens',
+    'DROP TABLE operators',
     'DROP TABLE audit_log',
     ...(pg ? ['DROP FUNCTION refuse_audit_change()', 'DROP INDEX users_by_key_prefix'] : []),
     'DROP INDEX users_closed',
