@@ -5,7 +5,7 @@
  */
 import type { Actor } from '../domain/actor.js';
 import { DECOY_PASSWORD_HASH, hashPassword, newApiToken, tokenDigest, verifyPassword } from '../domain/credentials.js';
-import { isOperatorRole, MIN_PASSWORD_LENGTH, operatorNameProblem, passwordProblem, tokenLabelProblem, type OperatorRole } from '../domain/operators.js';
+import { isOperatorRole, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, operatorNameProblem, passwordProblem, tokenLabelProblem, type OperatorRole } from '../domain/operators.js';
 import type { OperatorRecord, Operators } from '../store/store.js';
 import { AdminError, invalid, notFound, storeCall } from './admin-error.js';
 
@@ -77,9 +77,11 @@ export async function revokeToken(store: Operators, username: string, label: str
  * hash as a wrong password, so the answer's timing does not tell them apart.
  */
 export async function checkPassword(store: Operators, username: string, password: string): Promise<OperatorView | undefined> {
-  const operator = operatorNameProblem(username) === undefined ? await store.findOperator(username) : undefined;
-  const matches = await verifyPassword(password, operator?.passwordHash ?? DECOY_PASSWORD_HASH);
-  return operator !== undefined && matches ? viewOf(operator) : undefined;
+  // The same work whatever is wrong: one look-up (of a name that cannot exist when it is not a
+  // valid one) and one hash (of a password cut to the longest one can have).
+  const operator = await store.findOperator(operatorNameProblem(username) === undefined ? username : '');
+  const matches = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH * 2), operator?.passwordHash ?? DECOY_PASSWORD_HASH);
+  return operator !== undefined && matches && passwordProblem(password) === undefined ? viewOf(operator) : undefined;
 }
 
 /** The operator holding this API token, or undefined. Looked up by its digest: a unique index, no comparison of secrets in JavaScript. */
@@ -119,7 +121,9 @@ function readOperatorRole(field: string, text: string): OperatorRole {
 /** The password itself is never put in the error: only why it was refused. */
 function readPassword(field: string, text: string): string {
   const problem = passwordProblem(text);
-  if (problem !== undefined) throw invalid({ entity: 'password', field, reason: 'syntax', limit: MIN_PASSWORD_LENGTH, detail: problem });
+  if (problem !== undefined) {
+    throw invalid({ entity: 'password', field, reason: 'syntax', limit: [...text].length > MAX_PASSWORD_LENGTH ? MAX_PASSWORD_LENGTH : MIN_PASSWORD_LENGTH, detail: problem });
+  }
   return text;
 }
 

@@ -1,12 +1,13 @@
 /** Reading a password: from standard input (`--password-stdin`), or typed at a terminal without echo. */
+import { StringDecoder } from 'node:string_decoder';
 import { CliRefusal } from './messages.js';
 
-/** Standard input less one trailing newline, as `docker login --password-stdin` reads it. */
+/** Standard input less one trailing newline (`\n`), as `docker login --password-stdin` reads it. */
 export async function passwordFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
 /**
@@ -30,6 +31,8 @@ function askHidden(question: string): Promise<string> {
     stdin.setRawMode(true);
     stdin.resume();
     let typed = '';
+    // A character may arrive split across two reads.
+    const decoder = new StringDecoder('utf8');
     const finish = (error?: Error): void => {
       stdin.setRawMode(false);
       stdin.pause();
@@ -39,10 +42,12 @@ function askHidden(question: string): Promise<string> {
       else resolve(typed);
     };
     const onData = (data: Buffer): void => {
-      for (const char of data.toString('utf8')) {
+      for (const char of decoder.write(data)) {
         if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003') return finish(new CliRefusal('interrupted; nothing changed'));
+        if (char === '\u0003' || char === '\u0004') return finish(new CliRefusal('interrupted; nothing changed'));
         if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
+        // An arrow key or another control sequence is no part of a password: refused, not kept.
+        else if (char < ' ') return finish(new CliRefusal('a password cannot hold control characters (an arrow key, a tab); nothing changed'));
         else typed += char;
       }
     };

@@ -29,6 +29,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0)) return false;
+  // scrypt throws for an N that is not a power of two, or a cost past the memory allowed.
+  if ((N & (N - 1)) !== 0 || 128 * N * r > MAX_MEMORY / 2) return false;
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (expected.length !== KEY_LENGTH) return false;
   const key = await derive(password, Buffer.from(parts[4]!, 'base64url'), { N, r, p });

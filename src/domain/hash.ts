@@ -71,11 +71,21 @@ function sha1Of(values: readonly string[], secretKey: string): Buffer {
  */
 export function hashMatches(given: string | undefined, values: readonly string[], secretKey: string): boolean {
   const expected = sha1Of(values, secretKey);
-  if (given === undefined || given.length !== 40) return false;
-  // Hex decoding stops at the first character that is not a hex digit: 20 bytes from 40
-  // characters means all 40 are hex digits.
-  const decoded = Buffer.from(given, 'hex');
-  return decoded.length === 20 && timingSafeEqual(decoded, expected);
+  if (given === undefined || !isHexDigest(given)) return false;
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
+}
+
+/**
+ * Exactly 40 ASCII hex digits. Not left to Buffer's hex decoder, which keeps only the low byte of
+ * each character: `\u0130` would read as `0`, and a respelled hash would pass as a new one.
+ */
+function isHexDigest(text: string): boolean {
+  if (text.length !== 40) return false;
+  for (let index = 0; index < 40; index++) {
+    const code = text.charCodeAt(index);
+    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102))) return false;
+  }
+  return true;
 }
 
 /**

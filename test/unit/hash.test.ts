@@ -43,6 +43,19 @@ describe('the request hash (spec section 2)', () => {
     assert.equal(hashMatches('79e75e75f9cd6821e7b661250a45294b4579f262', values, 'other!'), false);
   });
 
+  it('refuses a hash spelled with characters whose low byte is a hex digit (Buffer would decode U+0130 as 0)', () => {
+    const values = ['user_admin'];
+    const real = '79e75e75f9cd6821e7b661250a45294b4579f262';
+    assert.equal(Buffer.from([...real].map((c) => String.fromCharCode(0x100 + c.charCodeAt(0))).join(''), 'hex').toString('hex'), real, 'the trap is real');
+    for (const respelled of [
+      [...real].map((c) => String.fromCharCode(0x100 + c.charCodeAt(0))).join(''),
+      '\u0130' + real.slice(1).replace(/^9/, '9'),
+      real.slice(0, 39) + String.fromCharCode(0xff00 + real.charCodeAt(39)),
+    ]) {
+      assert.equal(hashMatches(respelled, values, 'secret'), false, JSON.stringify(respelled));
+    }
+  });
+
   it('knows the recipe under the old name balance', () => {
     assert.equal(HASH_RECIPES.get('balance'), USER_BALANCE_GET_RECIPE);
   });

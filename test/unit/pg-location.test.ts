@@ -17,14 +17,18 @@ describe('the PostgreSQL location as displayed', () => {
 
 describe('the PostgreSQL location as read', () => {
   it('refuses a parameter node-postgres would ignore, such as a mistyped schema, naming it', () => {
-    for (const typo of ['shema', 'foo', 'Schema']) {
+    for (const typo of ['shema', 'foo', 'Schema', 'connect_timeout', 'binary']) {
       assert.throws(() => parsePgLocation(`postgres://tally@db/billing?${typo}=t1`), (error: Error) => error.message.includes(`"${typo}"`));
     }
   });
 
+  it('refuses options beside a schema, which would replace its search_path', () => {
+    assert.throws(() => parsePgLocation('postgres://tally@db/billing?schema=t1&options=-c%20search_path%3Dpublic'), /both schema and options/);
+  });
+
   it('takes the parameters node-postgres reads', () => {
-    const parsed = parsePgLocation('postgres://tally@db/billing?sslmode=require&application_name=tally&connect_timeout=5&schema=t1');
+    const parsed = parsePgLocation('postgres://tally@db/billing?sslmode=require&application_name=tally&statement_timeout=5000&schema=t1');
     assert.equal(parsed.schema, 't1');
-    assert.equal(parsed.connectionString, 'postgres://tally@db/billing?sslmode=require&application_name=tally&connect_timeout=5');
+    assert.equal(parsed.connectionString, 'postgres://tally@db/billing?sslmode=require&application_name=tally&statement_timeout=5000');
   });
 });

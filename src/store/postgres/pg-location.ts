@@ -15,15 +15,17 @@ export interface PgLocation {
 const SCHEMA_SYNTAX = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * The query parameters node-postgres reads from a connection string, and Tally's `schema`. It
- * ignores any other one, so a mistyped `?shema=` would put Tally's tables in the wrong schema
- * without a word: an unknown parameter is refused instead.
+ * The query parameters Tally takes: its `schema`, and those node-postgres reads from a
+ * connection string (less `binary`, whose rows Tally does not read). It ignores any other one,
+ * so a mistyped `?shema=` would put Tally's tables in the wrong schema without a word: an
+ * unknown parameter is refused instead. (`connect_timeout` and `keepalives` are libpq's and do
+ * nothing here, so they are refused too.)
  */
 const KNOWN_PARAMETERS: ReadonlySet<string> = new Set([
   'schema',
   'host', 'port', 'user', 'password', 'db', 'database', 'encoding', 'client_encoding', 'options', 'replication',
   'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert', 'sslpassword', 'sslnegotiation', 'uselibpqcompat',
-  'application_name', 'fallback_application_name', 'connect_timeout', 'keepalives', 'keepalives_idle',
+  'application_name', 'fallback_application_name',
   'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'query_timeout',
 ]);
 
@@ -40,6 +42,10 @@ export function parsePgLocation(location: string): PgLocation {
     }
   }
   const schema = url.searchParams.get('schema') ?? undefined;
+  // `options` would replace the `-c search_path` that the schema is set with.
+  if (schema !== undefined && url.searchParams.has('options')) {
+    throw new TallyError('invalid_value', 'the PostgreSQL URL cannot take both schema and options: give the schema alone');
+  }
   if (schema !== undefined && !SCHEMA_SYNTAX.test(schema)) {
     throw new TallyError('invalid_value', 'the schema parameter takes lower-case letters, digits and _');
   }

@@ -115,9 +115,13 @@ export async function revokeOperatorToken(db: Queryable, username: string, label
   return 'revoked';
 }
 
-/** Operator names are ASCII (operatorNameProblem): their lower case is their key. */
+/**
+ * Operator names are ASCII (operatorNameProblem): their lower case is their key. Any other text
+ * names no operator; it is looked up as a key no name has (JavaScript lower-cases the Kelvin sign
+ * to k, and PostgreSQL refuses a NUL).
+ */
 function operatorKey(username: string): string {
-  return username.toLowerCase();
+  return /^[\x20-\x7e]*$/.test(username) ? username.toLowerCase() : '';
 }
 
 async function withTokens(db: Queryable, row: OperatorRow): Promise<OperatorRecord> {

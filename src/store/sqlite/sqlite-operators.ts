@@ -121,9 +121,13 @@ export class SqliteOperators {
   }
 }
 
-/** Operator names are ASCII (operatorNameProblem): their lower case is their key. */
+/**
+ * Operator names are ASCII (operatorNameProblem): their lower case is their key. Any other text
+ * names no operator; it is looked up as a key no name has (JavaScript lower-cases the Kelvin sign
+ * to k, and PostgreSQL refuses a NUL).
+ */
 export function operatorKey(username: string): string {
-  return username.toLowerCase();
+  return /^[\x20-\x7e]*$/.test(username) ? username.toLowerCase() : '';
 }
 
 function toOperator(row: OperatorRow, tokens: readonly TokenRow[]): OperatorRecord {
