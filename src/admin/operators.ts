@@ -57,14 +57,19 @@ export async function changePassword(store: Operators, username: string, passwor
  * label it is called `token-N`, the first N that operator has not used.
  */
 export async function createToken(store: Operators, username: string, label: string | undefined, by: Actor): Promise<{ readonly token: string; readonly label: string }> {
-  const operator = await store.findOperator(username);
-  if (operator === undefined) throw notFound('operator', username, 'username');
-  const chosen = label === undefined ? freeLabel(operator) : readTokenLabel('label', label);
   const token = newApiToken();
-  const outcome = await store.addOperatorToken(username, { label: chosen, digest: tokenDigest(token) }, by);
-  if (outcome === 'not_found') throw notFound('operator', username, 'username');
-  if (outcome === 'label_taken') throw new AdminError('conflict', { entity: 'token', field: 'label', value: chosen, reason: 'label_taken' });
-  return { token, label: chosen };
+  const digest = tokenDigest(token);
+  // A default label is chosen from what was read; another token made meanwhile may take it
+  // first, and then the next free one is tried.
+  for (let attempt = 0; ; attempt++) {
+    const operator = await store.findOperator(username);
+    if (operator === undefined) throw notFound('operator', username, 'username');
+    const chosen = label === undefined ? freeLabel(operator) : readTokenLabel('label', label);
+    const outcome = await store.addOperatorToken(username, { label: chosen, digest }, by);
+    if (outcome === 'added') return { token, label: chosen };
+    if (outcome === 'not_found') throw notFound('operator', username, 'username');
+    if (label !== undefined || attempt === 4) throw new AdminError('conflict', { entity: 'token', field: 'label', value: chosen, reason: 'label_taken' });
+  }
 }
 
 export async function revokeToken(store: Operators, username: string, label: string, by: Actor): Promise<void> {

@@ -60,6 +60,14 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('gives tokens made at once distinct default labels', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await operators.addOperator(store, { username: 'bot', role: 'viewer', password: PASSWORD }, ACTOR);
+      const made = await Promise.all(Array.from({ length: 4 }, () => operators.createToken(store, 'bot', undefined, ACTOR)));
+      assert.deepEqual(made.map((m) => m.label).sort(), ['token-1', 'token-2', 'token-3', 'token-4']);
+      for (const { token } of made) assert.equal((await operators.checkToken(store, token))?.username, 'bot');
+    });
+
     it('changes a password (the old one stops checking) and keeps the last owner', async (t) => {
       const { store } = await freshDb(t, backend);
       await operators.addOperator(store, { username: 'alice', role: 'owner', password: PASSWORD }, ACTOR);
