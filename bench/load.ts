@@ -8,8 +8,9 @@
  * JSON line (a LoadResult). Every answer's body is checked: Tally answers its API errors (a
  * wrong hash, an unknown user) with HTTP 200, so the status alone would not show them.
  */
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import autocannon from 'autocannon';
+import { balanceGetForm, mixKind, sha1 } from './tools.js';
 
 export interface LoadConfig {
   /** The server, e.g. http://127.0.0.1:8080 */
@@ -116,15 +117,7 @@ async function run(load: LoadConfig): Promise<LoadResult> {
 function balanceGetBodies({ users, secret }: LoadConfig): Buffer[] {
   const bodies: Buffer[] = [];
   for (let i = 0; i < POOL_SIZE; i++) {
-    const username = `user${randomInt(1, users + 1)}`;
-    const kind = i % 10;
-    const form =
-      kind < 7
-        ? `username=${username}&hash=${sha1(username + secret)}`
-        : kind < 9
-          ? `username=${username}&currency=EUR&hash=${sha1(username + 'EUR' + secret)}`
-          : `username=${username}&user_currency=1&hash=${sha1(username + secret)}`;
-    bodies.push(Buffer.from(form));
+    bodies.push(Buffer.from(balanceGetForm(`user${randomInt(1, users + 1)}`, mixKind(i), secret)));
   }
   return bodies;
 }
@@ -147,8 +140,4 @@ function balanceUpdateBodies({ users, firstUserId, secret }: LoadConfig): () => 
 function cycle<T>(items: readonly T[]): () => T {
   let next = 0;
   return () => items[next++ % items.length]!;
-}
-
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
 }

@@ -13,7 +13,6 @@
  * handlers' answers are compared byte for byte before anything is measured.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -24,7 +23,7 @@ import pino from 'pino';
 import { startServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createCeilingHandler } from './ceiling.js';
-import { TALLY, timed, writeUsersCsv } from './tools.js';
+import { balanceGetForm, mixKind, TALLY, timed, writeUsersCsv } from './tools.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -85,20 +84,9 @@ try {
 
 /** The load generator's mix (bench/load.ts): 70% plain, 20% converted to EUR, 10% in the user's own currency. */
 function requestBodies(count: number, secret: string): Buffer[] {
-  const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
   const bodies: Buffer[] = [];
   // Every user of a database up to 200,000, so that a large one is read as widely as under load.
-  for (let i = 0; i < Math.min(count, 200_000); i++) {
-    const username = `user${1 + ((i * 7919) % count)}`;
-    const kind = i % 10;
-    const form =
-      kind < 7
-        ? `username=${username}&hash=${sha1(username + secret)}`
-        : kind < 9
-          ? `username=${username}&currency=EUR&hash=${sha1(username + 'EUR' + secret)}`
-          : `username=${username}&user_currency=1&hash=${sha1(username + secret)}`;
-    bodies.push(Buffer.from(form));
-  }
+  for (let i = 0; i < Math.min(count, 200_000); i++) bodies.push(Buffer.from(balanceGetForm(`user${1 + ((i * 7919) % count)}`, mixKind(i), secret)));
   return bodies;
 }
 

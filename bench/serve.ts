@@ -17,7 +17,7 @@
  * $TALLY_LOG_LEVEL (info unless set: one line per request, as in production).
  */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { LoadConfig, LoadResult } from './load.js';
-import { TALLY, timed, writeUsersCsv } from './tools.js';
+import { balanceGetForm, sha1, TALLY, timed, writeUsersCsv } from './tools.js';
 
 const LOAD_GENERATOR = fileURLToPath(new URL('./load.js', import.meta.url));
 const REFERENCE_SERVER = fileURLToPath(new URL('./reference-server.js', import.meta.url));
@@ -500,15 +500,10 @@ async function benchmarkGetAgainstCeiling(database: Database, dir: string, tally
  * both servers.
  */
 async function checkSameAnswers(database: Database, tally: RunningServer, ceiling: RunningServer): Promise<void> {
-  const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
   const forms: string[] = [];
   for (let k = 1; k <= database.users; k += Math.max(1, Math.floor(database.users / 50))) {
     const username = `user${k}`;
-    forms.push(
-      `username=${username}&hash=${sha1(username + database.secret)}`,
-      `username=${username}&currency=EUR&hash=${sha1(username + 'EUR' + database.secret)}`,
-      `username=${username}&user_currency=1&hash=${sha1(username + database.secret)}`,
-    );
+    forms.push(...(['plain', 'eur', 'own'] as const).map((kind) => balanceGetForm(username, kind, database.secret)));
   }
   forms.push(`username=nobody&hash=${sha1('nobody' + database.secret)}`, `username=user1&hash=${'0'.repeat(40)}`);
   for (const form of forms) {

@@ -1,5 +1,6 @@
 /** Shared pieces of the benchmarks: the real CLI, timing, generated data. */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
@@ -37,3 +38,27 @@ export async function writeUsersCsv(path: string, rows: number): Promise<void> {
   await once(out, 'finish');
 }
 
+export function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** The three kinds of user_balance_get the bench sends: plain, converted to EUR (the currency is hashed), in the user's own currency (user_currency is not). */
+export type BalanceGetKind = 'plain' | 'eur' | 'own';
+
+/** The load generator's mix for its i-th request: 70% plain, 20% in EUR, 10% in the user's own currency. */
+export function mixKind(i: number): BalanceGetKind {
+  const tenth = i % 10;
+  return tenth < 7 ? 'plain' : tenth < 9 ? 'eur' : 'own';
+}
+
+/** A signed user_balance_get form of that kind for `username`. */
+export function balanceGetForm(username: string, kind: BalanceGetKind, secret: string): string {
+  switch (kind) {
+    case 'plain':
+      return `username=${username}&hash=${sha1(username + secret)}`;
+    case 'eur':
+      return `username=${username}&currency=EUR&hash=${sha1(username + 'EUR' + secret)}`;
+    case 'own':
+      return `username=${username}&user_currency=1&hash=${sha1(username + secret)}`;
+  }
+}
