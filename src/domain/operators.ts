@@ -29,6 +29,15 @@ export const MAX_TOKEN_LABEL_LENGTH = 64;
 const OPERATOR_NAME_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 const TOKEN_LABEL_SYNTAX = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
+/**
+ * The key an operator is unique and looked up by. Names are ASCII (operatorNameProblem): their
+ * lower case. Any other text names no operator and gets a key no name has ('': JavaScript
+ * lower-cases the Kelvin sign to k, and PostgreSQL refuses a NUL).
+ */
+export function operatorKey(username: string): string {
+  return /^[\x20-\x7e]*$/.test(username) ? username.toLowerCase() : '';
+}
+
 /** Why a new operator name cannot be used, or undefined when it can. */
 export function operatorNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'an operator name cannot be empty';

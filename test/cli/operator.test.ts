@@ -1,9 +1,8 @@
 /** `tally operator`: the operators of the admin API, through the real binary. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import * as operators from '../../src/admin/operators.js';
-import { TALLY_BIN, type CliResult } from '../support/fixtures.js';
+import { runTally, type CliResult } from '../support/fixtures.js';
 import { assertRefused, assertUnchanged, initDb, ok, on, readStore, tempDirs } from './cli-helpers.js';
 
 const dirs = tempDirs();
@@ -11,14 +10,7 @@ after(() => dirs.removeAll());
 
 /** `tally ARGS --db DB` with `input` on standard input. */
 function withInput(db: string, input: string, ...args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TALLY_')) env[name] = value;
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [TALLY_BIN, ...args, '--db', db], { env }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
-    child.stdin!.end(input);
-  });
+  return runTally([...args, '--db', db], { input });
 }
 
 describe('tally operator', () => {

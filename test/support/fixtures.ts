@@ -148,14 +148,16 @@ export interface CliResult {
 }
 
 /** Runs the real `tally` executable. The environment is cleaned of TALLY_* unless given. */
-export function runTally(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function runTally(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TALLY_')) env[name] = value;
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, [TALLY_BIN, ...args], { env: { ...env, ...options.env }, cwd: options.cwd }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [TALLY_BIN, ...args], { env: { ...env, ...options.env }, cwd: options.cwd }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolvePromise({ code, stdout, stderr });
     });
+    // Standard input is left open unless the test gives some (a password for --password-stdin).
+    if (options.input !== undefined) child.stdin!.end(options.input);
   });
 }
 

@@ -2,8 +2,9 @@
 import type pg from 'pg';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
-import type { OperatorRole } from '../../domain/operators.js';
-import type { CopiedTable, DatabaseSummary, StoredOperator, TableBatch } from '../store.js';
+import { operatorKey } from '../../domain/operators.js';
+import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
+import { storedOperators } from './postgres-operators.js';
 import { inTransaction } from './write-transactions.js';
 import { REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
 import {
@@ -107,27 +108,6 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
     after = page.rows.at(-1)!.id;
   }
   yield { table: 'operators', rows: await storedOperators(pool) };
-}
-
-/** Every operator with its tokens' digests: a handful of rows, read at once. */
-async function storedOperators(db: pg.PoolClient): Promise<StoredOperator[]> {
-  const operators = await db.query<{ id: string; username: string; role: OperatorRole; password_hash: string; password_changed_at: Date; created_at: Date }>(
-    'SELECT id, username, role, password_hash, password_changed_at, created_at FROM operators ORDER BY id',
-  );
-  const tokens = await db.query<{ operator_id: string; label: string; digest: string; created_at: Date }>(
-    'SELECT operator_id, label, digest, created_at FROM operator_tokens ORDER BY id',
-  );
-  return operators.rows.map((row) => ({
-    id: Number(row.id),
-    username: row.username,
-    role: row.role,
-    passwordHash: row.password_hash,
-    passwordChangedAt: row.password_changed_at.toISOString(),
-    createdAt: row.created_at.toISOString(),
-    tokens: tokens.rows
-      .filter((token) => token.operator_id === row.id)
-      .map((token) => ({ label: token.label, digest: token.digest, createdAt: token.created_at.toISOString() })),
-  }));
 }
 
 /** Writes batches into an empty database in one transaction, ids kept, with multi-row inserts. */
@@ -258,7 +238,7 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
         [
           batch.rows.map((o) => o.id),
           batch.rows.map((o) => o.username),
-          batch.rows.map((o) => o.username.toLowerCase()),
+          batch.rows.map((o) => operatorKey(o.username)),
           batch.rows.map((o) => o.role),
           batch.rows.map((o) => o.passwordHash),
           batch.rows.map((o) => o.passwordChangedAt),

@@ -2,8 +2,8 @@
 import type { Actor } from '../../domain/actor.js';
 import { operatorAdded, operatorPasswordChanged, operatorRemoved, operatorTokenAdded, operatorTokenRevoked } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
-import type { OperatorRole } from '../../domain/operators.js';
-import type { NewOperator, OperatorRecord } from '../store.js';
+import { operatorKey, type OperatorRole } from '../../domain/operators.js';
+import type { NewOperator, OperatorRecord, StoredOperator } from '../store.js';
 import { isUniqueViolation, type Queryable } from './connection.js';
 import { writeAudit } from './postgres-audit.js';
 
@@ -115,21 +115,28 @@ export async function revokeOperatorToken(db: Queryable, username: string, label
   return 'revoked';
 }
 
-/**
- * Operator names are ASCII (operatorNameProblem): their lower case is their key. Any other text
- * names no operator; it is looked up as a key no name has (JavaScript lower-cases the Kelvin sign
- * to k, and PostgreSQL refuses a NUL).
- */
-function operatorKey(username: string): string {
-  return /^[\x20-\x7e]*$/.test(username) ? username.toLowerCase() : '';
-}
-
 async function withTokens(db: Queryable, row: OperatorRow): Promise<OperatorRecord> {
   const { rows } = await db.query<TokenRow>('SELECT operator_id, label, created_at FROM operator_tokens WHERE operator_id = $1 ORDER BY id', [row.id]);
   return toOperator(row, rows);
 }
 
+/** Every operator with its tokens' digests, for a copy: a handful of rows, read at once. */
+export async function storedOperators(db: Queryable): Promise<StoredOperator[]> {
+  const operators = await db.query<OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM operators ORDER BY id`);
+  const tokens = await db.query<TokenRow & { digest: string }>('SELECT operator_id, label, digest, created_at FROM operator_tokens ORDER BY id');
+  return operators.rows.map((row) => ({
+    ...operatorFields(row),
+    tokens: tokens.rows
+      .filter((token) => token.operator_id === row.id)
+      .map((token) => ({ label: token.label, digest: token.digest, createdAt: token.created_at.toISOString() })),
+  }));
+}
+
 function toOperator(row: OperatorRow, tokens: readonly TokenRow[]): OperatorRecord {
+  return { ...operatorFields(row), tokens: tokens.map((token) => ({ label: token.label, createdAt: token.created_at.toISOString() })) };
+}
+
+function operatorFields(row: OperatorRow): Omit<OperatorRecord, 'tokens'> {
   return {
     id: Number(row.id),
     username: row.username,
@@ -137,6 +144,5 @@ function toOperator(row: OperatorRow, tokens: readonly TokenRow[]): OperatorReco
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at.toISOString(),
     createdAt: row.created_at.toISOString(),
-    tokens: tokens.map((token) => ({ label: token.label, createdAt: token.created_at.toISOString() })),
   };
 }

@@ -2,9 +2,10 @@
 import type Database from 'better-sqlite3';
 import { TallyError } from '../../domain/errors.js';
 import { formatRate } from '../../domain/money.js';
-import type { OperatorRole } from '../../domain/operators.js';
-import type { CopiedTable, DatabaseSummary, StoredOperator, TableBatch } from '../store.js';
+import { operatorKey, type OperatorRole } from '../../domain/operators.js';
+import type { CopiedTable, DatabaseSummary, TableBatch } from '../store.js';
 import { CLAIM_KEY_TRIGGER, REBUILD_IDEMPOTENCY_KEYS } from './migrations.js';
+import { storedOperators } from './sqlite-operators.js';
 import {
   AUDIT_COLUMNS,
   LEDGER_COLUMNS,
@@ -123,29 +124,6 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
     after = rows.at(-1)!.id;
   }
   yield { table: 'operators', rows: storedOperators(db) };
-}
-
-/** Every operator with its tokens' digests: a handful of rows, read at once. */
-function storedOperators(db: Database.Database): StoredOperator[] {
-  const operators = db
-    .prepare<[], { id: bigint; username: string; role: OperatorRole; password_hash: string; password_changed_at: string; created_at: string }>(
-      'SELECT id, username, role, password_hash, password_changed_at, created_at FROM operators ORDER BY id',
-    )
-    .safeIntegers(true)
-    .all();
-  const tokens = db
-    .prepare<[], { operator_id: bigint; label: string; digest: string; created_at: string }>('SELECT operator_id, label, digest, created_at FROM operator_tokens ORDER BY id')
-    .safeIntegers(true)
-    .all();
-  return operators.map((row) => ({
-    id: Number(row.id),
-    username: row.username,
-    role: row.role,
-    passwordHash: row.password_hash,
-    passwordChangedAt: row.password_changed_at,
-    createdAt: row.created_at,
-    tokens: tokens.filter((token) => token.operator_id === row.id).map((token) => ({ label: token.label, digest: token.digest, createdAt: token.created_at })),
-  }));
 }
 
 /** Writes batches into an empty database in one transaction, ids kept. */
@@ -279,7 +257,7 @@ export async function importTables(
           break;
         case 'operators':
           for (const o of batch.rows) {
-            insert.operator.run(o.id, o.username, o.username.toLowerCase(), o.role, o.passwordHash, o.passwordChangedAt, o.createdAt);
+            insert.operator.run(o.id, o.username, operatorKey(o.username), o.role, o.passwordHash, o.passwordChangedAt, o.createdAt);
             for (const t of o.tokens) insert.operatorToken.run(o.id, t.label, t.digest, t.createdAt);
           }
           break;

@@ -3,8 +3,8 @@ import type Database from 'better-sqlite3';
 import type { Actor } from '../../domain/actor.js';
 import { operatorAdded, operatorPasswordChanged, operatorRemoved, operatorTokenAdded, operatorTokenRevoked } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
-import type { OperatorRole } from '../../domain/operators.js';
-import type { NewOperator, OperatorRecord } from '../store.js';
+import { operatorKey, type OperatorRole } from '../../domain/operators.js';
+import type { NewOperator, OperatorRecord, StoredOperator } from '../store.js';
 import type { SqliteAudit } from './sqlite-audit.js';
 
 interface OperatorRow {
@@ -121,16 +121,21 @@ export class SqliteOperators {
   }
 }
 
-/**
- * Operator names are ASCII (operatorNameProblem): their lower case is their key. Any other text
- * names no operator; it is looked up as a key no name has (JavaScript lower-cases the Kelvin sign
- * to k, and PostgreSQL refuses a NUL).
- */
-export function operatorKey(username: string): string {
-  return /^[\x20-\x7e]*$/.test(username) ? username.toLowerCase() : '';
+/** Every operator with its tokens' digests, for a copy: a handful of rows, read at once. */
+export function storedOperators(db: Database.Database): StoredOperator[] {
+  const operators = db.prepare<[], OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM operators ORDER BY id`).safeIntegers(true).all();
+  const tokens = db.prepare<[], TokenRow & { digest: string }>('SELECT operator_id, label, digest, created_at FROM operator_tokens ORDER BY id').safeIntegers(true).all();
+  return operators.map((row) => ({
+    ...operatorFields(row),
+    tokens: tokens.filter((token) => token.operator_id === row.id).map((token) => ({ label: token.label, digest: token.digest, createdAt: token.created_at })),
+  }));
 }
 
 function toOperator(row: OperatorRow, tokens: readonly TokenRow[]): OperatorRecord {
+  return { ...operatorFields(row), tokens: tokens.map((token) => ({ label: token.label, createdAt: token.created_at })) };
+}
+
+function operatorFields(row: OperatorRow): Omit<OperatorRecord, 'tokens'> {
   return {
     id: Number(row.id),
     username: row.username,
@@ -138,6 +143,5 @@ function toOperator(row: OperatorRow, tokens: readonly TokenRow[]): OperatorReco
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at,
     createdAt: row.created_at,
-    tokens: tokens.map((token) => ({ label: token.label, createdAt: token.created_at })),
   };
 }
