@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { initializeDatabase } from './admin/database.js';
 import type { TallyConfig } from './config.js';
 import { TallyError } from './domain/errors.js';
+import { createAdminSurface } from './admin-api/admin-surface.js';
+import { createAdminFallback, createDocsSurface } from './admin-api/docs-page.js';
+import { ADMIN_OPERATIONS } from './admin-api/operations/index.js';
 import { createApiSurface } from './http/api-surface.js';
 import { CONFIG_POLL_MS, LiveConfig } from './http/live-config.js';
 import { Throttle } from './http/throttle.js';
@@ -14,7 +17,7 @@ import type { Logger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
 import { createOpsSurface } from './ops/ops-endpoints.js';
 import { describeLocation, openStore } from './store/open-store.js';
-import type { Guard, Health, Store } from './store/store.js';
+import type { Guard, Health, Replies, Sessions, Store } from './store/store.js';
 import { clientAddress } from './transport/client-address.js';
 import { createHttpServer } from './transport/http-server.js';
 
@@ -23,6 +26,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
+  /** The admin API's and the console's listener; undefined when it is off. */
+  readonly adminServer: Server | undefined;
+  readonly adminUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -88,28 +94,48 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
       timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
       isClosing: () => closing,
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        resolve();
+    // The second listener: the admin API, its reference page and (later) the console. It answers
+    // none of the Kolmisoft API's paths, and the first answers none of its own.
+    const admin =
+      config.adminPort === 'off'
+        ? undefined
+        : createHttpServer({
+            surfaces: [createAdminSurface({ store: store as Store & Sessions & Replies /* MERGE: drop the cast */, liveConfig, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
+            fallback: createAdminFallback(),
+            clientAddress: (req) => clientAddress(req, liveConfig.current.settings.trustedProxies),
+            logger,
+            metrics,
+            timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
+            isClosing: () => closing,
+          });
+    if (admin !== undefined && config.adminPort === config.port && config.port !== 0) {
+      throw new TallyError('invalid_value', `the admin listener needs a port of its own: TALLY_ADMIN_PORT (--admin-port) and TALLY_PORT (--port) are both ${config.port}`);
+    }
+    const url = await listen(server, config.port, config.host);
+    let adminUrl: string | undefined;
+    try {
+      adminUrl = admin === undefined ? undefined : await listen(admin.server, config.adminPort as number, config.adminHost);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+    const stop = (http: Server, dropWaiting: () => void) =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        dropWaiting();
+        // A client that keeps a busy connection open does not hold the shutdown forever.
+        setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       });
-    });
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return {
       server,
-      url: `http://${host}:${address.port}`,
+      url,
+      adminServer: admin?.server,
+      adminUrl,
       async close() {
         closing = true;
         liveConfig.stop();
         housekeeping.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          dropWaitingConnections();
-          // A client that keeps a busy connection open does not hold the shutdown forever.
-          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-        });
+        await Promise.all([stop(server, dropWaitingConnections), admin === undefined ? undefined : stop(admin.server, admin.dropWaitingConnections)]);
         await store.close();
       },
     };
@@ -117,6 +143,18 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
     await store.close();
     throw error;
   }
+}
+
+/** Starts listening; the address it listens on, as a URL. */
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+    });
+  });
 }
 
 /** Logs once when writes stop being able to last, and once when they can again. */

@@ -13,6 +13,9 @@ export interface TallyConfig {
   readonly db: string;
   readonly port: number;
   readonly host: string;
+  /** The admin API's and the console's listener (spec admin-api.md section 1); `off` opens none. */
+  readonly adminPort: number | 'off';
+  readonly adminHost: string;
   readonly logLevel: LogLevel;
   /** PostgreSQL connections per process. */
   readonly pgPoolSize: number;
@@ -28,12 +31,16 @@ export interface ConfigOverrides {
   readonly db?: string | undefined;
   readonly port?: string | undefined;
   readonly host?: string | undefined;
+  readonly adminPort?: string | undefined;
+  readonly adminHost?: string | undefined;
 }
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): TallyConfig {
   const db = pick(overrides.db, '--db', env.TALLY_DB, 'TALLY_DB');
   const port = pick(overrides.port, '--port', env.TALLY_PORT, 'TALLY_PORT');
   const host = pick(overrides.host, '--host', env.TALLY_HOST, 'TALLY_HOST');
+  const adminPort = pick(overrides.adminPort, '--admin-port', env.TALLY_ADMIN_PORT, 'TALLY_ADMIN_PORT');
+  const adminHost = pick(overrides.adminHost, '--admin-host', env.TALLY_ADMIN_HOST, 'TALLY_ADMIN_HOST');
   const logLevel = pick(undefined, '', env.TALLY_LOG_LEVEL, 'TALLY_LOG_LEVEL');
   const pgPoolSize = pick(undefined, '', env.TALLY_PG_POOL, 'TALLY_PG_POOL');
   const headersTimeout = pick(undefined, '', env.TALLY_HEADERS_TIMEOUT, 'TALLY_HEADERS_TIMEOUT');
@@ -47,6 +54,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     db: db ? parseLocation(db.value, db.source) : DEFAULT_DB,
     port: port ? parsePort(port.value, port.source) : 8080,
     host: host ? nonEmpty(host.value, host.source) : '127.0.0.1',
+    adminPort: adminPort ? parseAdminPort(adminPort.value, adminPort.source) : 8081,
+    adminHost: adminHost ? nonEmpty(adminHost.value, adminHost.source) : '127.0.0.1',
     logLevel: logLevel ? parseLogLevel(logLevel.value, logLevel.source) : 'info',
     pgPoolSize: pgPoolSize ? parsePoolSize(pgPoolSize.value, pgPoolSize.source) : 10,
     headersTimeoutMs,
@@ -74,6 +83,14 @@ function parseLocation(value: string, source: string): string {
 function parsePort(value: string, source: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
     throw new TallyError('invalid_value', `${source} must be a port number from 0 to 65535, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseAdminPort(value: string, source: string): number | 'off' {
+  if (value === 'off') return 'off';
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new TallyError('invalid_value', `${source} must be a port number from 0 to 65535, or "off", not "${value}"`);
   }
   return Number(value);
 }

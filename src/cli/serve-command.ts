@@ -7,6 +7,8 @@ import { cliConfig, withDbOption, type DbOption } from './context.js';
 interface ServeOptions extends DbOption {
   readonly port?: string;
   readonly host?: string;
+  readonly adminPort?: string;
+  readonly adminHost?: string;
   readonly workers?: string;
   readonly init?: boolean;
 }
@@ -18,10 +20,12 @@ export function registerServe(program: Command): void {
       .description('run the API server on an existing database (--init creates a missing one)')
       .option('--port <n>', 'port to listen on (default: $TALLY_PORT, else 8080)')
       .option('--host <address>', 'address to listen on (default: $TALLY_HOST, else 127.0.0.1)')
+      .option('--admin-port <n>', 'port of the admin API and console: a number, 0 for any free one, or "off" (default: $TALLY_ADMIN_PORT, else 8081)')
+      .option('--admin-host <address>', 'address of the admin API and console (default: $TALLY_ADMIN_HOST, else 127.0.0.1)')
       .option('--workers <n>', 'server processes sharing the port: a number, or "auto" for one per core (default: 1)')
       .option('--init', 'create and initialise the database when there is none (default: a missing database is an error)'),
   ).action(async (options: ServeOptions) => {
-    const config = cliConfig({ db: options.db, port: options.port, host: options.host });
+    const config = cliConfig({ db: options.db, port: options.port, host: options.host, adminPort: options.adminPort, adminHost: options.adminHost });
     const workers = workerCount(options.workers);
     // The server, its logger and the HTTP stack load only here: every other command starts faster.
     const { serve } = await import('./serve-process.js');

@@ -37,7 +37,7 @@ async function runServer(config: TallyConfig, init: boolean, { logger, flush }: 
       },
     );
   });
-  logger.info({ url: running.url, db: describeLocation(config.db), pid: process.pid }, 'listening');
+  logger.info({ url: running.url, adminUrl: running.adminUrl, db: describeLocation(config.db), pid: process.pid }, 'listening');
 }
 
 /**

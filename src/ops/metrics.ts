@@ -12,6 +12,36 @@ interface RequestCount {
   count: number;
 }
 
+/** Counts per 10-second slot over the last hour: what `/admin/v1/stats` reads. */
+class RecentCounts {
+  private static readonly SLOT_MS = 10_000;
+  private static readonly SLOTS = 360;
+  private readonly counts = new Array<number>(RecentCounts.SLOTS).fill(0);
+  private readonly slots = new Array<number>(RecentCounts.SLOTS).fill(-1);
+
+  add(nowMs: number): void {
+    const slot = Math.floor(nowMs / RecentCounts.SLOT_MS);
+    const index = slot % RecentCounts.SLOTS;
+    if (this.slots[index] !== slot) {
+      this.slots[index] = slot;
+      this.counts[index] = 0;
+    }
+    this.counts[index]!++;
+  }
+
+  /** The count of the last `ms` milliseconds, to the slot. */
+  within(ms: number, nowMs: number): number {
+    const newest = Math.floor(nowMs / RecentCounts.SLOT_MS);
+    const oldest = newest - Math.min(RecentCounts.SLOTS, Math.ceil(ms / RecentCounts.SLOT_MS)) + 1;
+    let total = 0;
+    for (let index = 0; index < RecentCounts.SLOTS; index++) {
+      const slot = this.slots[index]!;
+      if (slot >= oldest && slot <= newest) total += this.counts[index]!;
+    }
+    return total;
+  }
+}
+
 export class Metrics {
   /** By api, then by outcome: two look-ups of strings already made, no key built per request. */
   private readonly requests = new Map<string, Map<string, RequestCount>>();
@@ -22,6 +52,8 @@ export class Metrics {
   private throttledRequests = 0;
   private ledgerEntries = 0;
   private readonly startedAt = Date.now();
+  private readonly recentRequests = new RecentCounts();
+  private readonly recentAuthFailures = new RecentCounts();
 
   /** `throttledClients` reads how many addresses are blocked right now. */
   constructor(private readonly throttledClients: () => number) {}
@@ -38,10 +70,17 @@ export class Metrics {
     this.latencyBuckets[bucket]!++;
     this.latencySum += seconds;
     this.latencyCount++;
+    this.recentRequests.add(Date.now());
   }
 
   recordAuthFailure(): void {
     this.authFailures++;
+    this.recentAuthFailures.add(Date.now());
+  }
+
+  /** Requests answered and failed authentications on this node in the last `ms` milliseconds. */
+  recent(ms: number, nowMs = Date.now()): { readonly requests: number; readonly authFailures: number } {
+    return { requests: this.recentRequests.within(ms, nowMs), authFailures: this.recentAuthFailures.within(ms, nowMs) };
   }
 
   recordThrottled(): void {

@@ -377,6 +377,39 @@ export interface Operators {
   revokeOperatorToken(username: string, label: string, by: Actor): Promise<'revoked' | 'not_found'>;
 }
 
+/** A signed-in console's session, kept as the digest of its cookie. */
+export interface SessionRecord {
+  readonly operator: OperatorRecord;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+}
+
+export interface Sessions {
+  createSession(operatorId: number, digest: string, nowMs: number): Promise<void>;
+  /** The session and its operator (with role, passwordChangedAt), or undefined. */
+  findSession(digest: string): Promise<SessionRecord | undefined>;
+  touchSession(digest: string, nowMs: number): Promise<void>;
+  deleteSession(digest: string): Promise<void>;
+  /** Deletes sessions created or last seen before these times (housekeeping). */
+  purgeSessions(createdBeforeMs: number, seenBeforeMs: number): Promise<void>;
+}
+
+/** The admin API's answer to a money-moving request, kept by its Idempotency-Key. */
+export interface StoredReply {
+  readonly requestDigest: string;
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface Replies {
+  findReply(key: string): Promise<StoredReply | undefined>;
+  /** Keeps the first reply stored for a key: returns the one stored (this one, or an earlier one). */
+  saveReply(key: string, reply: StoredReply): Promise<StoredReply>;
+  /** True when any ledger entry (any source) carries this idempotency key. */
+  ledgerKeyTaken(key: string): Promise<boolean>;
+}
+
 export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Copying, Guard, Health {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;

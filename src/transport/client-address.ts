@@ -122,3 +122,26 @@ function proxyListOf(entries: readonly string[]): BlockList {
   proxyLists.set(entries, list);
   return list;
 }
+
+/**
+ * True when a trusted proxy says the client reached it over HTTPS (`X-Forwarded-Proto: https`,
+ * or `proto=https` in Forwarded): what makes a session cookie `Secure`. An untrusted peer's word
+ * is not taken, as for the client's address.
+ */
+export function cameOverHttps(req: IncomingMessage, trustedProxies: readonly string[]): boolean {
+  if (trustedProxies.length === 0 || !isTrusted(proxyListOf(trustedProxies), peerAddress(req.socket))) return false;
+  const proto = req.headers['x-forwarded-proto'];
+  if (proto !== undefined) {
+    // The nearest proxy's word is the last one: each appends what it saw.
+    const values = (Array.isArray(proto) ? proto.join(',') : proto).split(',');
+    return values.at(-1)!.trim().toLowerCase() === 'https';
+  }
+  const forwarded = req.headers['forwarded'];
+  if (forwarded === undefined) return false;
+  const elements = splitOutsideQuotes(Array.isArray(forwarded) ? forwarded.join(',') : forwarded, ',');
+  for (const pair of splitOutsideQuotes(elements.at(-1)!, ';')) {
+    const equals = pair.indexOf('=');
+    if (equals !== -1 && pair.slice(0, equals).trim().toLowerCase() === 'proto') return unquote(pair.slice(equals + 1).trim()).toLowerCase() === 'https';
+  }
+  return false;
+}

@@ -174,7 +174,7 @@ export async function tally(...args: string[]): Promise<string> {
  * `init` (on unless turned off) creates the database when there is none, as `serve --init`.
  */
 export async function startTestServer(db: string, options: { env?: NodeJS.ProcessEnv; logger?: Logger; init?: boolean } = {}): Promise<RunningServer> {
-  const config = loadConfig({ db, port: '0', host: '127.0.0.1' }, options.env ?? {});
+  const config = loadConfig({ db, port: '0', host: '127.0.0.1', adminPort: '0' }, options.env ?? {});
   return startServer(config, options.logger ?? pino({ level: 'silent' }), { init: options.init ?? true });
 }
 

@@ -1,0 +1,30 @@
+/** Every operation of the admin API, in the order the document lists them. */
+import Type from 'typebox';
+import { buildOpenApiDocument } from '../openapi.js';
+import { operation, type Operation } from '../operation.js';
+import { sessionOperations } from './session.js';
+import { userOperations } from './users.js';
+
+const reference = operation({
+  id: 'getOpenApiDocument',
+  method: 'GET',
+  path: '/admin/v1/openapi.json',
+  access: 'public',
+  tag: 'Reference',
+  summary: 'This document',
+  description: 'The OpenAPI 3.1 document of every operation; `/admin/docs` renders it for a browser.',
+  answers: { 200: { description: 'The document.', schema: Type.Object({ openapi: Type.Literal('3.1.0') }, { additionalProperties: true }) } },
+  problems: [],
+  async handle() {
+    return { status: 200, json: openApiDocument(), outcome: 'openapi' };
+  },
+});
+
+export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, reference];
+
+let document: Record<string, unknown> | undefined;
+
+/** Built once, from the operations themselves. */
+export function openApiDocument(): Record<string, unknown> {
+  return (document ??= buildOpenApiDocument(ADMIN_OPERATIONS));
+}
