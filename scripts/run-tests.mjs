@@ -20,7 +20,7 @@ const CONCURRENCY = Number(process.env.TALLY_TEST_CONCURRENCY ?? 3);
 // backend; its pure-function properties run once, in the SQLite half. The store contract and the
 // cluster tests loop over both backends themselves. The soak test (npm run
 // soak) is a script, not a test file, and runs for minutes: it is not part of this run.
-const BACKEND_DEPENDENT = ['dist/test/http', 'dist/test/cli', 'dist/test/crash', 'dist/test/property/server.test.js'];
+const BACKEND_DEPENDENT = ['dist/test/http', 'dist/test/admin-api', 'dist/test/cli', 'dist/test/crash', 'dist/test/property/server.test.js'];
 // Measured the slowest (tens of seconds each): started first.
 const SLOW_FIRST = [
   'property/server',
@@ -61,7 +61,9 @@ function run(label, files, backend) {
   const started = Date.now();
   const child = spawn(process.execPath, ['--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...files], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TALLY_TEST_BACKEND: backend, TALLY_TEST_PG_URL: PG_URL },
+    // Every `tally serve` a test starts opens its admin listener on a free port unless the test
+    // says otherwise: files run in parallel, and two servers on 8081 would collide.
+    env: { ...process.env, TALLY_TEST_BACKEND: backend, TALLY_TEST_PG_URL: PG_URL, TALLY_ADMIN_PORT: process.env.TALLY_ADMIN_PORT ?? '0' },
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(`${backend.padEnd(8)} | ${line}`));

@@ -18,6 +18,8 @@ import { formatMoney, formatRate, parseMoney } from '../../src/domain/money.js';
 import { displaySettingValue } from '../../src/domain/settings.js';
 import { newUniquehash } from '../../src/domain/tokens.js';
 import { openStore } from '../../src/store/open-store.js';
+import { addOperator, createToken } from '../../src/admin/operators.js';
+import type { OperatorRole } from '../../src/domain/operators.js';
 import type { BalanceChangeResult, ImportRow, Store, UserRecord, UserRole } from '../../src/store/store.js';
 import { CLI, IMPORTER } from './actors.js';
 
@@ -109,6 +111,12 @@ export class Operator {
       throw error;
     }
     return operator;
+  }
+
+  /** `tally operator add NAME --role ROLE` then `tally operator token NAME`: the new token. */
+  async operatorToken(name: string, role: OperatorRole, password = `${name}-password-long`): Promise<string> {
+    await addOperator(this.store, { username: name, role, password }, CLI);
+    return (await createToken(this.store, name, undefined, CLI)).token;
   }
 
   /** `tally settings set NAME VALUE`; returns the stored text. */
