@@ -10,7 +10,9 @@
  * the ledger with `tally verify`.
  *
  *   npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N]
- *                 [--duration SECONDS] [--scenario get|update|all] [--json PATH]
+ *                 [--duration SECONDS] [--scenario get|update|admin|all] [--json PATH]
+ *
+ * The admin scenario times the admin API on the large database (bench/admin.ts).
  *
  * Without --db the databases are SQLite files in a temporary directory; with it, each is a new
  * schema (`?schema=tally_bench_...`) on that PostgreSQL, dropped at the end. The servers log at
@@ -30,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { LoadConfig, LoadResult } from './load.js';
+import { measureAdminApi, printAdminFigures, type AdminFigures } from './admin.js';
 import { balanceGetForm, sha1, TALLY, timed, writeUsersCsv } from './tools.js';
 
 const LOAD_GENERATOR = fileURLToPath(new URL('./load.js', import.meta.url));
@@ -43,9 +46,9 @@ const STOP_GRACE_MS = 5_000;
 // Linux counts a process's CPU time in clock ticks of 1/100 s (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 const USAGE =
-  'usage: npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N] [--duration SECONDS] [--scenario get|update|all] [--json PATH]';
+  'usage: npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N] [--duration SECONDS] [--scenario get|update|admin|all] [--json PATH]';
 
-type Scenario = 'get' | 'update' | 'all';
+type Scenario = 'get' | 'update' | 'admin' | 'all';
 
 interface Options {
   /** A postgres:// URL, or undefined for SQLite files. */
@@ -70,6 +73,8 @@ interface Database {
 interface RunningServer {
   readonly name: string;
   readonly url: string;
+  /** Tally's admin listener. */
+  readonly adminUrl?: string;
   readonly child: ChildProcess;
   readonly logPath: string;
 }
@@ -158,7 +163,8 @@ try {
   made.tempDir = dir;
   const report = await runScenarios(dir);
   printReport(report.get, report.update);
-  if (options.json !== undefined) writeJson(options.json, report.get, report.update);
+  if (report.admin !== undefined) printAdminFigures(report.admin, options.users);
+  if (options.json !== undefined) writeJson(options.json, report.get, report.update, report.admin);
 } catch (error) {
   if (!interrupted) {
     console.error(`\nbenchmark failed: ${messageOf(error)}`);
@@ -169,17 +175,24 @@ try {
 }
 if (problems.length > 0) process.exitCode = 1;
 
-async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: UpdateFigures | undefined }> {
-  const runGet = options.scenario !== 'update';
-  const runUpdate = options.scenario !== 'get';
+async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: UpdateFigures | undefined; admin: AdminFigures | undefined }> {
+  const runGet = options.scenario === 'get' || options.scenario === 'all';
+  const runUpdate = options.scenario === 'update' || options.scenario === 'all';
+  const runAdmin = options.scenario === 'admin' || options.scenario === 'all';
   const get: GetFigures[] = [];
   let update: UpdateFigures | undefined;
+  let admin: AdminFigures | undefined;
   const reference = runGet ? await startReference(dir) : undefined;
 
-  // The large database: reads, then writes on the same server.
+  // The large database: reads, the admin API (before the writes, so its ledger is the import's), then writes on the same server.
   const large = await seedDatabase(options.users, dir);
   const tally = await startTally(large, dir);
   if (reference !== undefined) get.push(await benchmarkGetAgainstCeiling(large, dir, tally, reference));
+  if (runAdmin) {
+    const token = operatorToken(large.location);
+    admin = await measureAdminApi(tally.adminUrl!, token, tally.child.pid!);
+    printAdminFigures(admin, large.users);
+  }
   if (runUpdate) update = await benchmarkUpdate(large, tally);
   await stopServer(tally);
 
@@ -191,7 +204,13 @@ async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: U
     await stopServer(smallTally);
   }
   if (reference !== undefined) await stopServer(reference);
-  return { get, update };
+  return { get, update, admin };
+}
+
+/** An owner and its API token, made with the CLI, for the admin scenario. */
+function operatorToken(location: string): string {
+  execFileSync(process.execPath, [TALLY, 'operator', 'add', 'bench', '--role', 'owner', '--password-stdin', '--db', location], { input: 'bench-password-long\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  return execFileSync(process.execPath, [TALLY, 'operator', 'token', 'bench', '--db', location], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +241,7 @@ function parseOptions(): Options {
   });
   if (values.db !== undefined && !/^postgres(ql)?:\/\//i.test(values.db)) throw new Error('--db takes a postgres:// URL (SQLite files are the default)');
   const scenario = values.scenario ?? 'all';
-  if (scenario !== 'get' && scenario !== 'update' && scenario !== 'all') throw new Error('--scenario takes get, update or all');
+  if (scenario !== 'get' && scenario !== 'update' && scenario !== 'admin' && scenario !== 'all') throw new Error('--scenario takes get, update, admin or all');
   return {
     pgUrl: values.db,
     users: wholeNumber('--users', values.users, 1_000_000),
@@ -332,9 +351,11 @@ function spawnTracked(args: string[], spawnOptions: SpawnOptions): ChildProcess 
 
 async function startTally(database: Database, dir: string): Promise<RunningServer> {
   const port = await freePort();
+  const adminPort = await freePort();
   // The caller's environment stays, TALLY_LOG_LEVEL included: the server logs as it would in use.
-  const env = { ...process.env, TALLY_DB: database.location, TALLY_HOST: HOST, TALLY_PORT: String(port) };
-  return startServer('tally', [TALLY, 'serve'], env, port, join(dir, `tally-serve-${database.users}.log`));
+  const env = { ...process.env, TALLY_DB: database.location, TALLY_HOST: HOST, TALLY_PORT: String(port), TALLY_ADMIN_HOST: HOST, TALLY_ADMIN_PORT: String(adminPort) };
+  const server = await startServer('tally', [TALLY, 'serve'], env, port, join(dir, `tally-serve-${database.users}.log`));
+  return { ...server, adminUrl: `http://${HOST}:${adminPort}` };
 }
 
 /** The ceiling server on `database`, on a port of its own. */
@@ -691,8 +712,9 @@ function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-function writeJson(path: string, get: GetFigures[], update: UpdateFigures | undefined): void {
+function writeJson(path: string, get: GetFigures[], update: UpdateFigures | undefined, admin: AdminFigures | undefined): void {
   const document = {
+    admin,
     command: commandLine(),
     machine: machine(),
     database: options.pgUrl === undefined ? 'sqlite' : 'postgres',
