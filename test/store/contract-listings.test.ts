@@ -64,6 +64,9 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await amounts({ operator: 'OPS' }), [], 'the operator is matched exactly');
         const day = { fromMs: ms('2026-12-01T00:00:00.000Z'), toMs: ms('2026-12-02T00:00:00.000Z') };
         assert.deepEqual(await amounts(day), [40n, -35n, 20n]);
+        const pageOfOne = await db.store.ledgerPage({ ...day, limit: 1 });
+        assert.deepEqual(pageOfOne.map((e) => e.amount), [4_000_000n], 'a page the newest entries fill');
+        assert.deepEqual((await db.store.ledgerPage({ ...day, limit: 2, beforeId: pageOfOne[0]!.id })).map((e) => e.amount), [-3_500_000n, 2_000_000n]);
         assert.deepEqual(await amounts({ fromMs: ms('2026-12-01T12:00:00.570Z') }), [50n, 40n, -35n]);
         assert.deepEqual(await amounts({ toMs: ms('2026-12-01T12:00:00.570Z') }), [20n, 10n]);
         assert.deepEqual(await amounts({ ...day, userId: alice, source: 'admin', operator: 'ops' }), [-35n]);

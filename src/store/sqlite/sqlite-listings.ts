@@ -12,6 +12,8 @@ import { isoTime } from './sqlite-sessions.js';
 
 /** Entries read per batch of a stream. */
 const STREAM_BATCH = 1000;
+/** The newest entries a page with a time range looks among before it asks the time index. */
+const WINDOW = 4096;
 const ENTRY_COLUMNS = LEDGER_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ');
 
 type ListingRow = LedgerRow & { username: string };
@@ -32,6 +34,11 @@ class Filter {
   add(condition: string, value: unknown): void {
     this.conditions.push(condition);
     this.params.push(value);
+  }
+
+  /** A condition whose parameters, if any, the caller passes ahead of this filter's. */
+  require(condition: string): void {
+    this.conditions.push(condition);
   }
 
   where(): string {
@@ -64,17 +71,48 @@ export class SqliteListings {
     }
   }
 
+  /**
+   * A page with a time range reads the newest WINDOW entries of the rest of the selection first
+   * (in id order, a cheap walk): a wide or recent range fills its page there. Only a range the
+   * window does not fill goes to the time index, which reads the range and sorts it by id: cheap
+   * for the narrow ranges that reach it, where a walk in id order would pass every newer entry.
+   */
   private ledgerRows(query: LedgerQuery, idOrder: boolean): LedgerListing[] {
+    const timed = query.fromMs !== undefined || query.toMs !== undefined;
+    if (idOrder || !timed || query.userId !== undefined) return this.select(query, idOrder ? 'id-order' : 'planner');
+    const windowed = this.select(query, 'window');
+    return windowed.length === query.limit ? windowed : this.select(query, 'time-index');
+  }
+
+  private select(query: LedgerQuery, plan: 'planner' | 'id-order' | 'window' | 'time-index'): LedgerListing[] {
     const filter = new Filter();
-    const time = idOrder ? '+e.created_at' : 'e.created_at';
+    // A unary + keeps a term off the time index, so the walk is in id order.
+    const time = plan === 'planner' || plan === 'time-index' ? 'e.created_at' : '+e.created_at';
+    const from = query.fromMs === undefined ? undefined : bound(query.fromMs);
+    const to = query.toMs === undefined ? undefined : bound(query.toMs);
     if (query.userId !== undefined) filter.add('e.user_id = ?', query.userId);
     if (query.source !== undefined) filter.add('e.source = ?', query.source);
     if (query.operator !== undefined) filter.add('e.actor = ?', query.operator);
-    if (query.fromMs !== undefined) filter.add(`${time} >= ?`, bound(query.fromMs));
-    if (query.toMs !== undefined) filter.add(`${time} < ?`, bound(query.toMs));
     if (query.beforeId !== undefined) filter.add('e.id < ?', query.beforeId);
-    const sql = `SELECT ${ENTRY_COLUMNS}, u.username FROM ledger_entries e JOIN users u ON u.id = e.user_id ${filter.where()} ORDER BY e.id DESC LIMIT ?`;
-    return (this.statement(sql).all(...filter.params, query.limit) as ListingRow[]).map((row) => ({ ...toLedgerEntry(row), username: row.username }));
+    if (plan === 'window') {
+      const inner = filter.where();
+      const params = [...filter.params];
+      const outer = new Filter();
+      outer.require(`e.id IN (SELECT e.id FROM ledger_entries e ${inner} ORDER BY e.id DESC LIMIT ${WINDOW})`);
+      if (from !== undefined) outer.add(`${time} >= ?`, from);
+      if (to !== undefined) outer.add(`${time} < ?`, to);
+      const sql = `SELECT ${ENTRY_COLUMNS}, u.username FROM ledger_entries e JOIN users u ON u.id = e.user_id ${outer.where()} ORDER BY e.id DESC LIMIT ?`;
+      return this.listings(sql, [...params, ...outer.params, query.limit]);
+    }
+    if (from !== undefined) filter.add(`${time} >= ?`, from);
+    if (to !== undefined) filter.add(`${time} < ?`, to);
+    const index = plan === 'time-index' ? 'INDEXED BY ledger_entries_by_time' : '';
+    const sql = `SELECT ${ENTRY_COLUMNS}, u.username FROM ledger_entries e ${index} JOIN users u ON u.id = e.user_id ${filter.where()} ORDER BY e.id DESC LIMIT ?`;
+    return this.listings(sql, [...filter.params, query.limit]);
+  }
+
+  private listings(sql: string, params: unknown[]): LedgerListing[] {
+    return (this.statement(sql).all(...params) as ListingRow[]).map((row) => ({ ...toLedgerEntry(row), username: row.username }));
   }
 
   auditPage(query: AuditQuery): AuditEntry[] {
