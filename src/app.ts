@@ -17,7 +17,8 @@ import type { Logger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
 import { createOpsSurface } from './ops/ops-endpoints.js';
 import { describeLocation, openStore } from './store/open-store.js';
-import type { Guard, Health, Replies, Sessions, Store } from './store/store.js';
+import type { Guard, Health, Sessions, Store } from './store/store.js';
+import { purgeEndedSessions } from './admin/sessions.js';
 import { clientAddress } from './transport/client-address.js';
 import { createHttpServer } from './transport/http-server.js';
 
@@ -100,7 +101,7 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
       config.adminPort === 'off'
         ? undefined
         : createHttpServer({
-            surfaces: [createAdminSurface({ store: store as Store & Sessions & Replies /* MERGE: drop the cast */, liveConfig, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
+            surfaces: [createAdminSurface({ store, liveConfig, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
             fallback: createAdminFallback(),
             clientAddress: (req) => clientAddress(req, liveConfig.current.settings.trustedProxies),
             logger,
@@ -172,7 +173,7 @@ const PURGE_INTERVAL_MS = 60_000;
  * The server's background work: learning other nodes' throttled clients as often as settings
  * are polled, and deleting what has expired. A failure is logged and tried again next time.
  */
-function startHousekeeping(store: Guard, throttle: Throttle, logger: Logger): { stop(): void } {
+function startHousekeeping(store: Guard & Sessions, throttle: Throttle, logger: Logger): { stop(): void } {
   let refreshing = false;
   const refresh = setInterval(() => {
     if (refreshing) return; // a slow database: polls are not stacked
@@ -184,6 +185,7 @@ function startHousekeeping(store: Guard, throttle: Throttle, logger: Logger): { 
   }, CONFIG_POLL_MS);
   const purge = setInterval(() => {
     store.purgeExpired(Date.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not delete expired nonces'));
+    purgeEndedSessions(store).catch((error: unknown) => logger.warn({ err: error }, 'could not delete ended sessions'));
   }, PURGE_INTERVAL_MS);
   refresh.unref();
   purge.unref();

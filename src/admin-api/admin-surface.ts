@@ -123,7 +123,7 @@ async function answerOperation(
     if (!roleAllows(credentials.operator.role, operation.access)) {
       return problemReply('forbidden', `this needs the ${operation.access} role; ${credentials.operator.username} is ${article(credentials.operator.role)} ${credentials.operator.role}`);
     }
-    if (credentials.via === 'session' && req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(req, credentials.csrfToken ?? '')) {
+    if (credentials.via === 'session' && req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(req, credentials.sessionToken ?? '')) {
       return problemReply('forbidden', 'a request signed in by the session cookie must send its csrf_token in X-CSRF-Token');
     }
   }

@@ -4,11 +4,11 @@
  * passwords and cookies from one address are counted and blocked together. A request with no
  * credentials at all is answered 401 without being counted.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { checkToken, type OperatorView } from '../admin/operators.js';
 import { checkSession } from '../admin/sessions.js';
 import type { ApiError } from '../domain/api-errors.js';
+import { csrfTokenMatches } from '../domain/credentials.js';
 import type { WholeReply } from '../transport/reply.js';
 import type { AdminApiDeps } from './deps.js';
 import { problemReply } from './problems.js';
@@ -121,13 +121,10 @@ function throttledReply(client: string, deps: AdminApiDeps): WholeReply {
   return problemReply('too_many_requests', `too many failed authentications from this address: try again in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } });
 }
 
-/** True when the CSRF header matches the session's token, compared in constant time. */
-export function csrfMatches(req: IncomingMessage, expected: string): boolean {
+/** True when the X-CSRF-Token header is the session's CSRF token (compared in constant time). */
+export function csrfMatches(req: IncomingMessage, sessionToken: string): boolean {
   const given = req.headers['x-csrf-token'];
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && csrfTokenMatches(sessionToken, given);
 }
 
 /** One cookie's value from a Cookie header (RFC 6265: `name=value` pairs split by `;`). */

@@ -2,7 +2,7 @@
 import type { LiveConfig } from '../http/live-config.js';
 import type { Throttle } from '../http/throttle.js';
 import type { Logger } from '../logging.js';
-import type { Replies, Sessions, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 
 /** Counts for `/admin/v1/stats`, kept by ops/metrics.ts on this node. */
 export interface RecentActivity {
@@ -12,7 +12,7 @@ export interface RecentActivity {
 }
 
 export interface AdminApiDeps {
-  readonly store: Store & Sessions & Replies;
+  readonly store: Store;
   readonly liveConfig: LiveConfig;
   readonly throttle: Throttle;
   readonly activity: RecentActivity;

@@ -31,7 +31,11 @@ export type AdminEntity =
   | 'ledger'
   | 'operator'
   | 'password'
-  | 'token';
+  | 'token'
+  | 'time'
+  | 'cursor'
+  | 'source'
+  | 'session';
 
 /**
  * Why, in a word a surface can switch on. Decimal problems use the domain's DecimalProblem
@@ -68,6 +72,7 @@ export type AdminReason =
   | 'not_a_file'
   | 'last_owner'
   | 'label_taken'
+  | 'before_from'
   | 'store';
 
 export interface AdminErrorFields {

@@ -82,11 +82,17 @@ export async function revokeToken(store: Operators, username: string, label: str
  * hash as a wrong password, so the answer's timing does not tell them apart.
  */
 export async function checkPassword(store: Operators, username: string, password: string): Promise<OperatorView | undefined> {
+  const operator = await checkOperatorPassword(store, username, password);
+  return operator === undefined ? undefined : viewOf(operator);
+}
+
+/** checkPassword's stored record (with its id), for what the admin layer does next (a session). */
+export async function checkOperatorPassword(store: Operators, username: string, password: string): Promise<OperatorRecord | undefined> {
   // The same work whatever is wrong: one look-up (of a name that cannot exist when it is not a
   // valid one) and one hash (of a password cut to the longest one can have).
   const operator = await store.findOperator(operatorNameProblem(username) === undefined ? username : '');
   const matches = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH * 2), operator?.passwordHash ?? DECOY_PASSWORD_HASH);
-  return operator !== undefined && matches && passwordProblem(password) === undefined ? viewOf(operator) : undefined;
+  return operator !== undefined && matches && passwordProblem(password) === undefined ? operator : undefined;
 }
 
 /** The operator holding this API token, or undefined. Looked up by its digest: a unique index, no comparison of secrets in JavaScript. */
@@ -95,7 +101,8 @@ export async function checkToken(store: Operators, token: string): Promise<Opera
   return operator === undefined ? undefined : viewOf(operator);
 }
 
-function viewOf(operator: OperatorRecord): OperatorView {
+/** What may be shown of a stored operator. */
+export function viewOf(operator: OperatorRecord): OperatorView {
   return {
     username: operator.username,
     role: operator.role,

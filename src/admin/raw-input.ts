@@ -3,7 +3,7 @@
  * value an operation works with, or throws an AdminError naming the field and the value.
  */
 import { checkNewCurrencyCode } from '../domain/currency.js';
-import { isValidIdempotencyKey, MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH } from '../domain/ledger.js';
+import { isLedgerSource, isValidIdempotencyKey, LEDGER_SOURCES, MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerSource } from '../domain/ledger.js';
 import { parseMoney, parseRate, type Decimal } from '../domain/money.js';
 import { parseSwitch } from '../domain/settings.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
@@ -137,4 +137,63 @@ export function readQuery(field: string, text: string | undefined): string | und
     throw invalid({ entity: 'query', field, value: text, reason: 'syntax', limit: MAX_USERNAME_LENGTH });
   }
   return text;
+}
+
+// RFC 3339's date-time (section 5.6): a full date, T, a time with optional fraction, Z or an offset.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 time (`2026-12-01T18:20:44.123Z`, without the fraction, or with an offset) in ms
+ * since the epoch. Times are kept to the millisecond: a finer fraction is rounded up, so that
+ * `created_at >= from` and `< to` select the same entries as the exact bound would among times
+ * stored (or shown, truncated) in milliseconds.
+ */
+export function readTime(field: string, text: string): number {
+  const match = RFC3339.exec(text);
+  const bad = () => invalid({ entity: 'time', field, value: text, reason: 'syntax' });
+  if (match === null) throw bad();
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const fraction = (match[7] ?? '').padEnd(9, '0');
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) throw bad();
+  let offsetMinutes = 0;
+  if (match[8] === undefined) {
+    const [offsetHours, offsetMins] = [Number(match[10]), Number(match[11])];
+    if (offsetHours > 23 || offsetMins > 59) throw bad();
+    offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  const millis = Number(fraction.slice(0, 3)) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
+  // Date.UTC reads years 0 to 99 as 1900 to 1999: setUTCFullYear keeps them as written.
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
+  date.setUTCFullYear(year);
+  return date.getTime() - offsetMinutes * 60_000;
+}
+
+/** Where ledger entries come from: one of the sources the ledger names. */
+export function readSource(field: string, text: string): LedgerSource {
+  if (!isLedgerSource(text)) throw invalid({ entity: 'source', field, value: text, reason: 'unknown', detail: `a source is one of ${LEDGER_SOURCES.join(', ')}` });
+  return text;
+}
+
+/** Exact text to match a stored name with (an operator, an actor): any text without control characters, at most 255 long. */
+export function readName(field: string, text: string): string {
+  if (text === '' || [...text].length > MAX_FILTER_NAME_LENGTH || CONTROL.test(text)) {
+    throw invalid({ entity: 'name', field, value: text, reason: 'syntax', limit: MAX_FILTER_NAME_LENGTH });
+  }
+  return text;
+}
+const MAX_FILTER_NAME_LENGTH = 255;
+
+/** A list's cursor, as pageCursor wrote it: opaque to clients, the last id of the page before. */
+export function readCursor(field: string, text: string): number {
+  const bad = () => invalid({ entity: 'cursor', field, value: text, reason: 'syntax' });
+  if (!/^[A-Za-z0-9_-]{1,24}$/.test(text)) throw bad();
+  const decoded = Buffer.from(text, 'base64url').toString('latin1');
+  if (!/^(0|[1-9]\d{0,15})$/.test(decoded) || !Number.isSafeInteger(Number(decoded)) || pageCursor(Number(decoded)) !== text) throw bad();
+  return Number(decoded);
+}
+
+/** The cursor of the page after one whose last item has this id. */
+export function pageCursor(lastId: number): string {
+  return Buffer.from(String(lastId), 'latin1').toString('base64url');
 }

@@ -255,6 +255,7 @@ export function fromSpreadsheetCell(cell: string): string {
   return ESCAPED_FORMULA_CELL.test(cell) ? cell.slice(1) : cell;
 }
 
-function quote(text: string): string {
+/** A CSV field (RFC 4180): quoted when it holds a quote, comma or line break, or starts or ends with a space. */
+export function quote(text: string): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -3,7 +3,7 @@
  * memory-hard hash, and a salt of their own; API tokens as their SHA-256 digest only. Neither
  * is ever stored, logged or returned in the clear.
  */
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // N = 2^15 with r = 8 takes 32 MiB and tens of milliseconds per hash: OWASP's floor for scrypt
 // is N = 2^17 with p = 1 at r = 8 or, as here, an equivalent cost spread as N = 2^15, p = 3.
@@ -61,4 +61,37 @@ export function newApiToken(): string {
 /** What is stored of a token, and looked up by: the SHA-256 of it, in hex. */
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** The prefix of every console session token: told apart from an API token at a glance. */
+export const SESSION_TOKEN_PREFIX = 'tallys_';
+const SESSION_TOKEN_SYNTAX = /^tallys_[A-Za-z0-9_-]{43}$/;
+
+/** A new console session token: the prefix and 32 random bytes in base64url. Kept only as its digest. */
+export function newSessionToken(): string {
+  return SESSION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** True when the text has the shape of a session token (so anything else is not looked up). */
+export function isSessionTokenShaped(text: string): boolean {
+  return SESSION_TOKEN_SYNTAX.test(text);
+}
+
+// Changing the label ends every console's CSRF token at once (sessions themselves carry on).
+const CSRF_LABEL = 'tally admin csrf v1';
+
+/**
+ * The CSRF token of a session, derived from its token (HMAC-SHA256 keyed by it, in base64url)
+ * so that it is never stored: only the holder of the session cookie can compute it, and the
+ * CSRF token tells nothing of the cookie.
+ */
+export function csrfTokenOf(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update(CSRF_LABEL, 'utf8').digest('base64url');
+}
+
+/** True when `given` is the session's CSRF token, compared in constant time. */
+export function csrfTokenMatches(sessionToken: string, given: string): boolean {
+  const expected = Buffer.from(csrfTokenOf(sessionToken), 'utf8');
+  const actual = Buffer.from(given, 'utf8');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

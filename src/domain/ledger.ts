@@ -2,7 +2,12 @@
 import type { Decimal } from './money.js';
 
 /** Where a change came from: the CLI, the Kolmisoft API, an import, the admin API and console. */
-export type LedgerSource = 'cli' | 'api' | 'import' | 'admin';
+export const LEDGER_SOURCES = ['cli', 'api', 'import', 'admin'] as const;
+export type LedgerSource = (typeof LEDGER_SOURCES)[number];
+
+export function isLedgerSource(text: string): text is LedgerSource {
+  return (LEDGER_SOURCES as readonly string[]).includes(text);
+}
 
 export interface LedgerEntry {
   readonly id: number;

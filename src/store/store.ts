@@ -8,7 +8,7 @@ import type { AuditEntry } from '../domain/audit.js';
 import type { BalanceView } from '../domain/balance.js';
 import type { Currency } from '../domain/currency.js';
 import type { CurrencyChange } from '../domain/currency-change.js';
-import type { LedgerEntry, LedgerReport, RateChange } from '../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../domain/ledger.js';
 import type { RequestAuthorization } from '../domain/hash.js';
 import type { Decimal } from '../domain/money.js';
 import type { OperatorRole } from '../domain/operators.js';
@@ -187,6 +187,43 @@ export interface DatabaseSummary {
   readonly ledgerSum: bigint;
 }
 
+/** A selection of ledger entries, newest first (id DESC), paged by keyset. */
+export interface LedgerQuery {
+  readonly userId?: number;
+  readonly source?: LedgerSource;
+  /** The entry's actor name, exactly. */
+  readonly operator?: string;
+  /** Entries created at or after this time (ms since the epoch). */
+  readonly fromMs?: number;
+  /** Entries created before this time (ms since the epoch). */
+  readonly toMs?: number;
+  /** Entries with a smaller id than this only (the next page). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+/** A ledger entry with its user's name, as the admin API lists it. */
+export interface LedgerListing extends LedgerEntry {
+  readonly username: string;
+}
+
+/** A selection of the audit log, newest first, paged by keyset. */
+export interface AuditQuery {
+  /** The record's actor name, exactly. */
+  readonly actor?: string;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+export interface DatabaseStatistics {
+  readonly users: number;
+  /** Sum of every user's balance, in millionths. */
+  readonly balanceSum: bigint;
+  readonly ledgerEntries: number;
+}
+
 /** What the API reads: its cached config, balances, and the users and currencies its write checks look up. */
 export interface BalanceReads {
   readApiConfig(): Promise<ApiConfigRows>;
@@ -258,6 +295,14 @@ export interface Administration {
   ledgerEntries(userId: number, limit: number): Promise<readonly LedgerEntry[]>;
   /** The audit log, newest first; `beforeId` pages further back. */
   auditEntries(limit: number, beforeId?: number): Promise<readonly AuditEntry[]>;
+  /** One page of the ledger's entries (any user's, or one user's), newest first, each with its user's name. */
+  ledgerPage(query: LedgerQuery): Promise<readonly LedgerListing[]>;
+  /** The same selection, newest first, without a limit, streamed in batches (bounded memory on 1,000,000 entries). */
+  ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing>;
+  /** One page of the audit log, newest first. */
+  auditPage(query: AuditQuery): Promise<readonly AuditEntry[]>;
+  /** Users, the sum of every balance (millionths), ledger entries. */
+  statistics(): Promise<DatabaseStatistics>;
   /** Compares every user's balance with the sum of their entries. */
   verifyLedger(): Promise<LedgerReport>;
   /**
@@ -369,22 +414,28 @@ export interface Operators {
   findOperator(username: string): Promise<OperatorRecord | undefined>;
   /** The operator holding the token whose SHA-256 digest this is. */
   findOperatorByToken(digest: string): Promise<OperatorRecord | undefined>;
-  /** Removes an operator and its tokens; the last owner is never removed. */
+  /** Removes an operator with its tokens and sessions; the last owner is never removed. */
   removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'>;
+  /** Changes the password and ends the operator's sessions, in one transaction. */
   setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'>;
   /** A token's label is unique per operator; its digest is unique everywhere. */
   addOperatorToken(username: string, token: { readonly label: string; readonly digest: string }, by: Actor): Promise<'added' | 'not_found' | 'label_taken'>;
   revokeOperatorToken(username: string, label: string, by: Actor): Promise<'revoked' | 'not_found'>;
 }
 
-/** A signed-in console's session, kept as the digest of its cookie. */
+/** An open console session of the admin API and its operator. */
 export interface SessionRecord {
   readonly operator: OperatorRecord;
-  /** ISO 8601, UTC. */
+  /** ISO 8601, UTC, with milliseconds. */
   readonly createdAt: string;
   readonly lastSeenAt: string;
 }
 
+/**
+ * The admin console's sessions, each named by the SHA-256 digest of its token (the cookie
+ * never reaches the store). Short-lived, so never copied. An operator's sessions end when its
+ * password changes or it is removed, in the same transaction.
+ */
 export interface Sessions {
   createSession(operatorId: number, digest: string, nowMs: number): Promise<void>;
   /** The session and its operator (with role, passwordChangedAt), or undefined. */
@@ -395,13 +446,16 @@ export interface Sessions {
   purgeSessions(createdBeforeMs: number, seenBeforeMs: number): Promise<void>;
 }
 
-/** The admin API's answer to a money-moving request, kept by its Idempotency-Key. */
+/** The answer of a money-moving admin API request, kept by its Idempotency-Key. */
 export interface StoredReply {
+  /** SHA-256 hex of what the request asked: the same key with another request is refused. */
   readonly requestDigest: string;
   readonly status: number;
+  /** The answer's body, byte for byte. */
   readonly body: string;
 }
 
+/** Stored answers of the admin API's keyed requests (never copied). */
 export interface Replies {
   findReply(key: string): Promise<StoredReply | undefined>;
   /** Keeps the first reply stored for a key: returns the one stored (this one, or an earlier one). */
@@ -410,7 +464,7 @@ export interface Replies {
   ledgerKeyTaken(key: string): Promise<boolean>;
 }
 
-export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Copying, Guard, Health {
+export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;
 

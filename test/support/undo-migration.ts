@@ -1,12 +1,28 @@
 /**
+ * Turns a database of this Tally back to before migration 9 (the admin API's sessions, stored
+ * replies, the ledger's time index): it is then a database of version 8.
+ */
+export async function undoMigration9(db: string): Promise<void> {
+  const statements = [
+    'DELETE FROM schema_migrations WHERE version >= 9',
+    'DROP TABLE operator_sessions',
+    'DROP TABLE admin_replies',
+    'DROP INDEX ledger_entries_by_time',
+    'DROP INDEX audit_log_by_actor',
+  ];
+  for (const sql of statements) await execSql(db, sql);
+}
+
+/**
  * Turns a database of this Tally back to before migration 7 ("who did it") and the later ones
- * (8, the admin API's operators), for tests that make
+ * (8, the admin API's operators; 9, its sessions), for tests that make
  * a database of an older Tally from a new one: the migration then runs again when it is opened.
  * The ledger's actor columns stay on SQLite, whose migration 7 rebuilds the table from the older columns.
  */
 import { execSql, isPostgresUrl } from './fixtures.js';
 
 export async function undoMigration7(db: string): Promise<void> {
+  await undoMigration9(db);
   const pg = isPostgresUrl(db);
   const statements = [
     'DELETE FROM schema_migrations WHERE version >= 7',

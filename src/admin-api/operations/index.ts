@@ -2,7 +2,10 @@
 import Type from 'typebox';
 import { buildOpenApiDocument } from '../openapi.js';
 import { operation, type Operation } from '../operation.js';
+import { auditOperations } from './audit.js';
+import { ledgerOperations } from './ledger.js';
 import { sessionOperations } from './session.js';
+import { statsOperations } from './stats.js';
 import { userOperations } from './users.js';
 
 const reference = operation({
@@ -20,7 +23,7 @@ const reference = operation({
   },
 });
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, reference];
+export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, ...ledgerOperations, ...statsOperations, ...auditOperations, reference];
 
 let document: Record<string, unknown> | undefined;
 

@@ -218,4 +218,32 @@ export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] =
       );
     `,
   },
+  {
+    version: 9,
+    name: 'admin API: console sessions, stored replies of keyed requests, the ledger by time',
+    sql: `
+      -- Short-lived: never copied. A session is named by the SHA-256 of its cookie, never the cookie.
+      CREATE TABLE operator_sessions (
+        digest       TEXT PRIMARY KEY,          -- SHA-256 hex of the session token
+        operator_id  BIGINT NOT NULL REFERENCES operators (id) ON DELETE CASCADE,
+        created_at   TIMESTAMPTZ NOT NULL,
+        last_seen_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_id);
+      -- The answers of the admin API's money-moving requests, by their Idempotency-Key: a replay
+      -- answers the same bytes. Never copied.
+      CREATE TABLE admin_replies (
+        idempotency_key TEXT PRIMARY KEY,
+        request_digest  TEXT NOT NULL,          -- SHA-256 hex of what the request asked
+        status          INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        created_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      -- A date range of the whole ledger reads this index, not the table: ids mostly grow with
+      -- time, but not strictly (a transaction's now() is its start, and imports and copies keep
+      -- their times), so the filter is on the time itself.
+      CREATE INDEX ledger_entries_by_time ON ledger_entries (created_at);
+      CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+    `,
+  },
 ];

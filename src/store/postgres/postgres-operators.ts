@@ -58,6 +58,11 @@ export async function findOperator(db: Queryable, username: string, lock = false
   return rows[0] === undefined ? undefined : withTokens(db, rows[0]);
 }
 
+export async function findOperatorById(db: Queryable, id: number | string): Promise<OperatorRecord | undefined> {
+  const { rows } = await db.query<OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM operators WHERE id = $1`, [id]);
+  return rows[0] === undefined ? undefined : withTokens(db, rows[0]);
+}
+
 export async function findOperatorByToken(db: Queryable, digest: string): Promise<OperatorRecord | undefined> {
   const { rows } = await db.query<OperatorRow>(
     `SELECT ${OPERATOR_COLUMNS} FROM operators WHERE id = (SELECT operator_id FROM operator_tokens WHERE digest = $1)`,
@@ -81,11 +86,13 @@ export async function removeOperator(db: Queryable, username: string, by: Actor)
 }
 
 export async function setOperatorPassword(db: Queryable, username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'> {
-  const { rows } = await db.query<{ username: string }>(
-    'UPDATE operators SET password_hash = $1, password_changed_at = now() WHERE username_key = $2 RETURNING username',
+  const { rows } = await db.query<{ id: string; username: string }>(
+    'UPDATE operators SET password_hash = $1, password_changed_at = now() WHERE username_key = $2 RETURNING id, username',
     [passwordHash, operatorKey(username)],
   );
   if (rows[0] === undefined) return 'not_found';
+  // A session opened with the old password ends with it (spec admin-api.md section 2).
+  await db.query('DELETE FROM operator_sessions WHERE operator_id = $1', [rows[0].id]);
   await writeAudit(db, by, operatorPasswordChanged(rows[0].username));
   return 'changed';
 }

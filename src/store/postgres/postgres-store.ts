@@ -40,6 +40,12 @@ import type {
   WriteHealth,
   NewOperator,
   OperatorRecord,
+  AuditQuery,
+  DatabaseStatistics,
+  LedgerListing,
+  LedgerQuery,
+  SessionRecord,
+  StoredReply,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { BatchedLookup } from './balance-reads.js';
@@ -66,6 +72,9 @@ import {
   revokeOperatorToken,
   setOperatorPassword,
 } from './postgres-operators.js';
+import { auditPage, ledgerPage, ledgerStream, statistics } from './postgres-listings.js';
+import { findReply, ledgerKeyTaken, saveReply } from './postgres-replies.js';
+import { createSession, deleteSession, findSession, purgeSessions, touchSession } from './postgres-sessions.js';
 import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledClients, unblockClient } from './postgres-throttle.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
@@ -293,6 +302,22 @@ class PostgresStore implements Store {
     return auditEntries(this.pool, limit, beforeId);
   }
 
+  async ledgerPage(query: LedgerQuery): Promise<readonly LedgerListing[]> {
+    return ledgerPage(this.pool, query);
+  }
+
+  ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing> {
+    return ledgerStream(this.pool, query);
+  }
+
+  async auditPage(query: AuditQuery): Promise<readonly AuditEntry[]> {
+    return auditPage(this.pool, query);
+  }
+
+  async statistics(): Promise<DatabaseStatistics> {
+    return statistics(this.pool);
+  }
+
   async verifyLedger(): Promise<LedgerReport> {
     return verifyLedger(this.pool);
   }
@@ -359,6 +384,43 @@ class PostgresStore implements Store {
 
   async revokeOperatorToken(username: string, label: string, by: Actor): Promise<'revoked' | 'not_found'> {
     return this.write(() => inTransaction(this.pool, (client) => revokeOperatorToken(client, username, label, by)));
+  }
+
+  async createSession(operatorId: number, digest: string, nowMs: number): Promise<void> {
+    await this.write(() => createSession(this.pool, operatorId, digest, nowMs));
+  }
+
+  async findSession(digest: string): Promise<SessionRecord | undefined> {
+    if (digest.includes(NUL)) return undefined;
+    return findSession(this.pool, digest);
+  }
+
+  async touchSession(digest: string, nowMs: number): Promise<void> {
+    if (digest.includes(NUL)) return;
+    await this.write(() => touchSession(this.pool, digest, nowMs));
+  }
+
+  async deleteSession(digest: string): Promise<void> {
+    if (digest.includes(NUL)) return;
+    await this.write(() => deleteSession(this.pool, digest));
+  }
+
+  async purgeSessions(createdBeforeMs: number, seenBeforeMs: number): Promise<void> {
+    await this.write(() => purgeSessions(this.pool, createdBeforeMs, seenBeforeMs));
+  }
+
+  async findReply(key: string): Promise<StoredReply | undefined> {
+    if (key.includes(NUL)) return undefined;
+    return findReply(this.pool, key);
+  }
+
+  async saveReply(key: string, reply: StoredReply): Promise<StoredReply> {
+    return this.write(() => saveReply(this.pool, key, reply));
+  }
+
+  async ledgerKeyTaken(key: string): Promise<boolean> {
+    if (key.includes(NUL)) return false;
+    return ledgerKeyTaken(this.pool, key);
   }
 
   async unblockClient(address: string, by: Actor): Promise<boolean> {

@@ -283,5 +283,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: 'admin API: console sessions, stored replies of keyed requests, the ledger by time',
+    sql: `
+      -- Short-lived: never copied. A session is named by the SHA-256 of its cookie, never the cookie.
+      CREATE TABLE operator_sessions (
+        digest       TEXT PRIMARY KEY,          -- SHA-256 hex of the session token
+        operator_id  INTEGER NOT NULL REFERENCES operators (id) ON DELETE CASCADE,
+        created_at   TEXT NOT NULL,             -- ISO 8601 UTC with milliseconds, as every time here
+        last_seen_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_id);
+      -- The answers of the admin API's money-moving requests, by their Idempotency-Key: a replay
+      -- answers the same bytes. Never copied.
+      CREATE TABLE admin_replies (
+        idempotency_key TEXT PRIMARY KEY,
+        request_digest  TEXT NOT NULL,          -- SHA-256 hex of what the request asked
+        status          INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT, WITHOUT ROWID;
+      -- A date range of the whole ledger reads this index, not the table: ids mostly grow with
+      -- time, but not strictly (imports, copies and concurrent PostgreSQL transactions), so the
+      -- filter is on the time itself.
+      CREATE INDEX ledger_entries_by_time ON ledger_entries (created_at);
+      CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+    `,
+  },
 ];
-

@@ -38,6 +38,8 @@ export class SqliteOperators {
       ),
       all: prepare<[], OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM operators ORDER BY username_key`),
       byKey: prepare<[key: string], OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM operators WHERE username_key = ?`),
+      byId: prepare<[id: bigint], OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM operators WHERE id = ?`),
+      endSessions: prepare<[operatorId: bigint]>('DELETE FROM operator_sessions WHERE operator_id = ?'),
       byToken: prepare<[digest: string], OperatorRow>(
         `SELECT ${OPERATOR_COLUMNS} FROM operators WHERE id = (SELECT operator_id FROM operator_tokens WHERE digest = ?)`,
       ),
@@ -77,6 +79,11 @@ export class SqliteOperators {
     return row === undefined ? undefined : this.record(row);
   }
 
+  findById(id: bigint): OperatorRecord | undefined {
+    const row = this.statements.byId.get(id);
+    return row === undefined ? undefined : this.record(row);
+  }
+
   findByToken(digest: string): OperatorRecord | undefined {
     const row = this.statements.byToken.get(digest);
     return row === undefined ? undefined : this.record(row);
@@ -96,6 +103,8 @@ export class SqliteOperators {
     const row = this.statements.byKey.get(operatorKey(username));
     if (row === undefined) return 'not_found';
     this.statements.setPassword.run(passwordHash, row.id);
+    // A session opened with the old password ends with it (spec admin-api.md section 2).
+    this.statements.endSessions.run(row.id);
     this.audit.write(by, operatorPasswordChanged(row.username));
     return 'changed';
   }

@@ -36,6 +36,12 @@ import type {
   WriteHealth,
   NewOperator,
   OperatorRecord,
+  AuditQuery,
+  DatabaseStatistics,
+  LedgerListing,
+  LedgerQuery,
+  SessionRecord,
+  StoredReply,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { SqliteBalanceReads } from './balance-reads.js';
@@ -44,7 +50,10 @@ import { GroupCommit } from './write-transactions.js';
 import { SqliteConfig } from './sqlite-config.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
+import { SqliteListings } from './sqlite-listings.js';
 import { SqliteOperators } from './sqlite-operators.js';
+import { SqliteReplies } from './sqlite-replies.js';
+import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThrottle } from './sqlite-throttle.js';
 import { SqliteUsers } from './sqlite-users.js';
 import { planRepairs } from './username-repair.js';
@@ -76,6 +85,9 @@ class SqliteStore implements Store {
   private readonly config: SqliteConfig;
   private readonly throttle: SqliteThrottle;
   private readonly operators: SqliteOperators;
+  private readonly sessions: SqliteSessions;
+  private readonly replies: SqliteReplies;
+  private readonly listings: SqliteListings;
   private readonly balanceReads: SqliteBalanceReads;
   private readonly watchdog: WriteWatchdog;
 
@@ -97,6 +109,9 @@ class SqliteStore implements Store {
     this.config = new SqliteConfig(db, this.ledger.audit);
     this.throttle = new SqliteThrottle(db, this.ledger.audit);
     this.operators = new SqliteOperators(db, this.ledger.audit);
+    this.sessions = new SqliteSessions(db, this.operators);
+    this.replies = new SqliteReplies(db);
+    this.listings = new SqliteListings(db);
     this.balanceReads = new SqliteBalanceReads(db);
     // The file just opened and migrated: the one every later write must still be going to.
     this.watchdog = new WriteWatchdog(resolve(location), () => this.probeWrite());
@@ -218,6 +233,38 @@ class SqliteStore implements Store {
     return this.write(() => this.operators.revokeToken(username, label, by));
   }
 
+  async createSession(operatorId: number, digest: string, nowMs: number): Promise<void> {
+    await this.write(() => this.sessions.create(operatorId, digest, nowMs));
+  }
+
+  async findSession(digest: string): Promise<SessionRecord | undefined> {
+    return this.sessions.find(digest);
+  }
+
+  async touchSession(digest: string, nowMs: number): Promise<void> {
+    await this.write(() => this.sessions.touch(digest, nowMs));
+  }
+
+  async deleteSession(digest: string): Promise<void> {
+    await this.write(() => this.sessions.remove(digest));
+  }
+
+  async purgeSessions(createdBeforeMs: number, seenBeforeMs: number): Promise<void> {
+    await this.write(() => this.sessions.purge(createdBeforeMs, seenBeforeMs));
+  }
+
+  async findReply(key: string): Promise<StoredReply | undefined> {
+    return this.replies.find(key);
+  }
+
+  async saveReply(key: string, reply: StoredReply): Promise<StoredReply> {
+    return this.write(() => this.replies.save(key, reply));
+  }
+
+  async ledgerKeyTaken(key: string): Promise<boolean> {
+    return this.replies.keyTaken(key);
+  }
+
   async saveCurrency(change: CurrencyChange, by: Actor): Promise<Currency> {
     return this.write(() => this.config.saveCurrency(change, by));
   }
@@ -303,6 +350,22 @@ class SqliteStore implements Store {
 
   async auditEntries(limit: number, beforeId?: number): Promise<readonly AuditEntry[]> {
     return this.ledger.audit.entries(limit, beforeId);
+  }
+
+  async ledgerPage(query: LedgerQuery): Promise<readonly LedgerListing[]> {
+    return this.listings.ledgerPage(query);
+  }
+
+  ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing> {
+    return this.listings.ledgerStream(query);
+  }
+
+  async auditPage(query: AuditQuery): Promise<readonly AuditEntry[]> {
+    return this.listings.auditPage(query);
+  }
+
+  async statistics(): Promise<DatabaseStatistics> {
+    return this.listings.statistics();
   }
 
   async verifyLedger(): Promise<LedgerReport> {
