@@ -180,8 +180,21 @@ function resultReply(result: Exclude<OperationResult, WholeReply>): Reply {
   const outcome = result.outcome ?? String(result.status);
   const headers = result.headers;
   if ('json' in result) return { status: result.status, type: 'json', body: JSON.stringify(result.json), outcome, ...(headers && { headers }) };
-  if ('csv' in result) return { status: result.status, type: 'csv', body: result.csv, outcome, ...(headers && { headers }) };
+  if ('csv' in result) return { status: result.status, type: 'csv', body: batched(result.csv), outcome, ...(headers && { headers }) };
   return { status: 204, type: 'json', body: '', outcome, ...(headers && { headers }) };
+}
+
+/** Lines gathered into chunks of about 64 KiB: a million one-line writes would cost more than the reads. */
+async function* batched(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const line of lines) {
+    chunk += line;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
 }
 
 type ReadBody = { readonly raw: Buffer; readonly body: unknown } | { readonly reply: WholeReply };

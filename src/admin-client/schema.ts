@@ -88,6 +88,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/users/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's ledger
+         * @description The user's entries, newest first (closed users included).
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["listUserLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every ledger entry
+         * @description Every entry, newest first, filtered by time, source, user and operator. With `Accept: text/csv` the same selection is streamed as CSV, without a limit (`limit` and `cursor` do not apply).
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["listLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics
+         * @description Users, the total of balances and ledger entries (the whole database); requests answered and failed authentications in the last minute and hour, on this node (both listeners); client addresses blocked now.
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log
+         * @description Every change made through this API, the console or the CLI, newest first.
+         *
+         *     **Role:** owner or above.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -785,6 +873,285 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listUserLedger: {
+        parameters: {
+            query?: {
+                /** @description Only entries at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only entries before this time (RFC 3339). */
+                to?: string;
+                /** @description How many at most: 1 to 500 (default 50). */
+                limit?: string;
+                /** @description The `next_cursor` of the previous page (opaque). */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The user's numeric id (the Kolmisoft API's user_id). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 42 */
+                            id: number;
+                            /** @example 1 */
+                            user_id: number;
+                            /** @example alice */
+                            username: string;
+                            /**
+                             * @description A signed exact decimal in a string (never a JSON number): at most 6 fractional digits, no exponent.
+                             * @example -3.333333
+                             */
+                            amount: string;
+                            /**
+                             * @description The user's balance once this entry applied.
+                             * @example -3.333333
+                             */
+                            balance_after: string;
+                            /**
+                             * @description Where the change came from.
+                             * @enum {unknown}
+                             */
+                            source: "cli" | "api" | "import" | "admin";
+                            comment: string;
+                            idempotency_key: string | null;
+                            /** @description Who made it: an operator, `cli:` and an OS user, or a Kolmisoft login. */
+                            operator: string;
+                            request_id: string | null;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listLedger: {
+        parameters: {
+            query?: {
+                /** @description Only entries at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only entries before this time (RFC 3339). */
+                to?: string;
+                /** @description Only entries from this surface. */
+                source?: "cli" | "api" | "import" | "admin";
+                /** @description Only this user's entries. */
+                user_id?: string;
+                /** @description Only entries made by this operator (or `cli:USER`, or a Kolmisoft login). */
+                operator?: string;
+                /** @description How many at most: 1 to 500 (default 50). */
+                limit?: string;
+                /** @description The `next_cursor` of the previous page (opaque). */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, or with `Accept: text/csv` the whole selection as CSV. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 42 */
+                            id: number;
+                            /** @example 1 */
+                            user_id: number;
+                            /** @example alice */
+                            username: string;
+                            /**
+                             * @description A signed exact decimal in a string (never a JSON number): at most 6 fractional digits, no exponent.
+                             * @example -3.333333
+                             */
+                            amount: string;
+                            /**
+                             * @description The user's balance once this entry applied.
+                             * @example -3.333333
+                             */
+                            balance_after: string;
+                            /**
+                             * @description Where the change came from.
+                             * @enum {unknown}
+                             */
+                            source: "cli" | "api" | "import" | "admin";
+                            comment: string;
+                            idempotency_key: string | null;
+                            /** @description Who made it: an operator, `cli:` and an OS user, or a Kolmisoft login. */
+                            operator: string;
+                            request_id: string | null;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Every user, closed ones included.
+                         * @example 1000
+                         */
+                        users: number;
+                        /**
+                         * @description The sum of every balance, in the system currency.
+                         * @example 26.5
+                         */
+                        balance_total: string;
+                        /** @example USD */
+                        system_currency: string;
+                        /** @example 5000 */
+                        ledger_entries: number;
+                        /** @description Counted by the node that answers. */
+                        requests: {
+                            /** @example 120 */
+                            last_minute: number;
+                            /** @example 7200 */
+                            last_hour: number;
+                        };
+                        /** @description Counted by the node that answers. */
+                        failed_authentications: {
+                            /** @example 120 */
+                            last_minute: number;
+                            /** @example 7200 */
+                            last_hour: number;
+                        };
+                        /**
+                         * @description Client addresses blocked now.
+                         * @example 0
+                         */
+                        blocked_clients: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description Only changes by this actor (exactly as listed). */
+                operator?: string;
+                /** @description Only entries at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only entries before this time (RFC 3339). */
+                to?: string;
+                /** @description How many at most: 1 to 500 (default 50). */
+                limit?: string;
+                /** @description The `next_cursor` of the previous page (opaque). */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 7 */
+                            id: number;
+                            /**
+                             * @description Who: an operator's name, or `cli:` and the operating-system user.
+                             * @example ops
+                             */
+                            operator: string;
+                            /** @enum {unknown} */
+                            source: "cli" | "api" | "import" | "admin";
+                            /** @example balance.adjust */
+                            action: string;
+                            /**
+                             * @description `user:ID`, `currency:CODE`, `setting:NAME`, `client:ADDRESS`, `operator:NAME` or `database`.
+                             * @example user:1
+                             */
+                            target: string;
+                            /** @description What changed, never a secret. */
+                            detail: string | null;
+                            /** @example 127.0.0.1 */
+                            client: string | null;
+                            request_id: string | null;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
