@@ -19,7 +19,15 @@ export interface AdminFigures {
   readonly broadSearch: Timing;
   readonly narrowSearch: Timing;
   readonly page200: Timing;
-  readonly export: { readonly entries: number; readonly seconds: number; readonly megabytes: number; readonly rssBeforeMb: number; readonly rssPeakMb: number };
+  readonly export: {
+    readonly entries: number;
+    readonly seconds: number;
+    readonly megabytes: number;
+    readonly rssBeforeMb: number;
+    readonly rssPeakMb: number;
+    /** The server's RSS after each quarter of the export: flat when memory is bounded. */
+    readonly rssByQuarterMb: readonly number[];
+  };
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -62,7 +70,8 @@ function rssMb(pid: number): number {
 }
 
 /** Streams the ledger as CSV, counting lines and sampling the server's memory every 50 ms. */
-function exportLedger(adminUrl: string, token: string, pid: number): Promise<AdminFigures['export']> {
+function exportLedger(adminUrl: string, token: string, pid: number, expectedEntries: number): Promise<AdminFigures['export']> {
+  const quarters: number[] = [];
   const rssBeforeMb = rssMb(pid);
   let rssPeakMb = rssBeforeMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 50);
@@ -79,10 +88,12 @@ function exportLedger(adminUrl: string, token: string, pid: number): Promise<Adm
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+        while (quarters.length < 3 && lines >= ((quarters.length + 1) * expectedEntries) / 4) quarters.push(rssMb(pid));
       });
       res.on('end', () => {
         clearInterval(sampler);
-        resolve({ entries: lines - 1, seconds: (performance.now() - started) / 1000, megabytes: bytes / 1024 / 1024, rssBeforeMb, rssPeakMb });
+        quarters.push(rssMb(pid));
+        resolve({ entries: lines - 1, seconds: (performance.now() - started) / 1000, megabytes: bytes / 1024 / 1024, rssBeforeMb, rssPeakMb, rssByQuarterMb: quarters });
       });
       res.on('error', reject);
     });
@@ -91,7 +102,7 @@ function exportLedger(adminUrl: string, token: string, pid: number): Promise<Adm
   });
 }
 
-export async function measureAdminApi(adminUrl: string, token: string, serverPid: number, rounds = 30): Promise<AdminFigures> {
+export async function measureAdminApi(adminUrl: string, token: string, serverPid: number, ledgerEntries: number, rounds = 30): Promise<AdminFigures> {
   const users = `${adminUrl}/admin/v1/users`;
   const firstPage = await timing(users, token, rounds);
   // `user5` matches about a ninth of the users (user5, user50…, user500000…); `user123456` one.
@@ -104,7 +115,7 @@ export async function measureAdminApi(adminUrl: string, token: string, serverPid
     if (cursor === null) throw new Error(`the user list ended at page ${page}`);
   }
   const page200 = await timing(`${users}?cursor=${cursor}`, token, rounds);
-  const exported = await exportLedger(adminUrl, token, serverPid);
+  const exported = await exportLedger(adminUrl, token, serverPid, ledgerEntries);
   return { firstPage, broadSearch, narrowSearch, page200, export: exported };
 }
 
@@ -117,6 +128,6 @@ export function printAdminFigures(figures: AdminFigures, users: number): void {
   row('GET /admin/v1/users (200th page)', figures.page200);
   const e = figures.export;
   console.log(
-    `  ledger as CSV: ${e.entries.toLocaleString('en')} entries, ${e.megabytes.toFixed(1)} MB in ${e.seconds.toFixed(1)} s; server RSS ${e.rssBeforeMb.toFixed(0)} MB before, ${e.rssPeakMb.toFixed(0)} MB at most during`,
+    `  ledger as CSV: ${e.entries.toLocaleString('en')} entries, ${e.megabytes.toFixed(1)} MB in ${e.seconds.toFixed(1)} s; server RSS ${e.rssBeforeMb.toFixed(0)} MB before, ${e.rssByQuarterMb.map((mb) => mb.toFixed(0)).join(' / ')} MB after each quarter, ${e.rssPeakMb.toFixed(0)} MB at most`,
   );
 }

@@ -162,7 +162,7 @@ try {
   const dir = await mkdtemp(join(tmpdir(), 'tally-bench-serve-'));
   made.tempDir = dir;
   const report = await runScenarios(dir);
-  printReport(report.get, report.update);
+  if (report.get.length > 0 || report.update !== undefined) printReport(report.get, report.update);
   if (report.admin !== undefined) printAdminFigures(report.admin, options.users);
   if (options.json !== undefined) writeJson(options.json, report.get, report.update, report.admin);
 } catch (error) {
@@ -190,8 +190,7 @@ async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: U
   if (reference !== undefined) get.push(await benchmarkGetAgainstCeiling(large, dir, tally, reference));
   if (runAdmin) {
     const token = operatorToken(large.location);
-    admin = await measureAdminApi(tally.adminUrl!, token, tally.child.pid!);
-    printAdminFigures(admin, large.users);
+    admin = await measureAdminApi(tally.adminUrl!, token, tally.child.pid!, large.users);
   }
   if (runUpdate) update = await benchmarkUpdate(large, tally);
   await stopServer(tally);
