@@ -51,7 +51,7 @@ try {
   timed('import', ['import', csv, '--db', db]);
   const secret = execFileSync(process.execPath, [TALLY, 'settings', 'get', 'api_secret_key', '--db', db], { encoding: 'utf8' }).trim();
 
-  const running = await startServer(loadConfig({ db, port: '0', host: '127.0.0.1' }, {}), pino({ level: 'silent' }), { init: false });
+  const running = await startServer(loadConfig({ db, port: '0', host: '127.0.0.1', adminPort: 'off' }, {}), pino({ level: 'silent' }), { init: false });
   const tally = running.server.listeners('request')[0] as Handler;
   const ceiling = await createCeilingHandler(db, secret);
   const bodies = requestBodies(users, secret);

@@ -333,7 +333,8 @@ function spawnTracked(args: string[], spawnOptions: SpawnOptions): ChildProcess 
 async function startTally(database: Database, dir: string): Promise<RunningServer> {
   const port = await freePort();
   // The caller's environment stays, TALLY_LOG_LEVEL included: the server logs as it would in use.
-  const env = { ...process.env, TALLY_DB: database.location, TALLY_HOST: HOST, TALLY_PORT: String(port) };
+  // The admin listener runs as it does in use, on a free port (never a fixed 8081 another process may hold).
+  const env = { ...process.env, TALLY_DB: database.location, TALLY_HOST: HOST, TALLY_PORT: String(port), TALLY_ADMIN_PORT: '0' };
   return startServer('tally', [TALLY, 'serve'], env, port, join(dir, `tally-serve-${database.users}.log`));
 }
 
