@@ -1,7 +1,7 @@
 /**
  * The admin API as a surface of the transport (spec admin-api.md): `/admin/v1/…`, answered in
- * this order for every operation: route, query and path parameters, credentials (401, 429),
- * role (403), CSRF for cookie requests (403), body (415, 413, 400, 422), Idempotency-Key, then
+ * this order for every operation: route, credentials (401, 429), role (403), CSRF for cookie
+ * requests (403), query and path parameters (422), body (415, 413, 400, 422), Idempotency-Key, then
  * the operation's handler. The role of every operation is checked here and nowhere else.
  */
 import { isUtf8 } from 'node:buffer';
@@ -108,17 +108,12 @@ async function answerOperation(
   deps: AdminApiDeps,
 ): Promise<Reply> {
   const { operation } = route;
-  const query = queryObject(target, path.length);
-  if (query instanceof Array) return invalidReply(query);
-  const paramsProblems = route.validateParams(pathParams);
-  if (paramsProblems.length > 0) return invalidReply(paramsProblems);
-  const queryProblems = route.validateQuery(query);
-  if (queryProblems.length > 0) return invalidReply(queryProblems);
-
+  // Credentials and the role come before anything the request names or asks (spec section 2:
+  // without valid credentials, 401 and nothing else; outside its role, 403 whatever it names).
   let credentials: Credentials | undefined;
   if (operation.access !== 'public') {
     const found = await authenticate(req, client, deps);
-    if (!('operator' in found)) return found.status === 401 ? await withOperatorsExist(found, deps) : found;
+    if (!('operator' in found)) return found.status === 401 && operation.tellsOperatorsExist === true ? await withOperatorsExist(found, deps) : found;
     credentials = found;
     if (!roleAllows(credentials.operator.role, operation.access)) {
       return problemReply('forbidden', `this needs the ${operation.access} role; ${credentials.operator.username} is ${article(credentials.operator.role)} ${credentials.operator.role}`);
@@ -127,6 +122,13 @@ async function answerOperation(
       return problemReply('forbidden', 'a request signed in by the session cookie must send its csrf_token in X-CSRF-Token');
     }
   }
+
+  const query = queryObject(target, path.length);
+  if (query instanceof Array) return invalidReply(query);
+  const paramsProblems = route.validateParams(pathParams);
+  if (paramsProblems.length > 0) return invalidReply(paramsProblems);
+  const queryProblems = route.validateQuery(query);
+  if (queryProblems.length > 0) return invalidReply(queryProblems);
 
   const read = await readRequestBody(req, route);
   if ('reply' in read) return read.reply;
@@ -167,7 +169,7 @@ async function answerOperation(
   return reply;
 }
 
-/** A 401 says whether any operator exists yet: the console then says which command creates the first. */
+/** GET /session's 401 says whether any operator exists yet: the console then says which command creates the first. */
 async function withOperatorsExist(reply: WholeReply, deps: AdminApiDeps): Promise<WholeReply> {
   const document = JSON.parse(String(reply.body)) as { detail: string };
   const operatorsExist = (await deps.store.listOperators()).length > 0;

@@ -33,11 +33,19 @@ ${PROBLEM_CODES.map((code) => `<a id="problem-${code}"></a>\`${code}\` (${PROBLE
 
 type Json = Record<string, unknown>;
 
+/** What every answer carries, whatever its status. */
+const STANDARD_HEADERS: Json = {
+  'X-Request-Id': { $ref: '#/components/headers/RequestId' },
+  'Cache-Control': { $ref: '#/components/headers/CacheControl' },
+};
+
 export function buildOpenApiDocument(operations: readonly Operation[]): Json {
   const paths: Record<string, Json> = {};
+  const used = new Set<ProblemCode>();
   for (const op of operations) {
     const item = (paths[op.path] ??= {});
     item[op.method.toLowerCase()] = operationObject(op);
+    for (const code of problemsOf(op)) used.add(code);
   }
   return {
     openapi: '3.1.0',
@@ -54,8 +62,11 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
       headers: {
         RequestId: { description: "The request's id: the client's own X-Request-Id when it is sane, else the server's.", schema: { type: 'string' } },
         RetryAfter: { description: 'Seconds until the client may try again.', schema: { type: 'integer' } },
+        CacheControl: { description: 'Always `no-store`: answers may hold what only an operator may see.', schema: { type: 'string', const: 'no-store' } },
       },
-      responses: Object.fromEntries(PROBLEM_CODES.map((code) => [problemName(code), problemResponse(code)])),
+      // Only the problems some operation answers: 405 belongs to no operation (it answers the
+      // methods a path does not declare), so it is explained in the description alone.
+      responses: Object.fromEntries(PROBLEM_CODES.filter((code) => used.has(code)).map((code) => [problemName(code), problemResponse(code)])),
     },
   };
 }
@@ -68,7 +79,7 @@ function operationObject(op: Operation): Json {
     const media = answer.media === 'csv' ? 'text/csv' : 'application/json';
     responses[status] = {
       description: answer.description,
-      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+      headers: STANDARD_HEADERS,
       ...(answer.schema !== undefined && {
         content: { [media]: { schema: plain(answer.schema), ...(answer.example !== undefined && { example: answer.example }) } },
       }),
@@ -98,11 +109,14 @@ function requestBody(op: Operation): Json {
   return { required: true, content: { 'application/json': { schema: plain(op.body!), ...(op.example !== undefined && { example: op.example }) } } };
 }
 
-/** The problems an operation may answer: its own, those of its access, and 500. */
+/**
+ * The problems an operation may answer: its own, those of its access, and 500. Every one may
+ * answer 422: a query parameter it does not take is refused by name.
+ */
 function problemsOf(op: Operation): ProblemCode[] {
   const codes = new Set<ProblemCode>(op.problems);
   if (op.access !== 'public') for (const code of ['unauthorized', 'forbidden', 'too_many_requests'] as const) codes.add(code);
-  if (op.query !== undefined || op.params !== undefined) codes.add('invalid');
+  codes.add('invalid');
   if (op.body !== undefined) for (const code of ['malformed', 'invalid', 'unsupported_media_type', 'payload_too_large'] as const) codes.add(code);
   if (op.idempotent !== undefined) for (const code of ['conflict', 'invalid'] as const) codes.add(code);
   codes.add('internal');
@@ -148,7 +162,7 @@ function problemResponse(code: ProblemCode): Json {
   return {
     description: `${title}: ${about}`,
     headers: {
-      'X-Request-Id': { $ref: '#/components/headers/RequestId' },
+      ...STANDARD_HEADERS,
       ...(code === 'too_many_requests' && { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
     },
     content: {

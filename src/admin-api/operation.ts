@@ -82,6 +82,11 @@ export interface OperationSpec<P extends TObject | undefined, Q extends TObject 
   readonly answers: Readonly<Record<number, SuccessAnswer>>;
   /** The problems it may answer beyond the ones every operation of its access may (401, 403, 429...). */
   readonly problems: readonly ProblemCode[];
+  /**
+   * Its 401 says `operators_exist` (GET /session only: the console's first screen). Other 401s
+   * carry the spec's fields alone.
+   */
+  readonly tellsOperatorsExist?: boolean;
   /** An example request body, for the document. */
   readonly example?: unknown;
   readonly handle: (context: OperationContext<StaticOr<P, Record<string, never>>, StaticOr<Q, Record<string, never>>, StaticOr<B, undefined>>) => Promise<OperationResult>;

@@ -15,8 +15,11 @@ export interface AdminHarness extends Harness {
   readonly as: Readonly<Record<OperatorRole | 'anonymous', AdminClient>>;
 }
 
-/** A harness for one test, closed when it ends; operators `owner1`, `admin1`, `viewer1`. */
-export async function adminHarness(t: TestContext, options: HarnessOptions = {}): Promise<AdminHarness> {
+/**
+ * A harness for one test, closed when it ends; operators `owner1`, `admin1`, `viewer1`. `t` is a
+ * test's context, or anything that runs a function at the end (a suite's `after` hook).
+ */
+export async function adminHarness(t: Pick<TestContext, 'after'> | { after(fn: () => Promise<void>): void }, options: HarnessOptions = {}): Promise<AdminHarness> {
   const h = await startHarness(options);
   t.after(() => h.close());
   const adminUrl = h.server.adminUrl;

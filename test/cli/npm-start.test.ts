@@ -17,7 +17,8 @@ const CHECKOUT = fileURLToPath(new URL('../../../', import.meta.url));
 function npmStart(db: string): ChildProcess {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TALLY_')) env[name] = value;
-  Object.assign(env, { TALLY_DB: db, TALLY_PORT: '0', TALLY_HOST: '127.0.0.1', TALLY_LOG_LEVEL: 'info', npm_config_update_notifier: 'false' });
+  // The admin listener on a free port too: tests run in parallel, and never on 8081.
+  Object.assign(env, { TALLY_DB: db, TALLY_PORT: '0', TALLY_ADMIN_PORT: '0', TALLY_HOST: '127.0.0.1', TALLY_LOG_LEVEL: 'info', npm_config_update_notifier: 'false' });
   return spawn('npm', ['start'], { cwd: CHECKOUT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

@@ -122,8 +122,9 @@ describe('the systemd unit', () => {
     await seedDatabase(temp.db);
     const [executable, ...args] = serviceSetting(unit, 'ExecStart').split(/\s+/);
     assert.match(executable!, /\/tally$/, 'ExecStart runs the installed tally');
-    // The installed executable is this checkout's build; the database is the test's, the port the system's pick.
-    const env = { PATH: process.env.PATH, ...environmentOf(unit), TALLY_DB: temp.db, TALLY_PORT: '0' };
+    // The installed executable is this checkout's build; the database is the test's, the ports the system's pick
+    // (tests run in parallel: never the admin listener's 8081).
+    const env = { PATH: process.env.PATH, ...environmentOf(unit), TALLY_DB: temp.db, TALLY_PORT: '0', TALLY_ADMIN_PORT: '0' };
     const child = spawn(process.execPath, [TALLY_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     pids.add(child.pid!);
     const server = await untilListening(child);

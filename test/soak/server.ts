@@ -83,7 +83,8 @@ export class Supervisor {
     const number = this.lifetimes.length + 1;
     const logPath = join(this.options.dir, `server-${number}.log`);
     const log = createWriteStream(logPath);
-    const env = { ...process.env, ...this.options.env, TALLY_DB: this.options.location, TALLY_HOST: HOST, TALLY_PORT: '0' };
+    // The admin listener on a free port unless the caller says otherwise: never a fixed 8081.
+    const env = { TALLY_ADMIN_PORT: '0', ...process.env, ...this.options.env, TALLY_DB: this.options.location, TALLY_HOST: HOST, TALLY_PORT: '0' };
     const child = spawn(process.execPath, [TALLY, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const life: Lifetime = {
       number,

@@ -147,9 +147,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real `tally` executable. The environment is cleaned of TALLY_* unless given. */
+/**
+ * Runs the real `tally` executable. The environment is cleaned of TALLY_* unless given, but for
+ * TALLY_ADMIN_PORT=0: a `tally serve` started here takes a free admin port, never 8081, since
+ * tests run in parallel.
+ */
 export function runTally(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {};
+  const env: NodeJS.ProcessEnv = { TALLY_ADMIN_PORT: '0' };
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TALLY_')) env[name] = value;
   return new Promise((resolvePromise) => {
     const child = execFile(process.execPath, [TALLY_BIN, ...args], { env: { ...env, ...options.env }, cwd: options.cwd }, (error, stdout, stderr) => {

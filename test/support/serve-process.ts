@@ -6,6 +6,8 @@ import { PG_TEST_URL, TALLY_BIN } from './fixtures.js';
 
 export interface ServeProcess {
   readonly url: string;
+  /** The admin listener's address, as the 'listening' line names it; undefined when it is off. */
+  readonly adminUrl: string | undefined;
   readonly child: ChildProcess;
   /** Process ids that logged "listening": one per worker. */
   readonly listeningPids: number[];
@@ -15,11 +17,22 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
+export interface ServeOptions {
+  readonly workers?: number;
+  /** `--init`: create a missing database. */
+  readonly init?: boolean;
+  /** More arguments for `tally serve` (`--admin-host`, say). */
+  readonly args?: readonly string[];
+  /** Variables over the inherited environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Starts `tally serve --port 0` (with `--init` when asked: it creates a missing database) and
- * waits until `workers` processes are listening.
+ * waits until `workers` processes are listening. The admin listener takes a free port unless
+ * the environment or `args` say otherwise: tests run in parallel, and never on 8081.
  */
-export function startServeProcess(db: string, options: { workers?: number; init?: boolean } = {}): Promise<ServeProcess> {
+export function startServeProcess(db: string, options: ServeOptions = {}): Promise<ServeProcess> {
   const workers = options.workers ?? 1;
   const args = [
     TALLY_BIN,
@@ -30,8 +43,10 @@ export function startServeProcess(db: string, options: { workers?: number; init?
     db,
     ...(workers > 1 ? ['--workers', String(workers)] : []),
     ...(options.init === true ? ['--init'] : []),
+    ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TALLY_LOG_LEVEL: 'info' } });
+  const env = { ...process.env, TALLY_ADMIN_PORT: process.env.TALLY_ADMIN_PORT ?? '0', TALLY_LOG_LEVEL: 'info', ...options.env };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const listeningPids: number[] = [];
@@ -40,7 +55,7 @@ export function startServeProcess(db: string, options: { workers?: number; init?
     child.once('exit', (code) => reject(new Error(`tally serve exited early with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
-      let entry: { msg?: string; url?: string; pid?: number };
+      let entry: { msg?: string; url?: string; adminUrl?: string; pid?: number };
       try {
         entry = JSON.parse(line) as typeof entry;
       } catch {
@@ -52,6 +67,7 @@ export function startServeProcess(db: string, options: { workers?: number; init?
         clearTimeout(timer);
         resolve({
           url: entry.url,
+          adminUrl: entry.adminUrl,
           child,
           listeningPids,
           lines,

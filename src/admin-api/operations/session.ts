@@ -56,6 +56,7 @@ export const sessionOperations = [
     tag: 'Session',
     summary: 'The signed-in operator',
     description: "The current operator and the session's csrf_token, so that a reloaded console carries on. Without a session: 401, with `operators_exist: false` while no operator exists yet.",
+    tellsOperatorsExist: true,
     answers: { 200: { description: 'The operator.', schema: SessionSchema } },
     problems: [],
     async handle({ operator, csrfToken }) {

@@ -32,7 +32,7 @@ export const userOperations = [
     query: Type.Object(
       {
         q: Type.Optional(Type.String({ description: 'A username prefix, an id or a uniquehash.', examples: ['ali'] })),
-        status: Type.Optional(Type.Enum(['active', 'closed'])),
+        status: Type.Optional(Type.Enum(['active', 'closed'], { description: 'Only users of this status (both when absent).' })),
         limit: Type.Optional(LimitParam),
         cursor: Type.Optional(CursorParam),
       },
