@@ -2,7 +2,10 @@
 import Type from 'typebox';
 import { buildOpenApiDocument } from '../openapi.js';
 import { operation, type Operation } from '../operation.js';
+import { importOperations } from './imports.js';
+import { operatorOperations } from './operators.js';
 import { sessionOperations } from './session.js';
+import { settingsOperations } from './settings.js';
 import { userOperations } from './users.js';
 
 const reference = operation({
@@ -20,7 +23,14 @@ const reference = operation({
   },
 });
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, reference];
+export const ADMIN_OPERATIONS: readonly Operation[] = [
+  ...sessionOperations,
+  ...userOperations,
+  ...settingsOperations,
+  ...importOperations,
+  ...operatorOperations,
+  reference,
+];
 
 let document: Record<string, unknown> | undefined;
 
