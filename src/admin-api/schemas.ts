@@ -65,7 +65,7 @@ export const ProblemSchema = Type.Object(
     errors: Type.Optional(Type.Array(FieldErrorSchema)),
     operators_exist: Type.Optional(Type.Boolean({ description: 'On GET /admin/v1/session only: false while no operator exists yet.' })),
     ok: Type.Optional(Type.Literal(false, { description: 'On POST /admin/v1/imports only, for bad lines: the import report, refused.' })),
-    rows: Type.Optional(Type.Integer({ description: 'On POST /admin/v1/imports only, for bad lines: the rows that passed every check (none was written).' })),
+    rows: Type.Optional(Type.Integer({ description: 'On POST /admin/v1/imports only, for bad lines: the data lines that passed the file\'s own checks (one that conflicts with the database is counted and also listed in `errors`); none was written.' })),
     error_count: Type.Optional(Type.Integer({ description: 'On POST /admin/v1/imports only, for bad lines: every bad line; `errors` lists the first 1000.' })),
   },
   { additionalProperties: false, description: 'An RFC 9457 problem document.' },

@@ -86,7 +86,7 @@ export interface AdminErrorFields {
   readonly detail?: string;
   /** An import's bad lines, in line order. */
   readonly lines?: readonly ImportLineError[];
-  /** An import refused for its bad lines: how many rows passed every check. */
+  /** An import refused for its bad lines: the data lines that passed the file's own checks (some may conflict with the database). */
   readonly rows?: number;
 }
 
