@@ -175,7 +175,7 @@ export interface paths {
          *
          *     `dry_run=true` checks and writes nothing.
          *
-         *     **A bad line writes nothing** and answers 422: a problem document (`code` `invalid`) that is also the import report, with `ok: false`, `rows` (the lines that passed), `error_count`, and `errors` listing the first 1000 bad lines as `{"field":"line N","line":N,"message":…}`. A refusal is an error status, not a 200 with `ok: false`, so that a client that checks only the status cannot take a refused import for a done one, and so that a refused import is not kept as the answer of its Idempotency-Key: the corrected file may be sent with the same key.
+         *     **A bad line writes nothing** and answers 422: a problem document (`code` `invalid`) that is also the import report, with `ok: false`, `rows` (the data lines that passed the checks of the file alone), `error_count`, and `errors` listing the first 1000 bad lines as `{"field":"line N","line":N,"message":…}`. A refusal is an error status, not a 200 with `ok: false`, so that a client that checks only the status cannot take a refused import for a done one, and so that a refused import is not kept as the answer of its Idempotency-Key: the corrected file may be sent with the same key.
          *
          *     With an Idempotency-Key, a replay of the same body answers the first answer again (200) and imports nothing twice; a key already used for another request, or by a ledger entry of any surface, is a 409.
          *
@@ -294,7 +294,7 @@ export interface components {
              * @constant
              */
             ok?: false;
-            /** @description On POST /admin/v1/imports only, for bad lines: the rows that passed every check (none was written). */
+            /** @description On POST /admin/v1/imports only, for bad lines: the data lines that passed the file's own checks (one that conflicts with the database is counted and also listed in `errors`); none was written. */
             rows?: number;
             /** @description On POST /admin/v1/imports only, for bad lines: every bad line; `errors` lists the first 1000. */
             error_count?: number;
