@@ -44,6 +44,7 @@ function fieldMessage(error: AdminError): string {
       if (entity === 'operator') return `no operator named ${value}`;
       if (entity === 'token') return `no token labelled "${value}"`;
       if (entity === 'currency') return `no currency ${value}`;
+      if (entity === 'setting' && reason === 'not_rotatable') return `"${value}" is not a key one can read or rotate here: the keys are api_secret_key and signature_key`;
       if (entity === 'setting') return `no setting "${value}"`;
       return `no ${entity} ${value}`;
     case 'already_exists':

@@ -46,7 +46,11 @@ export function Page<T extends TSchema>(item: T, name: string) {
 }
 
 export const FieldErrorSchema = Type.Object(
-  { field: Type.String({ examples: ['amount'] }), message: Type.String({ examples: ['must be a string'] }) },
+  {
+    field: Type.String({ examples: ['amount'] }),
+    message: Type.String({ examples: ['must be a string'] }),
+    line: Type.Optional(Type.Integer({ description: 'On POST /admin/v1/imports only: the CSV line at fault (1 is the header); `field` is then `line N`.', examples: [3] })),
+  },
   { additionalProperties: false },
 );
 
@@ -60,6 +64,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.String({ examples: ['amount: must be a string'] }),
     errors: Type.Optional(Type.Array(FieldErrorSchema)),
     operators_exist: Type.Optional(Type.Boolean({ description: 'On GET /admin/v1/session only: false while no operator exists yet.' })),
+    ok: Type.Optional(Type.Literal(false, { description: 'On POST /admin/v1/imports only, for bad lines: the import report, refused.' })),
+    rows: Type.Optional(Type.Integer({ description: 'On POST /admin/v1/imports only, for bad lines: the data lines that passed the file\'s own checks (one that conflicts with the database is counted and also listed in `errors`); none was written.' })),
+    error_count: Type.Optional(Type.Integer({ description: 'On POST /admin/v1/imports only, for bad lines: every bad line; `errors` lists the first 1000.' })),
   },
   { additionalProperties: false, description: 'An RFC 9457 problem document.' },
 );

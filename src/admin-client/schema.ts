@@ -132,6 +132,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every setting
+         * @description Every setting of `tally settings list`, keyed by name, each as the server obeys it (a setting missing from the database reads as the safe value the server falls back to). Keys (`api_secret_key`, `signature_key`, `signature_key_previous`) only as `{"set":true|false}`. Each property's description says whether it is Kolmisoft's setting (and its Kolmisoft name) or Tally's own.
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["listSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change settings
+         * @description Any subset of the settings, each of the type GET answers it in; a key is given as its new value (a string) and is never answered back. Every value is checked first and all are written in one transaction: one bad value changes nothing (422 naming it, with the reason). This node obeys the change before answering; every other node within 250 ms. Answers every setting, as GET.
+         *
+         *     **Role:** owner or above.
+         */
+        patch: operations["updateSettings"];
+        trace?: never;
+    };
+    "/admin/v1/settings/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a key
+         * @description The value of `api_secret_key` (appended to every Kolmisoft hash) or `signature_key` (of HMAC request signatures), as `tally settings get NAME` prints it. Any other name, another setting included, is a 404.
+         *
+         *     **Role:** owner or above.
+         */
+        get: operations["getSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/settings/secrets/{name}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a key
+         * @description As `tally settings rotate-key NAME`. `api_secret_key`: a new random key at once, the old one refused from this answer on (every client needs the new one). `signature_key` rotates in two steps, so that no moment accepts neither key: a first call makes a new key while the old one is still accepted, a second call ends the overlap. The answer never holds the key: read it with GET /admin/v1/settings/secrets/{name}. Any other name is a 404.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users from CSV
+         * @description The body is a file in `tally import`'s format (`text/csv`, at most 64 MiB): a header of `username,currency,balance` and optionally `id` and `uniquehash`, then one user a line; a balance is in the system currency. Every line is checked (alone, across the file, and against the database) before anything is written; then every row is written in one transaction. Each user's opening balance is a ledger entry with the source `import`, naming the operator.
+         *
+         *     `dry_run=true` checks and writes nothing.
+         *
+         *     **A bad line writes nothing** and answers 422: a problem document (`code` `invalid`) that is also the import report, with `ok: false`, `rows` (the data lines that passed the checks of the file alone), `error_count`, and `errors` listing the first 1000 bad lines as `{"field":"line N","line":N,"message":…}`. A refusal is an error status, not a 200 with `ok: false`, so that a client that checks only the status cannot take a refused import for a done one, and so that a refused import is not kept as the answer of its Idempotency-Key: the corrected file may be sent with the same key.
+         *
+         *     With an Idempotency-Key, a replay of the same body answers the first answer again (200) and imports nothing twice; a key already used for another request, or by a ledger entry of any surface, is a 409.
+         *
+         *     **Role:** admin or above.
+         */
+        post: operations["importUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/stats": {
         parameters: {
             query?: never;
@@ -171,6 +271,56 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every operator
+         * @description Every operator, by name, with its role and its tokens' labels; never a password hash nor a token. One page: `next_cursor` is always null.
+         *
+         *     **Role:** owner or above.
+         */
+        get: operations["listOperators"];
+        put?: never;
+        /**
+         * Add an operator
+         * @description As `tally operator add NAME --role ROLE`. The password (12 to 1024 characters) is kept only as a memory-hard hash and never answered. Make its API token with `tally operator token NAME`.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["createOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an operator
+         * @description As `tally operator remove NAME`: the operator and its tokens; its sessions end. The last owner cannot be removed (409): make another operator an owner first.
+         *
+         *     **Role:** owner or above.
+         */
+        delete: operations["deleteOperator"];
         options?: never;
         head?: never;
         patch?: never;
@@ -219,9 +369,23 @@ export interface components {
                 field: string;
                 /** @example must be a string */
                 message: string;
+                /**
+                 * @description On POST /admin/v1/imports only: the CSV line at fault (1 is the header); `field` is then `line N`.
+                 * @example 3
+                 */
+                line?: number;
             }[];
             /** @description On GET /admin/v1/session only: false while no operator exists yet. */
             operators_exist?: boolean;
+            /**
+             * @description On POST /admin/v1/imports only, for bad lines: the import report, refused.
+             * @constant
+             */
+            ok?: false;
+            /** @description On POST /admin/v1/imports only, for bad lines: the data lines that passed the file's own checks (one that conflicts with the database is counted and also listed in `errors`); none was written. */
+            rows?: number;
+            /** @description On POST /admin/v1/imports only, for bad lines: every bad line; `errors` lists the first 1000. */
+            error_count?: number;
         };
     };
     responses: {
@@ -1035,6 +1199,385 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Answer API requests at all. Kolmisoft's `Allow_API`. */
+                        allow_api: boolean;
+                        /** @description Accept GET as well as POST. Kolmisoft's `Allow_GET_API`. */
+                        allow_get_api: boolean;
+                        /** @description Key appended to every hash. A key: only whether it is set. Kolmisoft's `API_Secret_Key`. */
+                        api_secret_key: {
+                            set: boolean;
+                        };
+                        /** @description Accept requests without a valid hash. Kolmisoft's `API_Disable_hash_checking`. */
+                        disable_hash_checking: boolean;
+                        /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
+                        balance_get_enabled: boolean;
+                        /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
+                        xml_api_extension: boolean;
+                        /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
+                        number_digits: number;
+                        /** @description Failed authentications per client and minute before 429 (0: off). 0 to 1000000. Tally's own (Kolmisoft has no such setting). */
+                        auth_failure_limit: number;
+                        /** @description Seconds a throttled client is answered 429. 1 to 86400. Tally's own (Kolmisoft has no such setting). */
+                        auth_failure_cooldown: number;
+                        /**
+                         * @description Load balancers whose X-Forwarded-For is believed (addresses, CIDRs). Addresses and CIDR ranges; empty for none. Tally's own (Kolmisoft has no such setting).
+                         * @example [
+                         *       "10.0.0.0/8",
+                         *       "192.168.1.10"
+                         *     ]
+                         */
+                        trusted_proxies: string[];
+                        /**
+                         * @description HMAC request signatures: off, optional or required. Tally's own (Kolmisoft has no such setting).
+                         * @enum {unknown}
+                         */
+                        signature_mode: "off" | "optional" | "required";
+                        /** @description Key of the HMAC request signature. A key: only whether it is set. Tally's own (Kolmisoft has no such setting). */
+                        signature_key: {
+                            set: boolean;
+                        };
+                        /** @description Old signing key, accepted until a rotation ends. A key: only whether it is set. Tally's own (Kolmisoft has no such setting). */
+                        signature_key_previous: {
+                            set: boolean;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "allow_get_api": true,
+                 *       "number_digits": 4,
+                 *       "trusted_proxies": [
+                 *         "10.0.0.0/8"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Answer API requests at all. Kolmisoft's `Allow_API`. */
+                    allow_api?: boolean;
+                    /** @description Accept GET as well as POST. Kolmisoft's `Allow_GET_API`. */
+                    allow_get_api?: boolean;
+                    /** @description Key appended to every hash. Write-only: the new key, empty or at least 6 characters without control characters ("" clears it). Read it with GET /admin/v1/settings/secrets/{name}. Kolmisoft's `API_Secret_Key`. */
+                    api_secret_key?: string;
+                    /** @description Accept requests without a valid hash. Kolmisoft's `API_Disable_hash_checking`. */
+                    disable_hash_checking?: boolean;
+                    /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
+                    balance_get_enabled?: boolean;
+                    /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
+                    xml_api_extension?: boolean;
+                    /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
+                    number_digits?: number;
+                    /** @description Failed authentications per client and minute before 429 (0: off). 0 to 1000000. Tally's own (Kolmisoft has no such setting). */
+                    auth_failure_limit?: number;
+                    /** @description Seconds a throttled client is answered 429. 1 to 86400. Tally's own (Kolmisoft has no such setting). */
+                    auth_failure_cooldown?: number;
+                    /**
+                     * @description Load balancers whose X-Forwarded-For is believed (addresses, CIDRs). Addresses and CIDR ranges; empty for none. Tally's own (Kolmisoft has no such setting).
+                     * @example [
+                     *       "10.0.0.0/8",
+                     *       "192.168.1.10"
+                     *     ]
+                     */
+                    trusted_proxies?: string[];
+                    /**
+                     * @description HMAC request signatures: off, optional or required. Tally's own (Kolmisoft has no such setting).
+                     * @enum {unknown}
+                     */
+                    signature_mode?: "off" | "optional" | "required";
+                    /** @description Key of the HMAC request signature. Write-only: the new key, empty or at least 6 characters without control characters ("" clears it). Read it with GET /admin/v1/settings/secrets/{name}. Tally's own (Kolmisoft has no such setting). */
+                    signature_key?: string;
+                    /** @description Old signing key, accepted until a rotation ends. Write-only: the new key, empty or at least 6 characters without control characters ("" clears it). Tally's own (Kolmisoft has no such setting). */
+                    signature_key_previous?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Every setting, after the change. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Answer API requests at all. Kolmisoft's `Allow_API`. */
+                        allow_api: boolean;
+                        /** @description Accept GET as well as POST. Kolmisoft's `Allow_GET_API`. */
+                        allow_get_api: boolean;
+                        /** @description Key appended to every hash. A key: only whether it is set. Kolmisoft's `API_Secret_Key`. */
+                        api_secret_key: {
+                            set: boolean;
+                        };
+                        /** @description Accept requests without a valid hash. Kolmisoft's `API_Disable_hash_checking`. */
+                        disable_hash_checking: boolean;
+                        /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
+                        balance_get_enabled: boolean;
+                        /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
+                        xml_api_extension: boolean;
+                        /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
+                        number_digits: number;
+                        /** @description Failed authentications per client and minute before 429 (0: off). 0 to 1000000. Tally's own (Kolmisoft has no such setting). */
+                        auth_failure_limit: number;
+                        /** @description Seconds a throttled client is answered 429. 1 to 86400. Tally's own (Kolmisoft has no such setting). */
+                        auth_failure_cooldown: number;
+                        /**
+                         * @description Load balancers whose X-Forwarded-For is believed (addresses, CIDRs). Addresses and CIDR ranges; empty for none. Tally's own (Kolmisoft has no such setting).
+                         * @example [
+                         *       "10.0.0.0/8",
+                         *       "192.168.1.10"
+                         *     ]
+                         */
+                        trusted_proxies: string[];
+                        /**
+                         * @description HMAC request signatures: off, optional or required. Tally's own (Kolmisoft has no such setting).
+                         * @enum {unknown}
+                         */
+                        signature_mode: "off" | "optional" | "required";
+                        /** @description Key of the HMAC request signature. A key: only whether it is set. Tally's own (Kolmisoft has no such setting). */
+                        signature_key: {
+                            set: boolean;
+                        };
+                        /** @description Old signing key, accepted until a rotation ends. A key: only whether it is set. Tally's own (Kolmisoft has no such setting). */
+                        signature_key_previous: {
+                            set: boolean;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `api_secret_key` or `signature_key`. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "api_secret_key",
+                     *       "value": "q8Vd2mXr7Lp0sWk3"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        name: "api_secret_key" | "signature_key";
+                        /** @description Empty when the key is not set. */
+                        value: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description `api_secret_key` or `signature_key`. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the rotation did. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "signature_key",
+                     *       "rotated": true,
+                     *       "step": "started",
+                     *       "previous_accepted": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        name: "api_secret_key" | "signature_key";
+                        /** @constant */
+                        rotated: true;
+                        /**
+                         * @description `replaced`: a new api_secret_key, the old one refused at once. `started`: a new signature_key; the old one (if there was one) is still accepted until the next rotation ends the overlap. `ended`: the overlap ended, only the current signature_key is accepted.
+                         * @enum {unknown}
+                         */
+                        step: "replaced" | "started" | "ended";
+                        /** @description True while an old signature key is still accepted beside the new one. */
+                        previous_accepted: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    importUsers: {
+        parameters: {
+            query?: {
+                /** @description `true` to check only (also 1/0, on/off, yes/no); `false` when absent. */
+                dry_run?: string;
+            };
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body answers the first answer again and changes nothing; with another request, 409. */
+                "Idempotency-Key"?: string;
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example username,currency,balance,id,uniquehash
+                 *     alice,EUR,10.5,,
+                 *     bob,USD,0,7,
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description A dry run that found every line good, or a replay of an import (its first answer again). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        /** @description True when nothing was written because the request asked only for a check. */
+                        dry_run: boolean;
+                        /** @description Users imported (or, in a dry run, that would be). */
+                        rows: number;
+                        /** @description Always empty here: a file with a bad line answers 422 with its lines in the problem document. */
+                        errors: {
+                            line: number;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Imported. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "dry_run": false,
+                     *       "rows": 2,
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        /** @description True when nothing was written because the request asked only for a check. */
+                        dry_run: boolean;
+                        /** @description Users imported (or, in a dry run, that would be). */
+                        rows: number;
+                        /** @description Always empty here: a file with a bad line answers 422 with its lines in the problem document. */
+                        errors: {
+                            line: number;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
     getStats: {
         parameters: {
             query?: never;
@@ -1160,6 +1703,185 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listOperators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operators. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example ops */
+                            username: string;
+                            /**
+                             * @description viewer reads everything but secrets; admin also changes users, balances, currencies, unblocks and imports; owner also settings, keys and operators.
+                             * @enum {unknown}
+                             */
+                            role: "viewer" | "admin" | "owner";
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            password_changed_at: string;
+                            /** @description Its API tokens' labels; a token itself is shown once, when it is made. */
+                            tokens: {
+                                label: string;
+                                /**
+                                 * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                                 * @example 2026-12-01T18:20:44.123Z
+                                 */
+                                created_at: string;
+                            }[];
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createOperator: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "ops",
+                 *       "role": "admin",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description 1 to 64 letters, digits and . _ @ -, starting with a letter or digit; unique in any case.
+                     * @example ops
+                     */
+                    username: string;
+                    /**
+                     * @description viewer reads everything but secrets; admin also changes users, balances, currencies, unblocks and imports; owner also settings, keys and operators.
+                     * @enum {unknown}
+                     */
+                    role: "viewer" | "admin" | "owner";
+                    /**
+                     * @description 12 to 1024 characters.
+                     * @example correct horse battery staple
+                     */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new operator. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example ops */
+                        username: string;
+                        /**
+                         * @description viewer reads everything but secrets; admin also changes users, balances, currencies, unblocks and imports; owner also settings, keys and operators.
+                         * @enum {unknown}
+                         */
+                        role: "viewer" | "admin" | "owner";
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        created_at: string;
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        password_changed_at: string;
+                        /** @description Its API tokens' labels; a token itself is shown once, when it is made. */
+                        tokens: {
+                            label: string;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteOperator: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The operator's username (any case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

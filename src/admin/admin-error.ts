@@ -91,6 +91,8 @@ export interface AdminErrorFields {
   readonly detail?: string;
   /** An import's bad lines, in line order. */
   readonly lines?: readonly ImportLineError[];
+  /** An import refused for its bad lines: the data lines that passed the file's own checks (some may conflict with the database). */
+  readonly rows?: number;
 }
 
 export class AdminError extends Error {
@@ -102,6 +104,7 @@ export class AdminError extends Error {
   readonly limit: number | undefined;
   readonly detail: string | undefined;
   readonly lines: readonly ImportLineError[];
+  readonly rows: number | undefined;
 
   constructor(code: AdminErrorCode, fields: AdminErrorFields, message?: string) {
     super(message ?? fields.detail ?? defaultMessage(code, fields));
@@ -114,6 +117,7 @@ export class AdminError extends Error {
     this.limit = fields.limit;
     this.detail = fields.detail;
     this.lines = fields.lines ?? [];
+    this.rows = fields.rows;
   }
 }
 

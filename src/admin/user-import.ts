@@ -44,7 +44,7 @@ const CONFLICT_BATCH = 2000;
 export async function importUsers(store: Store, request: ImportRequest, by: Actor): Promise<ImportResult> {
   const currencies = new Set((await store.listCurrencies()).map((currency) => currency.code));
   const check = await checkImport(store, request.source, currencies);
-  if (check.errors.length > 0) throw new AdminError('invalid', { entity: 'file', value: request.name, reason: 'lines', lines: check.errors });
+  if (check.errors.length > 0) throw new AdminError('invalid', { entity: 'file', value: request.name, reason: 'lines', lines: check.errors, rows: check.rows });
   if (request.dryRun === true) return { rows: check.rows, imported: 0 };
   const onRow = request.onRow;
   const imported = await storeCall(

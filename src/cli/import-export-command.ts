@@ -8,7 +8,8 @@ import { AdminError } from '../admin/admin-error.js';
 import { exportUsers } from '../admin/user-export.js';
 import { importUsers } from '../admin/user-import.js';
 import { cliActor, withDbOption, withStore, type DbOption } from './context.js';
-import { CliRefusal, importLineMessage } from './messages.js';
+import { importLineMessage } from '../admin/import-messages.js';
+import { CliRefusal } from './messages.js';
 import { progress } from './progress.js';
 
 // Enough to fix a file by; the count says how many more there are.

@@ -6,7 +6,6 @@
 import { AdminError } from '../admin/admin-error.js';
 import { ROTATABLE_KEYS } from '../admin/settings.js';
 import { MAX_CURRENCY_NAME_LENGTH, MAX_UNIQUEHASH_LENGTH } from '../admin/raw-input.js';
-import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CSV_COLUMNS, type ImportLineError } from '../admin/users-csv.js';
 import { TallyError } from '../domain/errors.js';
 import { hintCommand } from './command-hint.js';
 import { BALANCE_SCALE, describeDecimalProblem, RATE_SIGNIFICANT_FRACTION_DIGITS, type DecimalProblem } from '../domain/money.js';
@@ -179,57 +178,4 @@ function isDecimalProblem(reason: string | undefined): reason is DecimalProblem 
 function tallyMessage(error: TallyError): string {
   if (error.code === 'not_initialized' && !error.message.includes('tally init')) return `${error.message}: run "${hintCommand(['init'])}"`;
   return error.message;
-}
-
-/** How an import names one bad line, after `FILE:LINE: `. */
-export function importLineMessage(error: ImportLineError): string {
-  const value = error.value ?? '';
-  switch (error.reason) {
-    case 'not_utf8':
-      return 'the line is not valid UTF-8';
-    case 'unclosed_quote':
-      return 'a quoted field is not closed on its line';
-    case 'text_after_quote':
-      return 'a quoted field is followed by text other than a comma';
-    case 'stray_quote':
-      return 'a quote inside an unquoted field (quote the whole field and double the quote)';
-    case 'unknown_column':
-      return `unknown column ${value}: the columns are ${CSV_COLUMNS.join(', ')} (${OPTIONAL_COLUMNS.join(' and ')} optional)`;
-    case 'missing_column':
-      return `the header lacks ${value}: expected ${REQUIRED_COLUMNS.join(',')} and optionally ${OPTIONAL_COLUMNS.join(' and ')}`;
-    case 'repeated_column':
-      return 'the header repeats a column';
-    case 'empty_file':
-      return `the file is empty: expected the header ${REQUIRED_COLUMNS.join(',')}`;
-    case 'field_count':
-      return `expected ${error.expected} fields, found ${error.found}`;
-    case 'invalid_username':
-      return error.detail ?? 'the username is not valid';
-    case 'unknown_currency':
-      return `unknown currency "${value}"`;
-    case 'invalid_balance':
-      return `balance "${value}" ${describeDecimalProblem(error.decimalProblem ?? 'not-a-decimal', BALANCE_SCALE)}`;
-    case 'invalid_id':
-      return `id "${value}" is not a positive whole number`;
-    case 'id_too_large':
-      return `id ${value} is above ${MAX_USER_ID}, the largest id a Kolmisoft client can address`;
-    case 'invalid_uniquehash':
-      return `the uniquehash must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
-    case 'repeated_username':
-      return `username ${value} repeats line ${error.earlierLine}`;
-    case 'repeated_id':
-      return `id ${value} repeats line ${error.earlierLine}`;
-    case 'repeated_uniquehash':
-      return `the uniquehash repeats line ${error.earlierLine}`;
-    case 'username_taken':
-      return `user ${value} already exists`;
-    case 'id_taken':
-      return `id ${value} is already taken`;
-    case 'uniquehash_taken':
-      return 'the uniquehash is already held by another user';
-    case 'ids_exhausted': {
-      const more = error.found ?? 0;
-      return `this row${more > 0 ? ` and the ${more} after it without an id` : ''} would be numbered above ${MAX_USER_ID} (the file's largest id is ${error.expected}), the largest id a Kolmisoft client can address`;
-    }
-  }
 }

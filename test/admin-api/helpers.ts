@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import { pino, type Logger } from 'pino';
 import { createAdminClient, type AdminClient } from '../../src/admin-client/index.js';
 import type { OperatorRole } from '../../src/domain/operators.js';
 import { startHarness, type Harness, type HarnessOptions } from '../http/helpers.js';
@@ -67,4 +68,10 @@ export async function adminRequest(
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A pino logger that keeps its lines in memory, to show what a request logged. */
+export function memoryLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: pino({ level: 'debug', base: undefined }, { write: (line: string) => void lines.push(line) }), lines };
 }

@@ -19,6 +19,8 @@ import { displaySettingValue } from '../../src/domain/settings.js';
 import { newUniquehash } from '../../src/domain/tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import { addOperator, createToken } from '../../src/admin/operators.js';
+import { listAudit } from '../../src/admin/audit.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
 import type { OperatorRole } from '../../src/domain/operators.js';
 import type { BalanceChangeResult, ImportRow, Store, UserRecord, UserRole } from '../../src/store/store.js';
 import { CLI, IMPORTER } from './actors.js';
@@ -205,6 +207,11 @@ export class Operator {
     assert.deepEqual(report.mismatches, [], 'every balance equals the sum of its ledger entries');
     assert.deepEqual(await this.store.usernameCollisions(), [], 'no usernames collide under Unicode normalisation');
     return { users: report.users, entries: report.entries };
+  }
+
+  /** The newest audit entries, newest first, as the audit log keeps them. */
+  async audit(limit = 100): Promise<readonly AuditEntry[]> {
+    return listAudit(this.store, { limit });
   }
 
   close(): Promise<void> {

@@ -3,8 +3,11 @@ import Type from 'typebox';
 import { buildOpenApiDocument } from '../openapi.js';
 import { operation, type Operation } from '../operation.js';
 import { auditOperations } from './audit.js';
+import { importOperations } from './imports.js';
 import { ledgerOperations } from './ledger.js';
+import { operatorOperations } from './operators.js';
 import { sessionOperations } from './session.js';
+import { settingsOperations } from './settings.js';
 import { statsOperations } from './stats.js';
 import { userOperations } from './users.js';
 
@@ -23,7 +26,17 @@ const reference = operation({
   },
 });
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, ...ledgerOperations, ...statsOperations, ...auditOperations, reference];
+export const ADMIN_OPERATIONS: readonly Operation[] = [
+  ...sessionOperations,
+  ...userOperations,
+  ...ledgerOperations,
+  ...settingsOperations,
+  ...importOperations,
+  ...statsOperations,
+  ...auditOperations,
+  ...operatorOperations,
+  reference,
+];
 
 let document: Record<string, unknown> | undefined;
 
