@@ -31,7 +31,8 @@ export type AdminEntity =
   | 'ledger'
   | 'operator'
   | 'password'
-  | 'token';
+  | 'token'
+  | 'uri';
 
 /**
  * Why, in a word a surface can switch on. Decimal problems use the domain's DecimalProblem
