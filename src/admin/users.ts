@@ -115,7 +115,7 @@ export interface UserEditInput {
  */
 export async function changeUser(store: Store, selector: UserSelector, input: UserEditInput, by: Actor): Promise<UserRecord> {
   if (input.username === undefined && input.currency === undefined && input.status === undefined) {
-    throw new AdminError('invalid', { entity: 'user', reason: 'nothing_to_change' });
+    throw new AdminError('invalid', { entity: 'user', field: 'body', reason: 'nothing_to_change' });
   }
   const username = input.username === undefined ? undefined : readUsername('username', input.username);
   const currency = input.currency === undefined ? undefined : readCurrencyCode('currency', input.currency);

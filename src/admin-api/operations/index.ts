@@ -2,7 +2,10 @@
 import Type from 'typebox';
 import { buildOpenApiDocument } from '../openapi.js';
 import { operation, type Operation } from '../operation.js';
+import { currencyOperations } from './currencies.js';
 import { sessionOperations } from './session.js';
+import { throttleOperations } from './throttle.js';
+import { toolOperations } from './tools.js';
 import { userOperations } from './users.js';
 
 const reference = operation({
@@ -20,7 +23,7 @@ const reference = operation({
   },
 });
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, reference];
+export const ADMIN_OPERATIONS: readonly Operation[] = [...sessionOperations, ...userOperations, ...currencyOperations, ...throttleOperations, ...toolOperations, reference];
 
 let document: Record<string, unknown> | undefined;
 
