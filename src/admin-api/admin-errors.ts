@@ -103,6 +103,10 @@ function fieldMessage(error: AdminError): string {
       return `must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
     case 'address':
       return `"${value}" is not an IP address (nor a bucket the throttle list shows)`;
+    case 'uri':
+      if (reason === 'unknown') return `${value} is not a Kolmisoft API method with a hash`;
+      if (reason === 'syntax') return 'has a broken percent escape';
+      return `carries none of the parameters ${value} hashes (${error.detail ?? ''}): nothing to sign but the key`;
     default:
       return error.detail ?? error.message;
   }
@@ -125,6 +129,8 @@ function conflictMessage(error: AdminError): string {
       return `${value} is the last owner: make another operator an owner first; nothing changed`;
     case 'label_taken':
       return `a token labelled "${value}" exists already`;
+    case 'empty':
+      return `the setting ${value} is empty: an owner sets it first`;
     default:
       return error.detail ?? error.message;
   }

@@ -7,11 +7,12 @@ import Type from 'typebox';
 import type { OperatorView } from '../admin/operators.js';
 import { formatOwnCurrencyBalance } from '../admin/users.js';
 import type { CurrencyBook } from '../domain/balance.js';
-import type { LedgerEntry } from '../domain/ledger.js';
-import { formatMoney } from '../domain/money.js';
+import type { Currency } from '../domain/currency.js';
+import type { LedgerEntry, RateChange } from '../domain/ledger.js';
+import { formatMoney, formatRate } from '../domain/money.js';
 import { roleAllows, type OperatorRole } from '../domain/operators.js';
-import type { UserRecord } from '../store/store.js';
-import { Money, OperatorRoleSchema, SignedMoney, Time } from './schemas.js';
+import type { ThrottledClient, UserRecord } from '../store/store.js';
+import { Money, OperatorRoleSchema, Rate, SignedMoney, Time } from './schemas.js';
 
 /** A stored ISO time as RFC 3339 UTC with exactly three fractional digits (truncated, never rounded). */
 export function apiTime(iso: string): string {
@@ -81,6 +82,61 @@ export function ledgerEntryView(entry: LedgerEntry, username: string): Record<st
     operator: entry.actor,
     request_id: entry.requestId ?? null,
     created_at: apiTime(entry.createdAt),
+  };
+}
+
+export const CurrencySchema = Type.Object(
+  {
+    code: Type.String({ examples: ['EUR'] }),
+    name: Type.String({ examples: ['Euro'] }),
+    rate: { ...Rate, description: 'Units of this currency per unit of the system currency; 1 for the system currency.' },
+    active: Type.Boolean({ description: 'Only affects listings: an inactive currency still converts.' }),
+    system: Type.Boolean({ description: 'True for the system currency, in which balances are kept.' }),
+  },
+  { additionalProperties: false },
+);
+
+export function currencyView(currency: Currency): Record<string, unknown> {
+  return { code: currency.code, name: currency.name, rate: formatRate(currency.rate), active: currency.active, system: currency.isSystem };
+}
+
+export const RateChangeSchema = Type.Object(
+  {
+    old_rate: Type.Union([Rate, Type.Null()], { description: 'Null when the change added the currency.' }),
+    new_rate: Rate,
+    source: Type.Enum(['cli', 'api', 'import', 'admin'], { description: 'Where the change came from.' }),
+    operator: Type.String({ description: 'Who made it: an operator, `cli:` and an OS user, or a Kolmisoft login; empty for old changes.' }),
+    request_id: Type.Union([Type.String(), Type.Null()]),
+    created_at: Time,
+  },
+  { additionalProperties: false },
+);
+
+export function rateChangeView(change: RateChange): Record<string, unknown> {
+  return {
+    old_rate: change.oldRate === undefined ? null : formatRate(change.oldRate),
+    new_rate: formatRate(change.newRate),
+    source: change.source,
+    operator: change.actor,
+    request_id: change.requestId ?? null,
+    created_at: apiTime(change.createdAt),
+  };
+}
+
+export const ThrottledClientSchema = Type.Object(
+  {
+    address: Type.String({ description: 'A client address, or the bucket of a proxy hop that is no address.', examples: ['192.0.2.7'] }),
+    blocked_until: Type.Union([Time, Type.Null()], { description: 'When its block ends; null while it is only counted.' }),
+    failures: Type.Integer({ description: 'Failed authentications in its current window.', examples: [3] }),
+  },
+  { additionalProperties: false },
+);
+
+export function throttledClientView(client: ThrottledClient): Record<string, unknown> {
+  return {
+    address: client.address,
+    blocked_until: client.blockedUntilMs === undefined ? null : new Date(client.blockedUntilMs).toISOString(),
+    failures: client.failures,
   };
 }
 

@@ -35,7 +35,8 @@ export type AdminEntity =
   | 'time'
   | 'cursor'
   | 'source'
-  | 'session';
+  | 'session'
+  | 'uri';
 
 /**
  * Why, in a word a surface can switch on. Decimal problems use the domain's DecimalProblem

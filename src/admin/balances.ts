@@ -5,14 +5,23 @@ import type { UsernameCollision } from '../domain/usernames.js';
 import type { Store, UserRecord } from '../store/store.js';
 import { AdminError, notFound } from './admin-error.js';
 import { readAmount, readComment, readKey, readLimit, type RawNumber } from './raw-input.js';
+import { keyConflict, readIdempotencyKey } from './idempotency.js';
 import { closedUserError, findUser, type UserSelector } from './users.js';
 
 export interface AdjustmentInput {
   /** Signed, in the system currency; zero is refused. */
   readonly amount: string;
   readonly comment?: string;
-  /** A retry with the same key changes nothing twice; a key names one change, whatever its source. */
+  /**
+   * A retry with the same key changes nothing twice; a key names one change, whatever its source.
+   * The CLI's `--key`, by the ledger's rule (1 to 128 characters, as Kolmisoft's transaction_id).
+   */
   readonly key?: string;
+  /**
+   * The admin API's Idempotency-Key instead (1 to 255 printable ASCII characters): a key the ledger
+   * knows replays only the same adjustment made there (see adjustBalance).
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface Adjustment {
@@ -22,11 +31,18 @@ export interface Adjustment {
   readonly username: string;
 }
 
-/** Adds a signed amount to a user's balance as one ledger entry. */
+/**
+ * Adds a signed amount to a user's balance as one ledger entry. With the admin API's
+ * Idempotency-Key, a key the ledger already holds with this user and amount is a replay only when
+ * that entry came from the admin API with the same comment (a retry that raced the first, or an
+ * answer lost between the entry and the stored reply); a key used by another surface or with
+ * another body is a conflict.
+ */
 export async function adjustBalance(store: Store, selector: UserSelector, input: AdjustmentInput, by: Actor): Promise<Adjustment> {
   const amount = readAmount('amount', input.amount);
   const comment = readComment('comment', input.comment);
-  const idempotencyKey = readKey('key', input.key);
+  const requestKey = readIdempotencyKey('Idempotency-Key', input.idempotencyKey);
+  const idempotencyKey = requestKey ?? readKey('key', input.key);
   const user = await findUser(store, selector);
   if (user.status === 'closed') throw closedUserError(user);
   const result = await store.applyBalanceChange({
@@ -37,12 +53,15 @@ export async function adjustBalance(store: Store, selector: UserSelector, input:
     ...(idempotencyKey !== undefined && { idempotencyKey }),
   });
   switch (result.kind) {
-    case 'applied':
     case 'replayed':
+      if (requestKey !== undefined && (result.entry.source !== 'admin' || result.entry.comment !== comment)) throw keyConflict(requestKey);
+      return { kind: result.kind, entry: result.entry, username: result.username };
+    case 'applied':
       return { kind: result.kind, entry: result.entry, username: result.username };
     case 'user_not_found': // closed meanwhile
       throw notFound('user', user.username, 'username');
     case 'duplicate_key':
+      if (requestKey !== undefined) throw keyConflict(requestKey);
       throw new AdminError('conflict', { entity: 'key', field: 'key', value: idempotencyKey!, reason: 'duplicate_key' });
     case 'out_of_range':
       throw new AdminError('invalid', { entity: 'amount', field: 'amount', value: input.amount, reason: 'balance_out_of_range' });

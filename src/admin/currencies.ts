@@ -18,6 +18,11 @@ export interface CurrencyInput {
 
 /** Adds a currency or changes one, recording a rate change. */
 export async function saveCurrency(store: Store, input: CurrencyInput, by: Actor): Promise<Currency> {
+  return (await putCurrency(store, input, by)).currency;
+}
+
+/** saveCurrency, saying whether the currency is new (a surface answers 201 then). */
+export async function putCurrency(store: Store, input: CurrencyInput, by: Actor): Promise<{ currency: Currency; created: boolean }> {
   const code = readCurrencyCode('code', input.code);
   const change: CurrencyChange = {
     code,
@@ -36,7 +41,8 @@ export async function saveCurrency(store: Store, input: CurrencyInput, by: Actor
       reason: problem,
     });
   }
-  return storeCall(() => store.saveCurrency(change, by), { entity: 'currency', value: code });
+  const currency = await storeCall(() => store.saveCurrency(change, by), { entity: 'currency', value: code });
+  return { currency, created: existing === undefined };
 }
 
 /** Every currency, the system currency among them. */

@@ -7,8 +7,10 @@ import type { Currency } from '../domain/currency.js';
 import { formatExact, moneyDecimal, multiply, type Decimal } from '../domain/money.js';
 import { newUniquehash } from '../domain/tokens.js';
 import { findByUsername, usernameKey } from '../domain/usernames.js';
-import type { Store, UserChange, UserRecord, UserRole, UserSearch, UserStatus } from '../store/store.js';
+import { IdempotencyKeyTaken } from '../domain/errors.js';
+import type { NewUser, Store, UserChange, UserRecord, UserRole, UserSearch, UserStatus } from '../store/store.js';
 import { AdminError, notFound, storeCall } from './admin-error.js';
+import { keyConflict, readIdempotencyKey } from './idempotency.js';
 import {
   readComment,
   readCurrencyCode,
@@ -46,6 +48,8 @@ export interface NewUserInput {
   readonly balance?: string;
   /** `user` (a customer) unless `admin` (a Kolmisoft admin login, `u=`). */
   readonly role?: string;
+  /** The admin API's Idempotency-Key: the opening entry's key; a key the ledger holds already is a conflict. */
+  readonly idempotencyKey?: string;
 }
 
 export async function addUser(store: Store, input: NewUserInput, by: Actor): Promise<UserRecord> {
@@ -53,14 +57,21 @@ export async function addUser(store: Store, input: NewUserInput, by: Actor): Pro
   const currencyCode = input.currency === undefined ? undefined : readCurrencyCode('currency', input.currency);
   const balance = input.balance === undefined ? 0n : readMoney('balance', input.balance);
   const role = input.role === undefined ? 'user' : readRole('role', input.role);
+  const idempotencyKey = readIdempotencyKey('Idempotency-Key', input.idempotencyKey);
   const currency = currencyCode ?? (await systemCurrencyCode(store));
   await requireCurrency(store, currency);
   await requireFreeName(store, username);
-  return storeCall(() => store.addUser({ username, currency, balance, uniquehash: newUniquehash(), role }, by), {
-    entity: 'user',
-    field: 'username',
-    value: username,
-  });
+  const user: NewUser = { username, currency, balance, uniquehash: newUniquehash(), role, ...(idempotencyKey !== undefined && { idempotencyKey }) };
+  const add = async (): Promise<UserRecord> => {
+    try {
+      return await store.addUser(user, by);
+    } catch (error) {
+      // The key names a change some surface made already (checked in the store's transaction).
+      if (error instanceof IdempotencyKeyTaken) throw keyConflict(error.key);
+      throw error;
+    }
+  };
+  return storeCall(add, { entity: 'user', field: 'username', value: username });
 }
 
 export interface UserChangeInput {
@@ -86,16 +97,60 @@ export async function updateUser(store: Store, selector: UserSelector, input: Us
   if (change.currency !== undefined) await requireCurrency(store, change.currency);
   const user = await findUser(store, selector);
   if (change.balance !== undefined && user.status === 'closed') throw closedUserError(user);
-  return changeUser(store, user, change, by);
+  return writeChange(store, user, change, by);
+}
+
+export interface UserEditInput {
+  /** A new name, unique without regard to case. */
+  readonly username?: string;
+  readonly currency?: string;
+  /** `closed` or `active`: closing or reopening the user. */
+  readonly status?: string;
+}
+
+/**
+ * Renames, changes the currency of, closes or reopens a user, all of it or nothing: every field
+ * is checked by the rules of renameUser, updateUser, closeUser and reopenUser first, then the
+ * whole change is written in one transaction.
+ */
+export async function changeUser(store: Store, selector: UserSelector, input: UserEditInput, by: Actor): Promise<UserRecord> {
+  if (input.username === undefined && input.currency === undefined && input.status === undefined) {
+    throw new AdminError('invalid', { entity: 'user', field: 'body', reason: 'nothing_to_change' });
+  }
+  const username = input.username === undefined ? undefined : readUsername('username', input.username);
+  const currency = input.currency === undefined ? undefined : readCurrencyCode('currency', input.currency);
+  const status = input.status === undefined ? undefined : readStatus('status', input.status);
+  const user = await findUser(store, selector);
+  if (currency !== undefined) await requireCurrency(store, currency);
+  if (username !== undefined) await requireRenamable(store, user, username, 'username');
+  if (status !== undefined) requireStatusChange(user, status);
+  const change: UserChange = {
+    ...(username !== undefined && { username }),
+    ...(currency !== undefined && { currency }),
+    ...(status !== undefined && { status }),
+  };
+  return writeChange(store, user, change, by, username === undefined ? {} : { field: 'username', value: username });
 }
 
 /** Gives a user a new name, unique without regard to case; another case of the same name is allowed. */
 export async function renameUser(store: Store, selector: UserSelector, newName: string, by: Actor): Promise<UserRecord> {
   const username = readUsername('new_username', newName);
   const user = await findUser(store, selector);
-  if (username === user.username) throw new AdminError('conflict', { entity: 'user', field: 'new_username', value: username, reason: 'unchanged' });
-  if (usernameKey(username) !== usernameKey(user.username)) await requireFreeName(store, username, 'new_username');
-  return changeUser(store, user, { username }, by, { field: 'new_username', value: username });
+  await requireRenamable(store, user, username, 'new_username');
+  return writeChange(store, user, { username }, by, { field: 'new_username', value: username });
+}
+
+/** A new name must differ from the old one, and belong to no one else (another case of the same name is the user's own). */
+async function requireRenamable(store: Store, user: UserRecord, username: string, field: string): Promise<void> {
+  if (username === user.username) throw new AdminError('conflict', { entity: 'user', field, value: username, reason: 'unchanged' });
+  if (usernameKey(username) !== usernameKey(user.username)) await requireFreeName(store, username, field);
+}
+
+/** Closing a closed user, or reopening an active one, is a conflict. */
+function requireStatusChange(user: UserRecord, status: UserStatus): void {
+  if (user.status === status) {
+    throw new AdminError('conflict', { entity: 'user', field: 'status', value: user.username, reason: status === 'closed' ? 'already_closed' : 'not_closed' });
+  }
 }
 
 /** Closes a user: it keeps its ledger, and every Kolmisoft method answers it as not found. */
@@ -109,23 +164,21 @@ export async function reopenUser(store: Store, selector: UserSelector, by: Actor
 
 async function setStatus(store: Store, selector: UserSelector, status: UserStatus, by: Actor): Promise<UserRecord> {
   const user = await findUser(store, selector);
-  if (user.status === status) {
-    throw new AdminError('conflict', { entity: 'user', field: 'status', value: user.username, reason: status === 'closed' ? 'already_closed' : 'not_closed' });
-  }
-  return changeUser(store, user, { status }, by);
+  requireStatusChange(user, status);
+  return writeChange(store, user, { status }, by);
 }
 
 /** A new random uniquehash: the old one stops working at once. */
 export async function rotateToken(store: Store, selector: UserSelector, by: Actor): Promise<UserRecord> {
   const user = await findUser(store, selector);
-  return changeUser(store, user, { uniquehash: newUniquehash() }, by);
+  return writeChange(store, user, { uniquehash: newUniquehash() }, by);
 }
 
 /** Makes a user a Kolmisoft admin login (`u=`) or a plain user again. */
 export async function setRole(store: Store, selector: UserSelector, roleText: string, by: Actor): Promise<UserRecord> {
   const role: UserRole = readRole('role', roleText);
   const user = await findUser(store, selector);
-  return changeUser(store, user, { role }, by);
+  return writeChange(store, user, { role }, by);
 }
 
 export interface UserListInput {
@@ -197,7 +250,7 @@ export function formatOwnCurrencyBalance(user: UserRecord, currencies: readonly 
   return formatExact(balanceInOwnCurrency(user, currencies));
 }
 
-async function changeUser(
+async function writeChange(
   store: Store,
   user: UserRecord,
   change: UserChange,

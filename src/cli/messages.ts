@@ -90,6 +90,9 @@ function conflictMessage(error: AdminError): string {
       return `${value} is the last owner: make another operator an owner first; nothing changed`;
     case 'label_taken':
       return `a token labelled "${value}" exists already; revoke it or choose another --label`;
+    case 'empty':
+      // The one setting that can be empty where a command needs it: the API key, for tally hash.
+      return `the API secret key is empty: set one with "${hintCommand(['settings', 'set', value, 'KEY'])}"`;
     case 'changed_during_import': {
       const line = error.lines[0]?.line;
       return `the file changed while it was imported${line === undefined ? '' : ` (line ${line})`}; nothing was imported`;
@@ -156,6 +159,10 @@ function invalidMessage(error: AdminError): string {
       return `${name} must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
     case 'address':
       return `"${value}" is not an IP address (nor a bucket "tally throttle list" shows)`;
+    case 'uri':
+      if (reason === 'unknown') return `${value} is not an API method with a hash`;
+      if (reason === 'syntax') return 'the URI has a broken percent escape';
+      return `the URI carries none of the parameters ${value} hashes: nothing to sign but the key`;
     case 'currency':
       // A code argument is the command's subject; a --currency flag is named.
       return field === 'currency' ? `--currency: ${error.detail}` : (error.detail ?? `"${value}" is not a currency code`);

@@ -12,6 +12,17 @@ export class TallyError extends Error {
   }
 }
 
+/**
+ * A change refused because its idempotency key names another change already in the ledger
+ * (keys are one namespace, whichever surface made the entry): nothing was written.
+ */
+export class IdempotencyKeyTaken extends TallyError {
+  constructor(readonly key: string) {
+    super('conflict', 'the idempotency key was used before for another change; nothing changed');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
 export type TallyErrorCode =
   // The value cannot be right whatever the database holds (its form, its range): a usage
   // error. Every other code is a refusal by the data or the state of the database.

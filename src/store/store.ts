@@ -34,6 +34,11 @@ export interface NewUser {
   readonly balance: bigint;
   readonly uniquehash: string;
   readonly role: UserRole;
+  /**
+   * The opening entry's idempotency key (with a non-zero balance): claimed like any entry's, so
+   * a key some entry carries already is refused (IdempotencyKeyTaken) and nothing is added.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** What `updateUser` changes; each field given is one audit record (see domain/audit-events). */
@@ -272,8 +277,9 @@ export interface Administration {
   rateHistory(code: string): Promise<readonly RateChange[]>;
   /**
    * Throws TallyError already_exists for a taken name, not_found for an unknown currency,
-   * conflict when the next id would pass MAX_USER_ID. The name is stored in NFC. A non-zero
-   * opening balance is written as the user's first ledger entry.
+   * conflict when the next id would pass MAX_USER_ID, IdempotencyKeyTaken when the opening entry's
+   * key is taken. The name is stored in NFC. A non-zero opening balance is written as the user's
+   * first ledger entry.
    */
   addUser(user: NewUser, by: Actor, comment?: string): Promise<UserRecord>;
   /**

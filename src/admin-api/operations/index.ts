@@ -3,12 +3,15 @@ import Type from 'typebox';
 import { buildOpenApiDocument } from '../openapi.js';
 import { operation, type Operation } from '../operation.js';
 import { auditOperations } from './audit.js';
+import { currencyOperations } from './currencies.js';
 import { importOperations } from './imports.js';
 import { ledgerOperations } from './ledger.js';
 import { operatorOperations } from './operators.js';
 import { sessionOperations } from './session.js';
 import { settingsOperations } from './settings.js';
 import { statsOperations } from './stats.js';
+import { throttleOperations } from './throttle.js';
+import { toolOperations } from './tools.js';
 import { userOperations } from './users.js';
 
 const reference = operation({
@@ -30,8 +33,11 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   ...sessionOperations,
   ...userOperations,
   ...ledgerOperations,
+  ...currencyOperations,
   ...settingsOperations,
+  ...throttleOperations,
   ...importOperations,
+  ...toolOperations,
   ...statsOperations,
   ...auditOperations,
   ...operatorOperations,

@@ -1,10 +1,11 @@
-/** Users (customers): list and search, add, read (spec admin-api.md section 4). */
+/** Users (customers): list and search, add, read, change, a new token, balance adjustments (spec admin-api.md section 4). */
 import Type from 'typebox';
-import { addUser, findUser, searchUsers } from '../../admin/users.js';
+import { adjustBalance } from '../../admin/balances.js';
+import { addUser, changeUser, findUser, rotateToken, searchUsers } from '../../admin/users.js';
 import { AdminError } from '../../admin/admin-error.js';
 import { operation } from '../operation.js';
-import { CursorParam, LimitParam, Page } from '../schemas.js';
-import { userView, UserSchema } from '../views.js';
+import { CursorParam, LimitParam, Page, SignedMoney } from '../schemas.js';
+import { ledgerEntryView, LedgerEntrySchema, userView, UserSchema } from '../views.js';
 
 export const UserIdParams = Type.Object({ id: Type.String({ description: "The user's numeric id (the Kolmisoft API's user_id).", examples: ['1'] }) }, { additionalProperties: false });
 
@@ -63,7 +64,7 @@ export const userOperations = [
     tag: 'Users',
     summary: 'Add a user',
     description:
-      "`balance` is the opening balance in the system currency (zero when absent), written as the user's first ledger entry. With an Idempotency-Key, a replay answers the first answer again.",
+      "`balance` is the opening balance in the system currency (zero when absent), written as the user's first ledger entry. With an Idempotency-Key, a replay answers the first answer again, and the key becomes the opening entry's: a key any ledger entry carries already is a 409.",
     body: Type.Object(
       {
         username: Type.String({ examples: ['alice'] }),
@@ -76,13 +77,14 @@ export const userOperations = [
     idempotent: { replayStatus: 200 },
     answers: { 201: { description: 'The new user.', schema: UserSchema }, 200: { description: 'A replay: the first answer again.', schema: UserSchema } },
     problems: ['invalid', 'conflict', 'malformed', 'unsupported_media_type', 'payload_too_large'],
-    async handle({ body, actor, operator, deps }) {
+    async handle({ body, actor, operator, idempotencyKey, deps }) {
       const user = await addUser(
         deps.store,
         {
           username: body.username,
           ...(body.currency !== undefined && { currency: body.currency }),
           ...(body.balance !== undefined && { balance: body.balance }),
+          ...(idempotencyKey !== undefined && { idempotencyKey }),
         },
         actor,
       );
@@ -102,6 +104,92 @@ export const userOperations = [
     async handle({ params, operator, deps }) {
       const user = await findUser(deps.store, { id: params.id });
       return { status: 200, json: userView(user, deps.liveConfig.current.currencies, operator!.role) };
+    },
+  }),
+  operation({
+    id: 'updateUser',
+    method: 'PATCH',
+    path: '/admin/v1/users/{id}',
+    access: 'admin',
+    tag: 'Users',
+    summary: 'Rename, change the currency of, close or reopen a user',
+    description:
+      'All of it or nothing: every field is checked first (a name unique in any letter case and not the current one, a known currency, a status that changes), then the whole change is written at once. A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`.',
+    params: UserIdParams,
+    body: Type.Object(
+      {
+        username: Type.Optional(Type.String({ examples: ['alice2'] })),
+        currency: Type.Optional(Type.String({ examples: ['USD'] })),
+        status: Type.Optional(Type.Enum(['active', 'closed'])),
+      },
+      { additionalProperties: false },
+    ),
+    example: { username: 'alice2', currency: 'USD' },
+    answers: { 200: { description: 'The user as changed.', schema: UserSchema } },
+    problems: ['invalid', 'not_found', 'conflict', 'malformed', 'unsupported_media_type', 'payload_too_large'],
+    async handle({ params, body, actor, operator, deps }) {
+      const user = await changeUser(
+        deps.store,
+        { id: params.id },
+        {
+          ...(body.username !== undefined && { username: body.username }),
+          ...(body.currency !== undefined && { currency: body.currency }),
+          ...(body.status !== undefined && { status: body.status }),
+        },
+        actor,
+      );
+      return { status: 200, json: userView(user, deps.liveConfig.current.currencies, operator!.role), outcome: 'user_changed' };
+    },
+  }),
+  operation({
+    id: 'rotateUserToken',
+    method: 'POST',
+    path: '/admin/v1/users/{id}/uniquehash',
+    access: 'admin',
+    tag: 'Users',
+    summary: "A new uniquehash for a user",
+    description: 'A new random token; the old one stops working at once. Answers the user with its new `uniquehash`.',
+    params: UserIdParams,
+    answers: { 200: { description: 'The user, with its new uniquehash.', schema: UserSchema } },
+    problems: ['invalid', 'not_found'],
+    async handle({ params, actor, operator, deps }) {
+      const user = await rotateToken(deps.store, { id: params.id }, actor);
+      return { status: 200, json: userView(user, deps.liveConfig.current.currencies, operator!.role), outcome: 'token_rotated' };
+    },
+  }),
+  operation({
+    id: 'createAdjustment',
+    method: 'POST',
+    path: '/admin/v1/users/{id}/adjustments',
+    access: 'admin',
+    tag: 'Balances',
+    summary: "Adjust a user's balance",
+    description:
+      "Adds a signed, non-zero amount in the system currency as one ledger entry (source `admin`, naming the operator and the request). With an Idempotency-Key (the entry's key, in the namespace every surface shares), the same request again answers the first answer with 200 and changes nothing; the key used for anything else (another body, another user, a Kolmisoft `transaction_id`) is a 409. A closed user is a 409.",
+    params: UserIdParams,
+    body: Type.Object(
+      {
+        amount: { ...SignedMoney, description: 'Signed, not zero, in the system currency: an exact decimal in a string.' },
+        comment: Type.String({ description: 'Why: at most 500 printable characters; kept in the ledger.', examples: ['goodwill credit, ticket 4411'] }),
+      },
+      { additionalProperties: false },
+    ),
+    example: { amount: '-3.25', comment: 'refund of a double charge' },
+    idempotent: { replayStatus: 200 },
+    answers: {
+      201: { description: 'The new ledger entry.', schema: LedgerEntrySchema },
+      200: { description: 'A replay: the first answer again.', schema: LedgerEntrySchema },
+    },
+    problems: ['invalid', 'not_found', 'conflict', 'malformed', 'unsupported_media_type', 'payload_too_large'],
+    async handle({ params, body, actor, idempotencyKey, deps }) {
+      const adjustment = await adjustBalance(
+        deps.store,
+        { id: params.id },
+        { amount: body.amount, comment: body.comment, ...(idempotencyKey !== undefined && { idempotencyKey }) },
+        actor,
+      );
+      const applied = adjustment.kind === 'applied';
+      return { status: applied ? 201 : 200, json: ledgerEntryView(adjustment.entry, adjustment.username), outcome: applied ? 'adjusted' : 'replayed' };
     },
   }),
 ];

@@ -10,7 +10,7 @@ import { databaseInitialized, settingsWritten, userAdded } from '../../domain/au
 import type { BalanceView } from '../../domain/balance.js';
 import type { Currency } from '../../domain/currency.js';
 import type { CurrencyChange } from '../../domain/currency-change.js';
-import { TallyError } from '../../domain/errors.js';
+import { IdempotencyKeyTaken, TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import type { Decimal } from '../../domain/money.js';
@@ -215,6 +215,8 @@ class PostgresStore implements Store {
       if (isUniqueViolation(error, 'users_username_key_key')) {
         throw new TallyError('already_exists', `a user named ${user.username} already exists (usernames ignore letter case)`);
       }
+      // A concurrent entry claimed the opening entry's key first (its trigger met the primary key).
+      if (user.idempotencyKey !== undefined && isUniqueViolation(error, 'idempotency_keys_pkey')) throw new IdempotencyKeyTaken(user.idempotencyKey);
       throw error;
     }
   }
@@ -241,9 +243,13 @@ class PostgresStore implements Store {
     if (BigInt(id) > BigInt(MAX_USER_ID)) throw noUserIdLeft();
     if (user.balance !== 0n) {
       const amount = moneyParameter(user.balance);
+      const key = user.idempotencyKey ?? null;
+      // Checked to say why; a concurrent claim of the key meets the trigger's primary key instead.
+      if (key !== null && (await client.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key])).rowCount !== 0) throw new IdempotencyKeyTaken(key);
+      // The entry's key, if any, is claimed in idempotency_keys by the table's trigger (migration 5).
       await client.query(
-        'INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, actor, request_id) VALUES ($1, $2, $2, $3, $4, $5, $6)',
-        [id, amount, by.source, comment, storedActorName(by), by.requestId ?? null],
+        'INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id) VALUES ($1, $2, $2, $3, $4, $5, $6, $7)',
+        [id, amount, by.source, comment, key, storedActorName(by), by.requestId ?? null],
       );
     }
     return Number(id);

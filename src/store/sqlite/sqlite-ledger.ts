@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { storedActorName, type Actor } from '../../domain/actor.js';
 import { balanceAdjusted, usersImported } from '../../domain/audit-events.js';
-import { TallyError } from '../../domain/errors.js';
+import { IdempotencyKeyTaken, TallyError } from '../../domain/errors.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
 import { isMoneyInRange } from '../../domain/money.js';
@@ -86,6 +86,7 @@ export class SqliteLedger {
         `SELECT k.entry_id, ${LEDGER_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}
          FROM idempotency_keys k LEFT JOIN ledger_entries e ON e.id = k.entry_id WHERE k.key = ?`,
       ),
+      keyTaken: prepare<[string]>('SELECT 1 FROM idempotency_keys WHERE key = ?').pluck(),
       hashedRequest: prepare<[string], string>('SELECT request FROM request_hashes WHERE hash = ?').pluck(),
       insertHash: prepare<[hash: string, request: string]>('INSERT INTO request_hashes (hash, request) VALUES (?, ?)'),
       entriesOfUser: prepare<[userId: number, limit: number], LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
@@ -118,7 +119,12 @@ export class SqliteLedger {
     const inserted = BigInt(lastInsertRowid);
     // AUTOINCREMENT goes on past any bound; the caller's transaction undoes the insert.
     if (inserted > BigInt(MAX_USER_ID)) throw noUserIdLeft();
-    if (user.balance !== 0n) this.append(inserted, user.balance, user.balance, by, comment, null);
+    if (user.balance !== 0n) {
+      const key = user.idempotencyKey ?? null;
+      // Checked here, not left to the claim trigger's primary key, to say why; the caller's transaction undoes the insert.
+      if (key !== null && this.statements.keyTaken.get(key) !== undefined) throw new IdempotencyKeyTaken(key);
+      this.append(inserted, user.balance, user.balance, by, comment, key);
+    }
     return inserted;
   }
 
