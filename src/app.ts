@@ -73,23 +73,30 @@ export async function openServedDatabase(config: TallyConfig, logger: Logger, op
 
 /** Opens the database (see openServedDatabase), watches that writes can last, and starts listening. */
 export async function startServer(config: TallyConfig, logger: Logger, options: ServeOptions): Promise<RunningServer> {
+  if (config.adminPort !== 'off' && config.adminPort === config.port && config.port !== 0) {
+    throw new TallyError('invalid_value', `the admin listener needs a port of its own: TALLY_ADMIN_PORT (--admin-port) and TALLY_PORT (--port) are both ${config.port}`);
+  }
   const store = await openServedDatabase(config, logger, { ...options, poolSize: config.pgPoolSize });
+  let liveConfig: LiveConfig | undefined;
+  let housekeeping: { stop(): void } | undefined;
   try {
     watchWriteHealth(store, describeLocation(config.db), logger);
-    const liveConfig = await LiveConfig.load(store);
+    liveConfig = await LiveConfig.load(store);
     liveConfig.start(CONFIG_POLL_MS, (error) => logger.warn({ err: error }, 'could not refresh settings; keeping the last ones'));
+    const live = liveConfig;
     const throttle = new Throttle(store, logger);
     const metrics = new Metrics(() => throttle.blockedCount());
-    const housekeeping = startHousekeeping(store, throttle, logger);
+    housekeeping = startHousekeeping(store, throttle, logger);
+    const chores = housekeeping;
     let closing = false;
     // Blocks recorded before this process started apply from its first request.
     await throttle.refresh();
     // One listener: the Kolmisoft API, which also answers any other path, and the ops endpoints.
-    const api = createApiSurface({ store, liveConfig, logger, metrics, throttle });
+    const api = createApiSurface({ store, liveConfig: live, logger, metrics, throttle });
     const { server, dropWaitingConnections } = createHttpServer({
       surfaces: [api, createOpsSurface({ store, metrics })],
       fallback: api,
-      clientAddress: (req) => clientAddress(req, liveConfig.current.settings.trustedProxies),
+      clientAddress: (req) => clientAddress(req, live.current.settings.trustedProxies),
       logger,
       metrics,
       timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
@@ -101,17 +108,14 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
       config.adminPort === 'off'
         ? undefined
         : createHttpServer({
-            surfaces: [createAdminSurface({ store, liveConfig, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
+            surfaces: [createAdminSurface({ store, liveConfig: live, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
             fallback: createAdminFallback(),
-            clientAddress: (req) => clientAddress(req, liveConfig.current.settings.trustedProxies),
+            clientAddress: (req) => clientAddress(req, live.current.settings.trustedProxies),
             logger,
             metrics,
             timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
             isClosing: () => closing,
           });
-    if (admin !== undefined && config.adminPort === config.port && config.port !== 0) {
-      throw new TallyError('invalid_value', `the admin listener needs a port of its own: TALLY_ADMIN_PORT (--admin-port) and TALLY_PORT (--port) are both ${config.port}`);
-    }
     const url = await listen(server, config.port, config.host);
     let adminUrl: string | undefined;
     try {
@@ -134,13 +138,16 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
       adminUrl,
       async close() {
         closing = true;
-        liveConfig.stop();
-        housekeeping.stop();
+        live.stop();
+        chores.stop();
         await Promise.all([stop(server, dropWaitingConnections), admin === undefined ? undefined : stop(admin.server, admin.dropWaitingConnections)]);
         await store.close();
       },
     };
   } catch (error) {
+    // A server that could not start leaves nothing running behind it.
+    liveConfig?.stop();
+    housekeeping?.stop();
     await store.close();
     throw error;
   }

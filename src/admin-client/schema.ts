@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Add a user
-         * @description `balance` is the opening balance in the system currency (zero when absent), written as the user's first ledger entry. With an Idempotency-Key, a replay answers the first answer again.
+         * @description `balance` is the opening balance in the system currency (zero when absent), written as the user's first ledger entry. With an Idempotency-Key, a replay answers the first answer again, and the key becomes the opening entry's: a key any ledger entry carries already is a 409.
          *
          *     **Role:** admin or above.
          */
@@ -82,6 +82,56 @@ export interface paths {
         get: operations["getUser"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, change the currency of, close or reopen a user
+         * @description All of it or nothing: every field is checked first (a name unique in any letter case and not the current one, a known currency, a status that changes), then the whole change is written at once. A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`.
+         *
+         *     **Role:** admin or above.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/admin/v1/users/{id}/uniquehash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new uniquehash for a user
+         * @description A new random token; the old one stops working at once. Answers the user with its new `uniquehash`.
+         *
+         *     **Role:** admin or above.
+         */
+        post: operations["rotateUserToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/users/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adjust a user's balance
+         * @description Adds a signed, non-zero amount in the system currency as one ledger entry (source `admin`, naming the operator and the request). With an Idempotency-Key (the entry's key, in the namespace every surface shares), the same request again answers the first answer with 200 and changes nothing; the key used for anything else (another body, another user, a Kolmisoft `transaction_id`) is a 409. A closed user is a 409.
+         *
+         *     **Role:** admin or above.
+         */
+        post: operations["createAdjustment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -124,6 +174,72 @@ export interface paths {
          *     **Role:** viewer or above.
          */
         get: operations["listLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/currencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every currency
+         * @description The system currency among them (`system`: true, rate 1), inactive ones included.
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["listCurrencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/currencies/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or change a currency
+         * @description Adds the currency (201) or changes it (200), recording the rate change. The Kolmisoft API of this node answers the new rate at once, every other node within its next refresh. The system currency's rate is always 1, and it cannot be made inactive.
+         *
+         *     **Role:** admin or above.
+         */
+        put: operations["putCurrency"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/currencies/{code}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A currency's rate changes
+         * @description Newest first, each with who made it, from where and in which request.
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["listRateChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -204,6 +320,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/throttle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Throttled client addresses
+         * @description Every address with failed authentications counted or a block in force now, on any node; the most recent window first.
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["listThrottledClients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/throttle/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unblock a client address
+         * @description Forgets the address's failures and block: at once on this node, on every other node within its next refresh. Answers 204 also when nothing was held against it. Any form of the address the throttle counts as one is accepted (`::ffff:192.0.2.1` is `192.0.2.1`).
+         *
+         *     **Role:** admin or above.
+         */
+        delete: operations["unblockClient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/imports": {
         parameters: {
             query?: never;
@@ -226,6 +386,50 @@ export interface paths {
          *     **Role:** admin or above.
          */
         post: operations["importUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check every balance against its ledger
+         * @description `ok` is true when every balance equals the sum of its entries (and no two usernames collide, as `tally verify` reports). Changes nothing; a POST since it reads the whole ledger.
+         *
+         *     **Role:** viewer or above.
+         */
+        post: operations["verifyLedger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/hash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Kolmisoft's Generate hash
+         * @description The `hash` a Kolmisoft API request needs with the configured api_secret_key, as `tally hash` prints it, and the `values` it covers in order (the key follows them, and never appears here). `uri` is a request URI (`/billing/api/user_balance_get?username=alice&currency=EUR`, with or without a scheme and host) or just its query (then the method is user_balance_get).
+         *
+         *     **Role:** viewer or above.
+         */
+        post: operations["generateHash"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1045,6 +1249,311 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The user's numeric id (the Kolmisoft API's user_id). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "alice2",
+                 *       "currency": "USD"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example alice2 */
+                    username?: string;
+                    /** @example USD */
+                    currency?: string;
+                    /** @enum {unknown} */
+                    status?: "active" | "closed";
+                };
+            };
+        };
+        responses: {
+            /** @description The user as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The Kolmisoft API's user_id.
+                         * @example 1
+                         */
+                        id: number;
+                        /** @example alice */
+                        username: string;
+                        /**
+                         * @description The user's own currency.
+                         * @example EUR
+                         */
+                        currency: string;
+                        /**
+                         * @description In the system currency.
+                         * @example 26.5
+                         */
+                        balance: string;
+                        /**
+                         * @description In the user's own currency (the rate times the balance, exactly).
+                         * @example 26.5
+                         */
+                        balance_in_currency: string;
+                        /** @enum {unknown} */
+                        status: "active" | "closed";
+                        /**
+                         * @description `admin` is a Kolmisoft admin login (`u=`), not an operator.
+                         * @enum {unknown}
+                         */
+                        role: "user" | "admin";
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        created_at: string;
+                        /**
+                         * @description The user's token; only for the admin and owner roles.
+                         * @example a1B2c3D4e5
+                         */
+                        uniquehash?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    rotateUserToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The user's numeric id (the Kolmisoft API's user_id). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, with its new uniquehash. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The Kolmisoft API's user_id.
+                         * @example 1
+                         */
+                        id: number;
+                        /** @example alice */
+                        username: string;
+                        /**
+                         * @description The user's own currency.
+                         * @example EUR
+                         */
+                        currency: string;
+                        /**
+                         * @description In the system currency.
+                         * @example 26.5
+                         */
+                        balance: string;
+                        /**
+                         * @description In the user's own currency (the rate times the balance, exactly).
+                         * @example 26.5
+                         */
+                        balance_in_currency: string;
+                        /** @enum {unknown} */
+                        status: "active" | "closed";
+                        /**
+                         * @description `admin` is a Kolmisoft admin login (`u=`), not an operator.
+                         * @enum {unknown}
+                         */
+                        role: "user" | "admin";
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        created_at: string;
+                        /**
+                         * @description The user's token; only for the admin and owner roles.
+                         * @example a1B2c3D4e5
+                         */
+                        uniquehash?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body answers the first answer again and changes nothing; with another request, 409. */
+                "Idempotency-Key"?: string;
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The user's numeric id (the Kolmisoft API's user_id). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": "-3.25",
+                 *       "comment": "refund of a double charge"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Signed, not zero, in the system currency: an exact decimal in a string.
+                     * @example -3.333333
+                     */
+                    amount: string;
+                    /**
+                     * @description Why: at most 500 printable characters; kept in the ledger.
+                     * @example goodwill credit, ticket 4411
+                     */
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A replay: the first answer again. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 42 */
+                        id: number;
+                        /** @example 1 */
+                        user_id: number;
+                        /** @example alice */
+                        username: string;
+                        /**
+                         * @description A signed exact decimal in a string (never a JSON number): at most 6 fractional digits, no exponent.
+                         * @example -3.333333
+                         */
+                        amount: string;
+                        /**
+                         * @description The user's balance once this entry applied.
+                         * @example -3.333333
+                         */
+                        balance_after: string;
+                        /**
+                         * @description Where the change came from.
+                         * @enum {unknown}
+                         */
+                        source: "cli" | "api" | "import" | "admin";
+                        comment: string;
+                        idempotency_key: string | null;
+                        /** @description Who made it: an operator, `cli:` and an OS user, or a Kolmisoft login. */
+                        operator: string;
+                        request_id: string | null;
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description The new ledger entry. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 42 */
+                        id: number;
+                        /** @example 1 */
+                        user_id: number;
+                        /** @example alice */
+                        username: string;
+                        /**
+                         * @description A signed exact decimal in a string (never a JSON number): at most 6 fractional digits, no exponent.
+                         * @example -3.333333
+                         */
+                        amount: string;
+                        /**
+                         * @description The user's balance once this entry applied.
+                         * @example -3.333333
+                         */
+                        balance_after: string;
+                        /**
+                         * @description Where the change came from.
+                         * @enum {unknown}
+                         */
+                        source: "cli" | "api" | "import" | "admin";
+                        comment: string;
+                        idempotency_key: string | null;
+                        /** @description Who made it: an operator, `cli:` and an OS user, or a Kolmisoft login. */
+                        operator: string;
+                        request_id: string | null;
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
     listUserLedger: {
         parameters: {
             query?: {
@@ -1194,6 +1703,204 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listCurrencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every currency, by code. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example EUR */
+                            code: string;
+                            /** @example Euro */
+                            name: string;
+                            /**
+                             * @description Units of this currency per unit of the system currency; 1 for the system currency.
+                             * @example 0.92
+                             */
+                            rate: string;
+                            /** @description Only affects listings: an inactive currency still converts. */
+                            active: boolean;
+                            /** @description True for the system currency, in which balances are kept. */
+                            system: boolean;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    putCurrency: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description A currency code: 3 to 5 letters or digits (any case). */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rate": "0.92",
+                 *       "name": "Euro",
+                 *       "active": true
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description An exchange rate against the system currency, as an exact decimal in a string.
+                     * @example 0.92
+                     */
+                    rate: string;
+                    /**
+                     * @description Display name: 1 to 64 printable characters.
+                     * @example Euro
+                     */
+                    name?: string;
+                    /** @description Listed as active (an inactive currency still converts). */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The currency as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example EUR */
+                        code: string;
+                        /** @example Euro */
+                        name: string;
+                        /**
+                         * @description Units of this currency per unit of the system currency; 1 for the system currency.
+                         * @example 0.92
+                         */
+                        rate: string;
+                        /** @description Only affects listings: an inactive currency still converts. */
+                        active: boolean;
+                        /** @description True for the system currency, in which balances are kept. */
+                        system: boolean;
+                    };
+                };
+            };
+            /** @description The new currency. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example EUR */
+                        code: string;
+                        /** @example Euro */
+                        name: string;
+                        /**
+                         * @description Units of this currency per unit of the system currency; 1 for the system currency.
+                         * @example 0.92
+                         */
+                        rate: string;
+                        /** @description Only affects listings: an inactive currency still converts. */
+                        active: boolean;
+                        /** @description True for the system currency, in which balances are kept. */
+                        system: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listRateChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A currency code: 3 to 5 letters or digits (any case). */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every rate change of the currency, newest first (one page). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Null when the change added the currency. */
+                            old_rate: string | null;
+                            /**
+                             * @description An exchange rate against the system currency, as an exact decimal in a string.
+                             * @example 0.92
+                             */
+                            new_rate: string;
+                            /**
+                             * @description Where the change came from.
+                             * @enum {unknown}
+                             */
+                            source: "cli" | "api" | "import" | "admin";
+                            /** @description Who made it: an operator, `cli:` and an OS user, or a Kolmisoft login; empty for old changes. */
+                            operator: string;
+                            request_id: string | null;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
@@ -1488,6 +2195,79 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listThrottledClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /**
+                             * @description A client address, or the bucket of a proxy hop that is no address.
+                             * @example 192.0.2.7
+                             */
+                            address: string;
+                            /** @description When its block ends; null while it is only counted. */
+                            blocked_until: string | null;
+                            /**
+                             * @description Failed authentications in its current window.
+                             * @example 3
+                             */
+                            failures: number;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    unblockClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description An IP address, or a bucket the list shows. */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unblocked (or it was not blocked). */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
     importUsers: {
         parameters: {
             query?: {
@@ -1568,6 +2348,124 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    verifyLedger: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "users_checked": 1200,
+                     *       "mismatches": []
+                     *     }
+                     */
+                    "application/json": {
+                        ok: boolean;
+                        /** @example 1200 */
+                        users_checked: number;
+                        mismatches: {
+                            /** @example 7 */
+                            user_id: number;
+                            /** @example alice */
+                            username: string;
+                            /**
+                             * @description The stored balance.
+                             * @example 26.5
+                             */
+                            balance: string;
+                            /**
+                             * @description The sum of its ledger entries.
+                             * @example -3.333333
+                             */
+                            ledger_sum: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    generateHash: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uri": "/billing/api/user_balance_get?username=alice&currency=EUR"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example /billing/api/user_balance_get?username=alice&currency=EUR */
+                    uri: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The hash. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description SHA-1 hex of the values then the key.
+                         * @example 5f1b1c0c9d2c1f4f2ab5b0f4cd6f2b6a3c9e1d07
+                         */
+                        hash: string;
+                        /** @example user_balance_get */
+                        method: string;
+                        /**
+                         * @example [
+                         *       "alice",
+                         *       "EUR"
+                         *     ]
+                         */
+                        values: string[];
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
