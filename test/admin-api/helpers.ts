@@ -70,6 +70,13 @@ export async function adminRequest(
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/** A password sign-in (POST /admin/v1/session): the answer, its Set-Cookie, the cookie to send back and the CSRF token. */
+export async function signIn(h: { adminUrl: string }, username: string, password: string) {
+  const answer = await adminRequest(h, 'POST', '/admin/v1/session', { body: JSON.stringify({ username, password }) });
+  const setCookie = answer.headers.get('set-cookie') ?? '';
+  return { answer, setCookie, cookie: setCookie.split(';', 1)[0]!, csrf: (answer.json as { csrf_token?: string } | undefined)?.csrf_token ?? '' };
+}
+
 /** A pino logger that keeps its lines in memory, to show what a request logged. */
 export function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];

@@ -3,16 +3,9 @@ import { test } from 'node:test';
 import { changePassword, removeOperator } from '../../src/admin/operators.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startHarness } from '../http/helpers.js';
-import { adminHarness, adminRequest } from './helpers.js';
+import { adminHarness, adminRequest, signIn } from './helpers.js';
 
 const CLI = { source: 'cli', name: 'cli:test' } as const;
-
-/** Signs in with a password: the cookie to send back and the CSRF token. */
-async function signIn(h: { adminUrl: string }, username: string, password: string) {
-  const answer = await adminRequest(h, 'POST', '/admin/v1/session', { body: JSON.stringify({ username, password }) });
-  const setCookie = answer.headers.get('set-cookie') ?? '';
-  return { answer, setCookie, cookie: setCookie.split(';', 1)[0]!, csrf: (answer.json as { csrf_token?: string } | undefined)?.csrf_token ?? '' };
-}
 
 test('signing in sets an HttpOnly, SameSite=Strict session cookie and answers the operator and a CSRF token', async (t) => {
   const h = await adminHarness(t);

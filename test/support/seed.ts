@@ -11,7 +11,7 @@ import { adjustBalance } from '../../src/admin/balances.js';
 import { currencyHistory, saveCurrency } from '../../src/admin/currencies.js';
 import { initializeDatabase } from '../../src/admin/database.js';
 import { getSetting, rotateKey, setSettings } from '../../src/admin/settings.js';
-import { addUser, findUser, updateUser } from '../../src/admin/users.js';
+import { addUser, findUser, rotateToken, updateUser } from '../../src/admin/users.js';
 import { checkNewCurrencyCode } from '../../src/domain/currency.js';
 import type { LedgerEntry } from '../../src/domain/ledger.js';
 import { formatMoney, formatRate, parseMoney } from '../../src/domain/money.js';
@@ -185,6 +185,11 @@ export class Operator {
       if (error instanceof AdminError && error.reason === 'duplicate_key') return 'duplicate_key';
       throw error;
     }
+  }
+
+  /** `tally user token NAME`: a new uniquehash, the old one refused at once; the new one. */
+  async rotateUniquehash(name: string): Promise<string> {
+    return (await rotateToken(this.store, { username: name }, CLI)).uniquehash;
   }
 
   /** `tally user show NAME`. */
