@@ -31,7 +31,7 @@ function problemCodeOf(error: AdminError): ProblemCode {
     case 'conflict':
       return 'conflict';
     case 'not_initialized':
-      return 'internal';
+      return 'conflict'; // the database lacks what an operation needs (a setting): `tally init` completes it
   }
 }
 
@@ -52,7 +52,7 @@ function fieldMessage(error: AdminError): string {
       if (entity === 'operator') return `an operator named ${value} already exists (names ignore letter case)`;
       return error.detail ?? error.message;
     case 'not_initialized':
-      return 'the database is not initialised';
+      return entity === 'setting' ? `the database lacks the setting ${value}: run "tally init" to complete it` : 'the database is not initialised: run "tally init"';
     case 'conflict':
       return conflictMessage(error);
     case 'invalid':
@@ -101,6 +101,12 @@ function fieldMessage(error: AdminError): string {
       return `must be a whole number from 0 to ${MAX_USER_ID}`;
     case 'uniquehash':
       return `must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
+    case 'time':
+      return reason === 'before_from' ? 'must not be before from' : `"${value}" is not an RFC 3339 time such as 2026-12-01T18:20:44.123Z`;
+    case 'cursor':
+      return 'is not a cursor this list gave (pass next_cursor back as it is)';
+    case 'source':
+      return `must be one of cli, api, import, admin, not "${value}"`;
     case 'address':
       return `"${value}" is not an IP address (nor a bucket the throttle list shows)`;
     case 'uri':

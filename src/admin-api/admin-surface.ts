@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminError } from '../admin/admin-error.js';
 import { keepReply, readIdempotencyKey, replayFor, requestDigest } from '../admin/idempotency.js';
 import { roleAllows } from '../domain/operators.js';
@@ -82,16 +83,18 @@ async function answer(
   const matched = routes.match(path);
   if (matched === undefined) return { reply: problemReply('not_found', `no such path: ${ADMIN_PREFIX}…`), api: 'admin', logPath: ADMIN_PREFIX };
   const logPath = matched.template;
+  if (matched.unreadable === true) return { reply: problemReply('malformed', 'a path segment is not valid percent-encoded UTF-8'), api: 'admin', logPath };
   const route = matched.routes.get(req.method === 'HEAD' ? 'GET' : (req.method ?? ''));
   if (route === undefined) {
-    const allow = [...matched.routes.keys()].join(', ');
+    const methods = [...matched.routes.keys()];
+    const allow = (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
     return { reply: problemReply('method_not_allowed', `${logPath} takes ${allow}`, { headers: { Allow: allow } }), api: 'admin', logPath };
   }
   const api = route.operation.id;
   try {
     return { reply: await answerOperation(req, target, path, client, requestId, route, matched.params, deps), api, logPath };
   } catch (error) {
-    if (error instanceof AdminError) return { reply: adminErrorReply(error), api, logPath };
+    if (error instanceof AdminError) return { reply: await replayAfterConflict(req, target, route, error, deps), api, logPath };
     deps.logger.error({ reqId: requestId, ...errorFields(error) }, 'admin request failed');
     return { reply: FAULTS.internal_error, api, logPath };
   }
@@ -132,6 +135,7 @@ async function answerOperation(
 
   const read = await readRequestBody(req, route);
   if ('reply' in read) return read.reply;
+  lastBodies.set(req, read.raw);
 
   const idempotencyKey = operation.idempotent === undefined ? undefined : readIdempotencyKey('Idempotency-Key', headerText(req, 'idempotency-key'));
   const digest = idempotencyKey === undefined ? undefined : requestDigest(req.method ?? '', target, read.raw);
@@ -162,12 +166,42 @@ async function answerOperation(
   const result = await (operation.handle as (context: OperationContext<unknown, unknown, unknown>) => Promise<OperationResult>)(context);
   if ('type' in result) return result; // a problem the handler answered itself
   const reply = resultReply(result);
-  if (idempotencyKey !== undefined && digest !== undefined && reply.status < 300 && typeof reply.body === 'string') {
+  if (idempotencyKey !== undefined && digest !== undefined && reply.status < 300 && typeof reply.body === 'string' && !('keep' in result && result.keep === false)) {
     const kept = await keepReply(deps.store, idempotencyKey, { requestDigest: digest, status: reply.status, body: reply.body });
     if (kept.body !== reply.body) return { status: operation.idempotent!.replayStatus, type: 'json', body: kept.body, outcome: 'replayed' };
   }
   return reply;
 }
+
+/**
+ * A keyed request that lost a race to its own twin (both missed the stored answer; the other
+ * wrote first, so this one met a taken name or key) answers the twin's answer, not a conflict.
+ */
+async function replayAfterConflict(req: IncomingMessage, target: string, route: Route, error: AdminError, deps: AdminApiDeps): Promise<WholeReply> {
+  const refused = adminErrorReply(error);
+  if (route.operation.idempotent === undefined || refused.status !== 409) return refused;
+  const key = headerText(req, 'idempotency-key');
+  const raw = lastBodies.get(req);
+  if (key === undefined || raw === undefined) return refused;
+  const digest = requestDigest(req.method ?? '', target, raw);
+  // The twin may have written its change and not yet its answer: it is given a moment.
+  for (let attempt = 0; attempt < REPLAY_WAIT_ATTEMPTS; attempt++) {
+    try {
+      const stored = await replayFor(deps.store, key, digest);
+      if (stored !== undefined) return { status: route.operation.idempotent.replayStatus, type: 'json', body: stored.body, outcome: 'replayed' };
+    } catch {
+      return refused; // the key names another request: the refusal stands
+    }
+    await sleep(REPLAY_WAIT_MS);
+  }
+  return refused;
+}
+
+const REPLAY_WAIT_ATTEMPTS = 25;
+const REPLAY_WAIT_MS = 20;
+
+/** The body each request read, for replayAfterConflict. */
+const lastBodies = new WeakMap<IncomingMessage, Buffer>();
 
 /** GET /session's 401 says whether any operator exists yet: the console then says which command creates the first. */
 async function withOperatorsExist(reply: WholeReply, deps: AdminApiDeps): Promise<WholeReply> {
@@ -210,7 +244,8 @@ async function readRequestBody(req: IncomingMessage, route: Route): Promise<Read
   if (expectsBody && hasBody) {
     const type = mediaType(req.headers['content-type']);
     const wanted = media === 'csv' ? 'text/csv' : 'application/json';
-    if (type !== wanted) {
+    // A PATCH body is a JSON merge patch (RFC 7396) whichever of the two types it names.
+    if (type !== wanted && !(media === 'json' && req.method === 'PATCH' && type === 'application/merge-patch+json')) {
       req.resume();
       return { reply: problemReply('unsupported_media_type', `the body must be ${wanted}${type === '' ? '' : `, not ${type}`}`, { headers: CLOSE_HEADER }) };
     }
@@ -234,7 +269,8 @@ async function readRequestBody(req: IncomingMessage, route: Route): Promise<Read
 
 /** The query string as an object of strings; a name given twice is refused. */
 function queryObject(target: string, pathLength: number): Record<string, string> | FieldError[] {
-  const query: Record<string, string> = {};
+  // No prototype: `__proto__` in a query string is a parameter like any other (and refused as unknown).
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
   if (target.length === pathLength) return query;
   const problems: FieldError[] = [];
   for (const [name, value] of new URLSearchParams(target.slice(pathLength + 1))) {

@@ -53,7 +53,14 @@ export interface OperationContext<P, Q, B> {
 /** What a handler answers: JSON (serialised here), CSV lines streamed, nothing (204), or a problem it words itself. */
 export type OperationResult =
   | WholeReply
-  | { readonly status: number; readonly json: unknown; readonly headers?: Record<string, string>; readonly outcome?: string }
+  | {
+      readonly status: number;
+      readonly json: unknown;
+      readonly headers?: Record<string, string>;
+      readonly outcome?: string;
+      /** False for an answer that changed nothing (a dry run): its Idempotency-Key stays free for the real request. */
+      readonly keep?: boolean;
+    }
   | { readonly status: number; readonly csv: AsyncIterable<string>; readonly headers?: Record<string, string>; readonly outcome?: string }
   | { readonly status: 204; readonly headers?: Record<string, string>; readonly outcome?: string };
 

@@ -17,6 +17,8 @@ export interface Matched {
   readonly template: string;
   readonly routes: ReadonlyMap<string, Route>;
   readonly params: Record<string, string>;
+  /** A path segment whose percent-encoding does not decode (answered 400). */
+  readonly unreadable?: true;
 }
 
 const NOTHING: Validator = () => [];
@@ -63,8 +65,7 @@ export function compileRoutes(operations: readonly Operation[]): { match(path: s
             readable = false;
           }
         });
-        if (!readable) continue;
-        return { template, routes, params };
+        return readable ? { template, routes, params } : { template, routes, params, unreadable: true };
       }
       return undefined;
     },

@@ -212,7 +212,7 @@ export async function searchUsers(
   const query = readQuery('query', input.query);
   const status = input.status === undefined ? undefined : readStatus('status', input.status);
   const limit = readLimit('limit', input.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const afterId = input.after === undefined ? undefined : readUserId('after', input.after);
+  const afterId = input.after === undefined ? undefined : readUserId('cursor', input.after);
   // One more than asked says whether another page follows.
   const found = await store.searchUsers({
     ...(query !== undefined && { query }),

@@ -75,7 +75,7 @@ export const importOperations = [
           },
           actor,
         );
-        return { status: dryRun ? 200 : 201, json: { ok: true, dry_run: dryRun, rows: result.rows, errors: [] }, outcome: dryRun ? 'import_checked' : 'imported' };
+        return { status: dryRun ? 200 : 201, json: { ok: true, dry_run: dryRun, rows: result.rows, errors: [] }, outcome: dryRun ? 'import_checked' : 'imported', keep: !dryRun };
       } catch (error) {
         if (error instanceof AdminError && error.reason === 'lines') return badLines(error);
         throw error;

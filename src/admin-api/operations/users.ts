@@ -2,24 +2,12 @@
 import Type from 'typebox';
 import { adjustBalance } from '../../admin/balances.js';
 import { addUser, changeUser, findUser, rotateToken, searchUsers } from '../../admin/users.js';
-import { AdminError } from '../../admin/admin-error.js';
+import { pageCursor, readCursor } from '../../admin/raw-input.js';
 import { operation } from '../operation.js';
 import { CursorParam, LimitParam, Page, SignedMoney } from '../schemas.js';
 import { ledgerEntryView, LedgerEntrySchema, userView, UserSchema } from '../views.js';
 
 export const UserIdParams = Type.Object({ id: Type.String({ description: "The user's numeric id (the Kolmisoft API's user_id).", examples: ['1'] }) }, { additionalProperties: false });
-
-/** A page's cursor: opaque to clients, the last id seen to us. */
-export function userCursor(lastId: number): string {
-  return Buffer.from(`u${lastId}`, 'utf8').toString('base64url');
-}
-
-function afterIdOf(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  const match = /^u(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match === null) throw new AdminError('invalid', { entity: 'query', field: 'cursor', detail: 'is not a cursor this API gave' });
-  return Number(match[1]);
-}
 
 export const userOperations = [
   operation({
@@ -42,7 +30,8 @@ export const userOperations = [
     answers: { 200: { description: 'A page of users.', schema: Page(UserSchema, 'users') } },
     problems: ['invalid'],
     async handle({ query, operator, deps }) {
-      const afterId = afterIdOf(query.cursor);
+      // The cursor is the admin layer's (pageCursor): opaque here, the last id of a page there.
+      const afterId = query.cursor === undefined ? undefined : readCursor('cursor', query.cursor);
       const page = await searchUsers(deps.store, {
         ...(query.q !== undefined && { query: query.q }),
         ...(query.status !== undefined && { status: query.status }),
@@ -52,7 +41,7 @@ export const userOperations = [
       const currencies = deps.liveConfig.current.currencies;
       return {
         status: 200,
-        json: { data: page.users.map((user) => userView(user, currencies, operator!.role)), next_cursor: page.next === undefined ? null : userCursor(page.next) },
+        json: { data: page.users.map((user) => userView(user, currencies, operator!.role)), next_cursor: page.next === undefined ? null : pageCursor(page.next) },
       };
     },
   }),

@@ -15,12 +15,15 @@ export async function findReply(db: Queryable, key: string): Promise<StoredReply
 }
 
 /**
- * Keeps the first reply for a key. One statement: the insert waits for a concurrent one of the
- * same key, then does nothing, and the row read is whichever was stored first.
+ * Keeps the first reply for a key, and claims the key in the ledger's namespace when no entry
+ * did (a user added without a balance, an import): another surface can no longer use it. One
+ * statement, so both or neither; the insert waits for a concurrent one of the same key, then
+ * does nothing, and a second read returns whichever reply was stored first.
  */
 export async function saveReply(db: Queryable, key: string, reply: StoredReply): Promise<StoredReply> {
   const inserted = await db.query<ReplyRow>(
-    `INSERT INTO admin_replies (idempotency_key, request_digest, status, body) VALUES ($1, $2, $3, $4)
+    `WITH claim AS (INSERT INTO idempotency_keys (key, entry_id) VALUES ($1, NULL) ON CONFLICT (key) DO NOTHING)
+     INSERT INTO admin_replies (idempotency_key, request_digest, status, body) VALUES ($1, $2, $3, $4)
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING request_digest, status, body`,
     [key, reply.requestDigest, reply.status, reply.body],
   );

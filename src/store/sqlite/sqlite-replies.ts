@@ -18,6 +18,9 @@ export class SqliteReplies {
       insert: prepare<[key: string, digest: string, status: number, body: string]>(
         'INSERT INTO admin_replies (idempotency_key, request_digest, status, body) VALUES (?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING',
       ),
+      // A key no entry claimed (a user added without a balance, an import) is claimed with the
+      // reply: no other surface may use it afterwards.
+      claim: prepare<[key: string]>('INSERT INTO idempotency_keys (key, entry_id) VALUES (?, NULL) ON CONFLICT (key) DO NOTHING'),
       // Every keyed entry claims its key there (migration 5's trigger), whatever its source.
       keyTaken: prepare<[key: string]>('SELECT 1 FROM idempotency_keys WHERE key = ?'),
     };
@@ -30,6 +33,7 @@ export class SqliteReplies {
 
   /** Runs inside the caller's write transaction: the first reply stays. */
   save(key: string, reply: StoredReply): StoredReply {
+    this.statements.claim.run(key);
     this.statements.insert.run(key, reply.requestDigest, reply.status, reply.body);
     return this.find(key)!;
   }

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { adminHarness, adminRequest } from './helpers.js';
+
+test('a key used to add a user without a balance is taken for every surface', async (t) => {
+  const h = await adminHarness(t, { users: [{ name: 'alice', balance: '1' }] });
+  const added = await adminRequest(h, 'POST', '/admin/v1/users', { token: h.tokens.admin, body: '{"username":"carol"}', headers: { 'Idempotency-Key': 'u1' } });
+  assert.equal(added.status, 201);
+  assert.equal(await h.operator.addBalance('alice', '1', { key: 'u1' }), 'duplicate_key');
+  const adjustment = await adminRequest(h, 'POST', '/admin/v1/users/1/adjustments', {
+    token: h.tokens.admin,
+    body: '{"amount":"1","comment":"x"}',
+    headers: { 'Idempotency-Key': 'u1' },
+  });
+  assert.equal(adjustment.status, 409);
+});
+
+test("concurrent copies of one keyed user creation all answer the first answer", async (t) => {
+  const h = await adminHarness(t);
+  const send = () =>
+    adminRequest(h, 'POST', '/admin/v1/users', { token: h.tokens.admin, body: '{"username":"frank","balance":"1"}', headers: { 'Idempotency-Key': 'race' } });
+  const answers = await Promise.all(Array.from({ length: 8 }, send));
+  assert.deepEqual(new Set(answers.map((answer) => answer.status).filter((status) => status !== 201)), new Set([200]));
+  assert.equal(answers.filter((answer) => answer.status === 201).length, 1);
+  assert.equal(new Set(answers.map((answer) => answer.text)).size, 1);
+});
+
+test('a dry run keeps its Idempotency-Key free for the import that follows it', async (t) => {
+  const h = await adminHarness(t);
+  const csv = 'username,currency,balance\nzed,USD,2\n';
+  const upload = (query: string) =>
+    adminRequest(h, 'POST', `/admin/v1/imports${query}`, { token: h.tokens.admin, body: csv, headers: { 'Content-Type': 'text/csv', 'Idempotency-Key': 'imp-1' } });
+  assert.equal((await upload('?dry_run=true')).status, 200);
+  const real = await upload('');
+  assert.equal(real.status, 201);
+  assert.equal((await upload('')).text, real.text);
+});
+
+test('odd requests get their 4xx: __proto__ in a query, a broken escape in a path, a merge-patch body, HEAD in Allow', async (t) => {
+  const h = await adminHarness(t, { users: [{ name: 'alice' }] });
+  const proto = await adminRequest(h, 'GET', '/admin/v1/users?__proto__=1', { token: h.tokens.viewer });
+  assert.equal(proto.status, 422);
+  assert.deepEqual((proto.json as { errors: { field: string }[] }).errors.map((error) => error.field), ['__proto__']);
+  const broken = await adminRequest(h, 'GET', '/admin/v1/users/%ZZ', { token: h.tokens.viewer });
+  assert.equal(broken.status, 400);
+  assert.equal((broken.json as { code: string }).code, 'malformed');
+  const patched = await adminRequest(h, 'PATCH', '/admin/v1/users/1', {
+    token: h.tokens.admin,
+    body: '{"username":"alicia"}',
+    headers: { 'Content-Type': 'application/merge-patch+json' },
+  });
+  assert.equal(patched.status, 200);
+  const wrongMethod = await adminRequest(h, 'PUT', '/admin/v1/users', { token: h.tokens.admin });
+  assert.equal(wrongMethod.status, 405);
+  assert.equal(wrongMethod.headers.get('allow'), 'GET, POST, HEAD');
+  const badTime = await adminRequest(h, 'GET', '/admin/v1/ledger?from=soon', { token: h.tokens.viewer });
+  assert.match((badTime.json as { detail: string }).detail, /^from: "soon" is not an RFC 3339 time/);
+});
