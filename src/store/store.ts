@@ -464,9 +464,12 @@ export interface StoredReply {
 /** Stored answers of the admin API's keyed requests (never copied). */
 export interface Replies {
   findReply(key: string): Promise<StoredReply | undefined>;
-  /** Keeps the first reply stored for a key: returns the one stored (this one, or an earlier one). */
+  /**
+   * Keeps the first reply stored for a key: returns the one stored (this one, or an earlier one).
+   * The key is claimed in the ledger's namespace too, if no entry claimed it already.
+   */
   saveReply(key: string, reply: StoredReply): Promise<StoredReply>;
-  /** True when any ledger entry (any source) carries this idempotency key. */
+  /** True when any ledger entry (any source), or a stored reply, has claimed this idempotency key. */
   ledgerKeyTaken(key: string): Promise<boolean>;
 }
 

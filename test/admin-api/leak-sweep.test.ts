@@ -127,13 +127,19 @@ describe('a realistic run through the admin API leaks no credential', () => {
     });
     uniquehashes['dave'] = (dave.json as { uniquehash: string }).uniquehash;
     assert.equal(await h.operator.addBalance('alice', '7.25', { key: 'sweep-deposit-0003', comment: 'top-up' }), 'applied');
+    const listed = await call('carol finds alice', 200, 'GET', '/admin/v1/users?q=alice', { headers: withSession(carol, 'GET') });
+    const aliceId = (listed.json as { data: { username: string; id: number }[] }).data.find((user) => user.username === 'alice')!.id;
+    await call('carol adjusts alice', 201, 'POST', `/admin/v1/users/${aliceId}/adjustments`, {
+      body: JSON.stringify({ amount: '-1.5', comment: 'refund' }),
+      headers: { ...withSession(carol, 'POST'), 'Idempotency-Key': 'sweep-deposit-0004' },
+    });
 
-    // alice's uniquehash rotated (`tally user token alice`), then seen by an admin.
-    uniquehashes['alice (rotated)'] = await h.operator.rotateUniquehash('alice');
+    // alice's uniquehash rotated through the API, then seen by an admin.
+    const rotated = await call('carol rotates alice\'s token', 200, 'POST', `/admin/v1/users/${aliceId}/uniquehash`, { headers: withSession(carol, 'POST') });
+    uniquehashes['alice (rotated)'] = (rotated.json as { uniquehash: string }).uniquehash;
     const users = await call('carol lists users', 200, 'GET', '/admin/v1/users', { headers: withSession(carol, 'GET') });
     const shown = (users.json as { data: { username: string; uniquehash: string; id: number }[] }).data;
     assert.equal(shown.find((user) => user.username === 'alice')?.uniquehash, uniquehashes['alice (rotated)']);
-    const aliceId = shown.find((user) => user.username === 'alice')!.id;
 
     // A viewer signs in and reads, by cookie and by token; support looks a user up by the
     // uniquehash a customer read out.

@@ -89,3 +89,23 @@ test('without a session, GET /session says whether any operator exists yet', asy
   const some = await adminRequest({ adminUrl: h.server.adminUrl! }, 'GET', '/admin/v1/session');
   assert.equal((some.json as { operators_exist: boolean }).operators_exist, true);
 });
+
+test('the cookie is Secure when a trusted proxy says the request came over HTTPS, and only then', async (t) => {
+  const h = await adminHarness(t, { settings: { trusted_proxies: '127.0.0.1' } });
+  const body = JSON.stringify({ username: 'viewer1', password: 'viewer1-password-long' });
+  const signInWith = async (headers: Record<string, string>) =>
+    (await adminRequest(h, 'POST', '/admin/v1/session', { body, headers })).headers.get('set-cookie') ?? '';
+  assert.match(await signInWith({ 'X-Forwarded-Proto': 'https' }), /; Secure$/);
+  assert.match(await signInWith({ Forwarded: 'for=192.0.2.1;proto=https' }), /; Secure$/);
+  assert.doesNotMatch(await signInWith({ 'X-Forwarded-Proto': 'http' }), /Secure/);
+  assert.doesNotMatch(await signInWith({}), /Secure/);
+});
+
+test("an untrusted peer's X-Forwarded-Proto does not make the cookie Secure", async (t) => {
+  const h = await adminHarness(t);
+  const answer = await adminRequest(h, 'POST', '/admin/v1/session', {
+    body: JSON.stringify({ username: 'viewer1', password: 'viewer1-password-long' }),
+    headers: { 'X-Forwarded-Proto': 'https' },
+  });
+  assert.doesNotMatch(answer.headers.get('set-cookie') ?? '', /Secure/);
+});

@@ -86,7 +86,7 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await store.findReply('race'), saved[0]);
       });
 
-      it('tells whether any ledger entry, of any source, carries an idempotency key', async (t) => {
+      it('tells whether any ledger entry, of any source, or a stored reply has claimed an idempotency key', async (t) => {
         const { store } = await freshDb(t, backend);
         await store.addUser(newUser('alice'), CLI);
         await store.applyBalanceChange({ user: byName('alice'), amount: 1n, by: API, comment: '', idempotencyKey: 'from-api' });
@@ -96,7 +96,7 @@ for (const backend of BACKENDS) {
         assert.equal(await store.ledgerKeyTaken('unused'), false);
         assert.equal(await store.ledgerKeyTaken('FROM-API'), false);
         await store.saveReply('reply-only', { requestDigest: 'c'.repeat(64), status: 201, body: '{}' });
-        assert.equal(await store.ledgerKeyTaken('reply-only'), false, 'a stored reply is not a ledger entry');
+        assert.equal(await store.ledgerKeyTaken('reply-only'), true, 'a stored reply claims its key: no other surface may use it');
       });
     });
 
