@@ -52,20 +52,7 @@ export async function authenticate(req: IncomingMessage, client: string, deps: A
   if (presented.token === undefined && presented.sessionToken === undefined && presented.malformed !== true) {
     return problemReply('unauthorized', 'send "Authorization: Bearer TOKEN", or sign in with POST /admin/v1/session');
   }
-  const blocked = blockedReply(client, deps);
-  if (blocked !== undefined) return blocked;
-  let found: Credentials | undefined;
-  const settings = deps.liveConfig.current.settings;
-  const outcome = await deps.throttle.check(client, settings, async () => {
-    found = await check(presented, deps);
-    return found === undefined ? CREDENTIALS_REFUSED : undefined;
-  });
-  if (outcome === undefined && found !== undefined) return found;
-  if (outcome?.authFailure) {
-    await countFailure(client, deps);
-    return problemReply('unauthorized', 'the credentials are not valid, or the session has ended: sign in again');
-  }
-  return throttledReply(client, deps);
+  return throttledCheck(client, deps, () => check(presented, deps), 'the credentials are not valid, or the session has ended: sign in again');
 }
 
 async function check(presented: ReturnType<typeof presentedCredentials>, deps: AdminApiDeps): Promise<Credentials | undefined> {
@@ -85,17 +72,25 @@ async function check(presented: ReturnType<typeof presentedCredentials>, deps: A
  * `attempt` resolves undefined for a wrong name or password (the two are never told apart).
  */
 export async function guardedSignIn<T>(client: string, deps: AdminApiDeps, attempt: () => Promise<T | undefined>): Promise<T | WholeReply> {
+  return throttledCheck(client, deps, attempt, 'wrong username or password');
+}
+
+/**
+ * Runs one credential check through the throttle: what it found, 401 with `refusal` for a
+ * failure (counted), or 429 while the client is blocked or has as many checks in flight as it may fail.
+ */
+async function throttledCheck<T>(client: string, deps: AdminApiDeps, attempt: () => Promise<T | undefined>, refusal: string): Promise<T | WholeReply> {
   const blocked = blockedReply(client, deps);
   if (blocked !== undefined) return blocked;
-  let signedIn: T | undefined;
+  let found: T | undefined;
   const outcome = await deps.throttle.check(client, deps.liveConfig.current.settings, async () => {
-    signedIn = await attempt();
-    return signedIn === undefined ? CREDENTIALS_REFUSED : undefined;
+    found = await attempt();
+    return found === undefined ? CREDENTIALS_REFUSED : undefined;
   });
-  if (outcome === undefined && signedIn !== undefined) return signedIn;
+  if (outcome === undefined && found !== undefined) return found;
   if (outcome?.authFailure) {
     await countFailure(client, deps);
-    return problemReply('unauthorized', 'wrong username or password');
+    return problemReply('unauthorized', refusal);
   }
   return throttledReply(client, deps);
 }

@@ -87,6 +87,9 @@ export async function updateUser(client: pg.PoolClient, ref: UserRef, change: Us
   return (await findUserOn(client, { id: user.id }))!;
 }
 
+/** Up to this many users sharing a prefix, their ids are read from the prefix index and sorted. */
+const NARROW_PREFIX_ROWS = 5000;
+
 /** One page: the prefix range, the exact id and the exact token, merged in id order. */
 export async function searchUsers(db: Queryable, { query, status, afterId, limit }: UserSearch): Promise<UserRecord[]> {
   // A status the planner can see picks the partial index of closed users.
@@ -100,12 +103,25 @@ export async function searchUsers(db: Queryable, { query, status, afterId, limit
   const range = usernamePrefixRange(query);
   const found = new Map<number, UserRecord>();
   if (range.to !== undefined) {
-    // The range is read from the prefix index (it holds id and status); only the page's rows from the table.
+    // PostgreSQL's planner guesses a prefix's share of the users and often walks the id order
+    // for a narrow one, reading a whole range of ids to find a few names. A cheap count on the
+    // prefix index (it holds id and status) tells the two apart, as SQLite's plan does: a narrow
+    // prefix's ids are read from that index and sorted, a broad one walks the id order and
+    // stops at the page.
+    const probe = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM users WHERE username_key COLLATE "C" >= $1 AND username_key COLLATE "C" < $2 LIMIT ${NARROW_PREFIX_ROWS + 1}) AS hits`,
+      [range.from, range.to],
+    );
+    const narrow = (probe.rows[0]?.n ?? 0) <= NARROW_PREFIX_ROWS;
     const page = await db.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users WHERE id IN (
-         SELECT id FROM users
-         WHERE username_key COLLATE "C" >= $1 AND username_key COLLATE "C" < $2 AND id > $3${where} ORDER BY id LIMIT $4)
-       ORDER BY id`,
+      narrow
+        ? `WITH hits AS MATERIALIZED (
+             SELECT id FROM users WHERE username_key COLLATE "C" >= $1 AND username_key COLLATE "C" < $2 AND id > $3${where})
+           SELECT ${USER_COLUMNS} FROM users WHERE id IN (SELECT id FROM hits ORDER BY id LIMIT $4) ORDER BY id`
+        : `SELECT ${USER_COLUMNS} FROM users WHERE id IN (
+             SELECT id FROM users
+             WHERE username_key COLLATE "C" >= $1 AND username_key COLLATE "C" < $2 AND id > $3${where} ORDER BY id LIMIT $4)
+           ORDER BY id`,
       [range.from, range.to, after, limit],
     );
     for (const row of page.rows) found.set(Number(row.id), toUser(row));
