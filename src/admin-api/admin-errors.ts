@@ -13,9 +13,13 @@ import { problemReply, type ProblemCode } from './problems.js';
 
 export function adminErrorReply(error: AdminError): WholeReply {
   const code = problemCodeOf(error);
-  const message = fieldMessage(error);
-  if (code === 'invalid') {
+  let message = fieldMessage(error);
+  // A currency named in a body that does not exist is a bad value of that field, not a missing resource.
+  const badReference = error.code === 'not_found' && error.entity === 'currency' && error.field === 'currency';
+  if (code === 'invalid' || badReference) {
     const field = error.field ?? error.entity;
+    // The domain's sentences name their subject ("api_secret_key must be…"): said once.
+    if (message.startsWith(`${field} `)) message = message.slice(field.length + 1);
     return problemReply('invalid', `${field}: ${message}`, { errors: [{ field, message }] });
   }
   return problemReply(code, message);

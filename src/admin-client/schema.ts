@@ -1741,6 +1741,8 @@ export interface operations {
                             /** @description True for the system currency, in which balances are kept. */
                             system: boolean;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
                     };
                 };
             };

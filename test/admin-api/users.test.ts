@@ -40,8 +40,15 @@ test('renames a user and changes its currency in one PATCH; the Kolmisoft API an
 test('PATCH is all or nothing: a valid rename with an unknown currency changes nothing', async (t) => {
   const h = await adminHarness(t, { users: [{ name: 'alice', balance: '10' }] });
   const refused = await adminRequest(h, 'PATCH', '/admin/v1/users/1', { token: h.tokens.admin, body: '{"username":"alicia","currency":"XYZ"}' });
-  assert.equal(refused.status, 404);
-  assert.deepEqual(refused.json, { type: '/admin/docs#problem-not_found', title: 'Not found', status: 404, code: 'not_found', detail: 'no currency XYZ' });
+  assert.equal(refused.status, 422);
+  assert.deepEqual(refused.json, {
+    type: '/admin/docs#problem-invalid',
+    title: 'Invalid request',
+    status: 422,
+    code: 'invalid',
+    detail: 'currency: no currency XYZ',
+    errors: [{ field: 'currency', message: 'no currency XYZ' }],
+  });
   const badStatus = await adminRequest(h, 'PATCH', '/admin/v1/users/1', { token: h.tokens.admin, body: '{"username":"alicia","status":"gone"}' });
   assert.equal(badStatus.status, 422);
   assert.deepEqual((badStatus.json as { errors: { field: string }[] }).errors.map((error) => error.field), ['status']);

@@ -22,13 +22,13 @@ export const currencyOperations = [
     answers: {
       200: {
         description: 'Every currency, by code.',
-        schema: Type.Object({ data: Type.Array(CurrencySchema) }, { additionalProperties: false }),
+        schema: Page(CurrencySchema, 'currencies'),
       },
     },
     problems: [],
     async handle({ deps }) {
       const currencies = await listCurrencies(deps.store);
-      return { status: 200, json: { data: currencies.map(currencyView) } };
+      return { status: 200, json: { data: currencies.map(currencyView), next_cursor: null } };
     },
   }),
   operation({
