@@ -121,7 +121,11 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
     try {
       adminUrl = admin === undefined ? undefined : await listen(admin.server, config.adminPort as number, config.adminHost);
     } catch (error) {
-      server.close();
+      // Requests the first listener took meanwhile end before the store closes.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       throw error;
     }
     const stop = (http: Server, dropWaiting: () => void) =>

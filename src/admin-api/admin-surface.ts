@@ -21,7 +21,7 @@ import { authenticate, csrfMatches, type Credentials } from './authenticate.js';
 import type { AdminApiDeps } from './deps.js';
 import type { Operation, OperationContext, OperationResult } from './operation.js';
 import { problemReply, type FieldError } from './problems.js';
-import { compileRoutes, type Route } from './routes.js';
+import { compileRoutes, type Matched, type Route } from './routes.js';
 
 export const ADMIN_PREFIX = '/admin/v1/';
 /** Bodies over this answer 413 unless an operation allows more (imports). */
@@ -83,7 +83,6 @@ async function answer(
   const matched = routes.match(path);
   if (matched === undefined) return { reply: problemReply('not_found', `no such path: ${ADMIN_PREFIX}…`), api: 'admin', logPath: ADMIN_PREFIX };
   const logPath = matched.template;
-  if (matched.unreadable === true) return { reply: problemReply('malformed', 'a path segment is not valid percent-encoded UTF-8'), api: 'admin', logPath };
   const route = matched.routes.get(req.method === 'HEAD' ? 'GET' : (req.method ?? ''));
   if (route === undefined) {
     const methods = [...matched.routes.keys()];
@@ -92,7 +91,7 @@ async function answer(
   }
   const api = route.operation.id;
   try {
-    return { reply: await answerOperation(req, target, path, client, requestId, route, matched.params, deps), api, logPath };
+    return { reply: await answerOperation(req, target, path, client, requestId, route, matched, deps), api, logPath };
   } catch (error) {
     if (error instanceof AdminError) return { reply: await replayAfterConflict(req, target, route, error, deps), api, logPath };
     deps.logger.error({ reqId: requestId, ...errorFields(error) }, 'admin request failed');
@@ -107,9 +106,10 @@ async function answerOperation(
   client: string,
   requestId: string,
   route: Route,
-  pathParams: Record<string, string>,
+  matched: Matched,
   deps: AdminApiDeps,
 ): Promise<Reply> {
+  const pathParams = matched.params;
   const { operation } = route;
   // Credentials and the role come before anything the request names or asks (spec section 2:
   // without valid credentials, 401 and nothing else; outside its role, 403 whatever it names).
@@ -128,6 +128,8 @@ async function answerOperation(
 
   const query = queryObject(target, path.length);
   if (query instanceof Array) return invalidReply(query);
+  // After the credentials (checked above): a request without valid ones learns nothing but 401.
+  if (matched.unreadable === true) return problemReply('malformed', 'a path segment is not valid percent-encoded UTF-8');
   const paramsProblems = route.validateParams(pathParams);
   if (paramsProblems.length > 0) return invalidReply(paramsProblems);
   const queryProblems = route.validateQuery(query);
@@ -184,8 +186,10 @@ async function replayAfterConflict(req: IncomingMessage, target: string, route: 
   const raw = lastBodies.get(req);
   if (key === undefined || raw === undefined) return refused;
   const digest = requestDigest(req.method ?? '', target, raw);
-  // The twin may have written its change and not yet its answer: it is given a moment.
-  for (let attempt = 0; attempt < REPLAY_WAIT_ATTEMPTS; attempt++) {
+  // The twin may have written its change and not yet its answer: it is given a moment, a longer
+  // one when its change has claimed the key already (a change with a ledger entry).
+  const attempts = (await deps.store.ledgerKeyTaken(key)) ? REPLAY_WAIT_ATTEMPTS : UNCLAIMED_WAIT_ATTEMPTS;
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const stored = await replayFor(deps.store, key, digest);
       if (stored !== undefined) return { status: route.operation.idempotent.replayStatus, type: 'json', body: stored.body, outcome: 'replayed' };
@@ -198,6 +202,7 @@ async function replayAfterConflict(req: IncomingMessage, target: string, route: 
 }
 
 const REPLAY_WAIT_ATTEMPTS = 25;
+const UNCLAIMED_WAIT_ATTEMPTS = 5;
 const REPLAY_WAIT_MS = 20;
 
 /** The body each request read, for replayAfterConflict. */

@@ -61,6 +61,9 @@ export async function addUser(store: Store, input: NewUserInput, by: Actor): Pro
   const currency = currencyCode ?? (await systemCurrencyCode(store));
   await requireCurrency(store, currency);
   await requireFreeName(store, username);
+  // Without a balance no entry claims the key in the store's transaction: it is checked here
+  // (and claimed with the stored answer).
+  if (idempotencyKey !== undefined && balance === 0n && (await store.ledgerKeyTaken(idempotencyKey))) throw keyConflict(idempotencyKey);
   const user: NewUser = { username, currency, balance, uniquehash: newUniquehash(), role, ...(idempotencyKey !== undefined && { idempotencyKey }) };
   const add = async (): Promise<UserRecord> => {
     try {

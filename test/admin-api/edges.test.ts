@@ -56,3 +56,18 @@ test('odd requests get their 4xx: __proto__ in a query, a broken escape in a pat
   const badTime = await adminRequest(h, 'GET', '/admin/v1/ledger?from=soon', { token: h.tokens.viewer });
   assert.match((badTime.json as { detail: string }).detail, /^from: "soon" is not an RFC 3339 time/);
 });
+
+test('a key a ledger entry carries cannot add a user without a balance either', async (t) => {
+  const h = await adminHarness(t, { users: [{ name: 'taken', balance: '1' }] });
+  assert.equal(await h.operator.addBalance('taken', '1', { key: 'ledger-key' }), 'applied');
+  const refused = await adminRequest(h, 'POST', '/admin/v1/users', { token: h.tokens.admin, body: '{"username":"newbie"}', headers: { 'Idempotency-Key': 'ledger-key' } });
+  assert.equal(refused.status, 409);
+  const listed = await h.as.admin.GET('/admin/v1/users', { params: { query: { q: 'newbie' } } });
+  assert.deepEqual(listed.data?.data, []);
+});
+
+test('a broken escape in a path answers 401 without credentials, 400 with them', async (t) => {
+  const h = await adminHarness(t);
+  assert.equal((await adminRequest(h, 'GET', '/admin/v1/users/%FF')).status, 401);
+  assert.equal((await adminRequest(h, 'GET', '/admin/v1/users/%FF', { token: h.tokens.viewer })).status, 400);
+});
