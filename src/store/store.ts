@@ -166,7 +166,12 @@ export type TableBatch =
   | { readonly table: 'rate_changes'; readonly rows: readonly RateChange[] }
   | { readonly table: 'request_hashes'; readonly rows: readonly RecordedHash[] }
   | { readonly table: 'audit_log'; readonly rows: readonly AuditEntry[] }
-  | { readonly table: 'operators'; readonly rows: readonly StoredOperator[] };
+  | { readonly table: 'operators'; readonly rows: readonly StoredOperator[] }
+  /**
+   * Idempotency keys claimed without a ledger entry (by a stored admin API answer: a user added
+   * without a balance, an import): the rebuild from the ledger would free them otherwise.
+   */
+  | { readonly table: 'key_claims'; readonly rows: readonly string[] };
 
 /** A hash that authorised an API write, kept as long as the ledger. */
 export interface RecordedHash extends RequestAuthorization {

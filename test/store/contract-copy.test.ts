@@ -100,7 +100,7 @@ for (const backend of BACKENDS) {
       await store.importUsers(rowsOf(Array.from({ length: 4500 }, (_, i) => importRow(`bulk${i}`, { balance: 1n }))), { by: IMPORTER, comment: 'bulk' });
       const batches = await exportedTables(store);
       const order = batches.map((b) => b.table).filter((table, i, all) => all[i - 1] !== table);
-      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes', 'audit_log', 'operators']);
+      assert.deepEqual(order, ['currencies', 'settings', 'users', 'ledger_entries', 'rate_changes', 'audit_log', 'operators', 'key_claims']);
       const operators = batches.flatMap((b) => (b.table === 'operators' ? b.rows : []));
       assert.deepEqual(operators.map((o) => [o.username, o.role, o.passwordHash, o.tokens.map((token) => [token.label, token.digest])]), [
         ['Ops', 'owner', OPS_PASSWORD_HASH, [['ci', OPS_TOKEN_DIGEST]]],

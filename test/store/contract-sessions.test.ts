@@ -100,7 +100,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it('copies neither sessions nor replies, and copies everything else as before', async (t) => {
+    it('copies neither sessions nor replies, but keeps the keys replies claimed, and copies everything else as before', async (t) => {
       const { store } = await freshDb(t, backend);
       const alice = await store.addOperator({ username: 'alice', role: 'owner', passwordHash: HASH }, CLI);
       await store.createSession(alice.id, digest(1), T0);
@@ -111,6 +111,11 @@ for (const backend of BACKENDS) {
       assert.equal((await target.store.findOperator('alice'))?.id, alice.id);
       assert.equal(await target.store.findSession(digest(1)), undefined);
       assert.equal(await target.store.findReply('k'), undefined);
+      // The key stays used: no surface may spend it on another change after the copy.
+      assert.equal(await target.store.ledgerKeyTaken('k'), true);
+      await target.store.addUser({ username: 'bob', currency: 'USD', balance: 0n, uniquehash: 'bobtoken1', role: 'user' }, CLI);
+      const spent = await target.store.applyBalanceChange({ user: { usernameKey: 'bob' }, amount: 1n, by: CLI, comment: '', idempotencyKey: 'k' });
+      assert.equal(spent.kind, 'duplicate_key');
     });
   });
 }

@@ -108,6 +108,8 @@ async function* readTables(pool: pg.PoolClient): AsyncIterable<TableBatch> {
     after = page.rows.at(-1)!.id;
   }
   yield { table: 'operators', rows: await storedOperators(pool) };
+  const claims = await pool.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE entry_id IS NULL ORDER BY key');
+  yield { table: 'key_claims', rows: claims.rows.map((row) => row.key) };
 }
 
 /** Writes batches into an empty database in one transaction, ids kept, with multi-row inserts. */
@@ -128,12 +130,21 @@ export async function importTables(
     // The copied entries keep their keys as they are, a key two sources used before keys were
     // shared included: the key table is rebuilt from them at the end instead.
     await client.query('ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_claim_key');
+    const claims: string[] = [];
     for await (const batch of batches) {
+      // Claims without an entry are no table of their own: applied after the rebuild below, not counted.
+      if (batch.table === 'key_claims') {
+        claims.push(...batch.rows);
+        continue;
+      }
       await insertBatch(client, batch);
       onRows?.(batch.table, batch.rows.length);
     }
     // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
     await client.query(REBUILD_IDEMPOTENCY_KEYS);
+    if (claims.length > 0) {
+      await client.query('INSERT INTO idempotency_keys (key, entry_id) SELECT unnest($1::text[]), NULL ON CONFLICT (key) DO NOTHING', [claims]);
+    }
     await client.query('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_claim_key');
     // Each sequence goes on after the largest id copied (from 1 when there is none, or only the admin's 0).
     for (const table of ['users', 'ledger_entries', 'rate_changes', 'audit_log', 'operators', 'operator_tokens']) {

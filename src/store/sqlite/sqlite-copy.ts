@@ -124,6 +124,7 @@ async function* readTables(db: Database.Database): AsyncIterable<TableBatch> {
     after = rows.at(-1)!.id;
   }
   yield { table: 'operators', rows: storedOperators(db) };
+  yield { table: 'key_claims', rows: db.prepare<[], string>('SELECT key FROM idempotency_keys WHERE entry_id IS NULL ORDER BY key').pluck().all() };
 }
 
 /** Writes batches into an empty database in one transaction, ids kept. */
@@ -212,8 +213,12 @@ export async function importTables(
     if (summary.currencies + summary.settings + summary.users + summary.operators > 0) {
       throw new TallyError('conflict', 'the target database is not empty: copy only into a new one');
     }
+    const claims: string[] = [];
     for await (const batch of batches) {
       switch (batch.table) {
+        case 'key_claims':
+          claims.push(...batch.rows);
+          continue; // not a table of its own: applied after the rebuild below, not counted
         case 'currencies':
           for (const c of batch.rows) insert.currency.run(c.code, c.name, formatRate(c.rate), c.active ? 1 : 0, c.isSystem ? 1 : 0);
           break;
@@ -266,6 +271,8 @@ export async function importTables(
     }
     // The key index is the ledger's keys, so it is rebuilt from the entries just copied.
     db.exec(REBUILD_IDEMPOTENCY_KEYS);
+    const claim = db.prepare<[key: string]>('INSERT INTO idempotency_keys (key, entry_id) VALUES (?, NULL) ON CONFLICT (key) DO NOTHING');
+    for (const key of claims) claim.run(key);
     db.exec(CLAIM_KEY_TRIGGER);
     db.exec('COMMIT');
   } catch (error) {
