@@ -94,7 +94,8 @@ function fieldMessage(error: AdminError): string {
     case 'limit':
       return `must be a whole number from 1 to ${error.limit}`;
     case 'name':
-      return `must be 1 to ${MAX_CURRENCY_NAME_LENGTH} printable characters`;
+      // A currency's name or a name filter (operator=): each says its own limit.
+      return `must be 1 to ${error.limit ?? MAX_CURRENCY_NAME_LENGTH} printable characters`;
     case 'switch':
       return `must be true or false, not "${value}"`;
     case 'status':

@@ -93,7 +93,7 @@ async function answer(
   try {
     return { reply: await answerOperation(req, target, path, client, requestId, route, matched, deps), api, logPath };
   } catch (error) {
-    if (error instanceof AdminError) return { reply: await replayAfterConflict(req, target, route, error, deps), api, logPath };
+    if (error instanceof AdminError) return { reply: adminErrorReply(error), api, logPath };
     deps.logger.error({ reqId: requestId, ...errorFields(error) }, 'admin request failed');
     return { reply: FAULTS.internal_error, api, logPath };
   }
@@ -137,13 +137,12 @@ async function answerOperation(
 
   const read = await readRequestBody(req, route);
   if ('reply' in read) return read.reply;
-  lastBodies.set(req, read.raw);
 
   const idempotencyKey = operation.idempotent === undefined ? undefined : readIdempotencyKey('Idempotency-Key', headerText(req, 'idempotency-key'));
   const digest = idempotencyKey === undefined ? undefined : requestDigest(req.method ?? '', target, read.raw);
   if (idempotencyKey !== undefined && digest !== undefined) {
     const stored = await replayFor(deps.store, idempotencyKey, digest);
-    if (stored !== undefined) return { status: operation.idempotent!.replayStatus, type: 'json', body: stored.body, outcome: 'replayed' };
+    if (stored !== undefined) return replayed(operation, stored.body);
   }
 
   const operator = credentials?.operator;
@@ -165,48 +164,54 @@ async function answerOperation(
     csrfToken: credentials?.csrfToken,
     deps,
   };
-  const result = await (operation.handle as (context: OperationContext<unknown, unknown, unknown>) => Promise<OperationResult>)(context);
+  const handle = operation.handle as (context: OperationContext<unknown, unknown, unknown>) => Promise<OperationResult>;
+  let result: OperationResult;
+  try {
+    result = await handle(context);
+  } catch (error) {
+    const conflict = error instanceof AdminError && (error.code === 'conflict' || error.code === 'already_exists');
+    const twin = conflict && idempotencyKey !== undefined && digest !== undefined ? await twinsAnswer(deps, idempotencyKey, digest) : undefined;
+    if (twin === undefined) throw error;
+    return replayed(operation, twin);
+  }
   if ('type' in result) return result; // a problem the handler answered itself
   const reply = resultReply(result);
   if (idempotencyKey !== undefined && digest !== undefined && reply.status < 300 && typeof reply.body === 'string' && !('keep' in result && result.keep === false)) {
     const kept = await keepReply(deps.store, idempotencyKey, { requestDigest: digest, status: reply.status, body: reply.body });
-    if (kept.body !== reply.body) return { status: operation.idempotent!.replayStatus, type: 'json', body: kept.body, outcome: 'replayed' };
+    if (kept.body !== reply.body) return replayed(operation, kept.body);
   }
   return reply;
 }
 
+/** The stored answer to a key, answered again. */
+function replayed(operation: Operation, body: string): WholeReply {
+  return { status: operation.idempotent!.replayStatus, type: 'json', body, outcome: 'replayed' };
+}
+
 /**
  * A keyed request that lost a race to its own twin (both missed the stored answer; the other
- * wrote first, so this one met a taken name or key) answers the twin's answer, not a conflict.
+ * wrote first, so this one met a taken name or key) answers the twin's answer, not a conflict:
+ * the stored body, or undefined when none comes (the conflict is then a real one).
  */
-async function replayAfterConflict(req: IncomingMessage, target: string, route: Route, error: AdminError, deps: AdminApiDeps): Promise<WholeReply> {
-  const refused = adminErrorReply(error);
-  if (route.operation.idempotent === undefined || refused.status !== 409) return refused;
-  const key = headerText(req, 'idempotency-key');
-  const raw = lastBodies.get(req);
-  if (key === undefined || raw === undefined) return refused;
-  const digest = requestDigest(req.method ?? '', target, raw);
+async function twinsAnswer(deps: AdminApiDeps, key: string, digest: string): Promise<string | undefined> {
   // The twin may have written its change and not yet its answer: it is given a moment, a longer
   // one when its change has claimed the key already (a change with a ledger entry).
   const attempts = (await deps.store.ledgerKeyTaken(key)) ? REPLAY_WAIT_ATTEMPTS : UNCLAIMED_WAIT_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const stored = await replayFor(deps.store, key, digest);
-      if (stored !== undefined) return { status: route.operation.idempotent.replayStatus, type: 'json', body: stored.body, outcome: 'replayed' };
+      if (stored !== undefined) return stored.body;
     } catch {
-      return refused; // the key names another request: the refusal stands
+      return undefined; // the key names another request: the conflict stands
     }
     await sleep(REPLAY_WAIT_MS);
   }
-  return refused;
+  return undefined;
 }
 
 const REPLAY_WAIT_ATTEMPTS = 25;
 const UNCLAIMED_WAIT_ATTEMPTS = 5;
 const REPLAY_WAIT_MS = 20;
-
-/** The body each request read, for replayAfterConflict. */
-const lastBodies = new WeakMap<IncomingMessage, Buffer>();
 
 /** GET /session's 401 says whether any operator exists yet: the console then says which command creates the first. */
 async function withOperatorsExist(reply: WholeReply, deps: AdminApiDeps): Promise<WholeReply> {
