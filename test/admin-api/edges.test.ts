@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { execSql } from '../support/fixtures.js';
 import { adminHarness, adminRequest } from './helpers.js';
 
 test('a key used to add a user without a balance is taken for every surface', async (t) => {
@@ -70,4 +71,18 @@ test('a broken escape in a path answers 401 without credentials, 400 with them',
   const h = await adminHarness(t);
   assert.equal((await adminRequest(h, 'GET', '/admin/v1/users/%FF')).status, 401);
   assert.equal((await adminRequest(h, 'GET', '/admin/v1/users/%FF', { token: h.tokens.viewer })).status, 400);
+});
+
+test('a database that loses a table answers a 500 problem without a stack, and the server goes on answering', async (t) => {
+  const h = await adminHarness(t, { users: [{ name: 'alice' }] });
+  await execSql(h.db, 'DROP TABLE admin_replies');
+  const failed = await adminRequest(h, 'POST', '/admin/v1/users', { token: h.tokens.admin, body: '{"username":"bob"}', headers: { 'Idempotency-Key': 'k1' } });
+  assert.equal(failed.status, 500);
+  assert.equal(failed.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+  const problem = failed.json as { code: string; detail: string };
+  assert.equal(problem.code, 'internal');
+  assert.doesNotMatch(failed.text, /admin_replies|at \w+ \(|\.js:\d+/);
+  assert.equal((await adminRequest(h, 'GET', '/admin/v1/users/1', { token: h.tokens.viewer })).status, 200);
+  const bob = await h.as.viewer.GET('/admin/v1/users', { params: { query: { q: 'bob' } } });
+  assert.deepEqual(bob.data?.data, [], 'nothing was written');
 });

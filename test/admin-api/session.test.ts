@@ -109,3 +109,23 @@ test("an untrusted peer's X-Forwarded-Proto does not make the cookie Secure", as
   });
   assert.doesNotMatch(answer.headers.get('set-cookie') ?? '', /Secure/);
 });
+
+test('a burst of wrong tokens at once gets no more guesses than the limit, and blocks the valid token too', async (t) => {
+  const h = await adminHarness(t, { settings: { auth_failure_limit: '5' } });
+  const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => adminRequest(h, 'GET', '/admin/v1/users', { token: `tally_wrong${i}` })));
+  const refused = answers.filter((answer) => answer.status === 401).length;
+  assert.ok(refused <= 5, `${refused} guesses were checked`);
+  assert.equal(answers.filter((answer) => answer.status === 429).length, 30 - refused);
+  assert.equal((await adminRequest(h, 'GET', '/admin/v1/users', { token: h.tokens.owner })).status, 429);
+});
+
+test('proxy headers in their other forms: a quoted proto, and the nearest proxy\'s word when several are listed', async (t) => {
+  const h = await adminHarness(t, { settings: { trusted_proxies: '127.0.0.1' } });
+  const body = JSON.stringify({ username: 'viewer1', password: 'viewer1-password-long' });
+  const cookieWith = async (headers: Record<string, string>) =>
+    (await adminRequest(h, 'POST', '/admin/v1/session', { body, headers })).headers.get('set-cookie') ?? '';
+  assert.match(await cookieWith({ Forwarded: 'for="[2001:db8::1]";proto="HTTPS"' }), /; Secure$/);
+  assert.match(await cookieWith({ 'X-Forwarded-Proto': 'http, https' }), /; Secure$/);
+  assert.doesNotMatch(await cookieWith({ 'X-Forwarded-Proto': 'https, http' }), /Secure/);
+  assert.doesNotMatch(await cookieWith({ Forwarded: 'for=192.0.2.1;proto=https, for=10.0.0.1;proto=http' }), /Secure/);
+});
