@@ -8,7 +8,8 @@ import { initializeDatabase } from './admin/database.js';
 import type { TallyConfig } from './config.js';
 import { TallyError } from './domain/errors.js';
 import { createAdminSurface } from './admin-api/admin-surface.js';
-import { createAdminFallback, createDocsSurface } from './admin-api/docs-page.js';
+import { CONSOLE_DIR, createConsoleSurface, loadConsoleFiles } from './admin-api/console-files.js';
+import { createDocsSurface } from './admin-api/docs-page.js';
 import { ADMIN_OPERATIONS } from './admin-api/operations/index.js';
 import { createApiSurface } from './http/api-surface.js';
 import { CONFIG_POLL_MS, LiveConfig } from './http/live-config.js';
@@ -102,14 +103,14 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
       timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
       isClosing: () => closing,
     });
-    // The second listener: the admin API, its reference page and (later) the console. It answers
+    // The second listener: the admin API, its reference page and the console. It answers
     // none of the Kolmisoft API's paths, and the first answers none of its own.
     const admin =
       config.adminPort === 'off'
         ? undefined
         : createHttpServer({
             surfaces: [createAdminSurface({ store, liveConfig: live, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
-            fallback: createAdminFallback(),
+            fallback: createConsoleSurface(consoleFiles(logger)),
             clientAddress: (req) => clientAddress(req, live.current.settings.trustedProxies),
             logger,
             metrics,
@@ -206,4 +207,11 @@ function startHousekeeping(store: Guard & Sessions, throttle: Throttle, logger: 
       clearInterval(purge);
     },
   };
+}
+
+/** The console's built files; a checkout built with tsc alone has none, and says so once. */
+function consoleFiles(logger: Logger): ReturnType<typeof loadConsoleFiles> {
+  const files = loadConsoleFiles();
+  if (files.size === 0) logger.warn({ dir: CONSOLE_DIR }, 'the web console is not built (npm run build builds it): the admin listener answers its pages with 404');
+  return files;
 }

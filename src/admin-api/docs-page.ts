@@ -1,7 +1,6 @@
 /**
  * `/admin/docs`: the OpenAPI document rendered for a browser by Swagger UI, served from the
- * installed swagger-ui-dist package (no CDN: the machine may have no internet), and the admin
- * listener's answer to every path nobody else claims (a 404 problem document).
+ * installed swagger-ui-dist package (no CDN: the machine may have no internet).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -73,18 +72,5 @@ export function createDocsSurface(): Surface {
     fault: adminFault,
     contentType: (reply: Reply) => adminContentType(reply),
     logPath: () => DOCS_PATH,
-  };
-}
-
-/** Every other path of the admin listener, `/billing/api/…` included. */
-export function createAdminFallback(): Surface {
-  const notFound = problemReply('not_found', 'no such path on the admin listener: the API is under /admin/v1/, its reference at /admin/docs');
-  return {
-    paths: [],
-    routineOutcomes: new Set(),
-    answer: () => ({ reply: notFound, api: 'unknown', logPath: '/' }),
-    fault: adminFault,
-    contentType: adminContentType,
-    logPath: () => '/',
   };
 }

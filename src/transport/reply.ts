@@ -28,11 +28,14 @@ export interface WholeReply extends Reply {
 export function send(res: ServerResponse, reply: Reply, contentType: string, requestId: string, closing: boolean): void {
   const body = reply.body;
   const whole = typeof body === 'string' || Buffer.isBuffer(body);
+  // Nothing is cached unless the reply says so (the console's files): answers may hold what only
+  // an operator or a client may see.
+  const cache = reply.headers?.['Cache-Control'] ?? 'no-store';
   // A flat header list and a string body: Node writes the head and the body in one piece.
   const headers = whole
-    ? ['Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(body, 'utf8')), 'Cache-Control', 'no-store', 'X-Request-Id', requestId]
-    : ['Content-Type', contentType, 'Cache-Control', 'no-store', 'X-Request-Id', requestId];
-  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+    ? ['Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(body, 'utf8')), 'Cache-Control', cache, 'X-Request-Id', requestId]
+    : ['Content-Type', contentType, 'Cache-Control', cache, 'X-Request-Id', requestId];
+  if (reply.headers) for (const name in reply.headers) if (name !== 'Cache-Control') headers.push(name, reply.headers[name]!);
   // A server shutting down answers what is in flight and lets no connection be reused.
   if (closing) headers.push('Connection', 'close');
   res.writeHead(reply.status, headers);
