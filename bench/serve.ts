@@ -10,9 +10,10 @@
  * the ledger with `tally verify`.
  *
  *   npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N]
- *                 [--duration SECONDS] [--scenario get|update|admin|all] [--json PATH]
+ *                 [--duration SECONDS] [--scenario get|update|admin|console|all] [--json PATH]
  *
- * The admin scenario times the admin API on the large database (bench/admin.ts).
+ * The admin scenario times the admin API on the large database (bench/admin.ts); the console
+ * scenario, the web console's size and how soon its first pages are usable (bench/console.ts).
  *
  * Without --db the databases are SQLite files in a temporary directory; with it, each is a new
  * schema (`?schema=tally_bench_...`) on that PostgreSQL, dropped at the end. The servers log at
@@ -33,6 +34,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { LoadConfig, LoadResult } from './load.js';
 import { measureAdminApi, printAdminFigures, type AdminFigures } from './admin.js';
+import { measureConsole, printConsoleFigures, type ConsoleFigures } from './console.js';
 import { balanceGetForm, sha1, TALLY, timed, writeUsersCsv } from './tools.js';
 
 const LOAD_GENERATOR = fileURLToPath(new URL('./load.js', import.meta.url));
@@ -46,9 +48,9 @@ const STOP_GRACE_MS = 5_000;
 // Linux counts a process's CPU time in clock ticks of 1/100 s (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 const USAGE =
-  'usage: npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N] [--duration SECONDS] [--scenario get|update|admin|all] [--json PATH]';
+  'usage: npm run bench [-- --db postgres://...] [--users N] [--small-users N] [--rounds N] [--duration SECONDS] [--scenario get|update|admin|console|all] [--json PATH]';
 
-type Scenario = 'get' | 'update' | 'admin' | 'all';
+type Scenario = 'get' | 'update' | 'admin' | 'console' | 'all';
 
 interface Options {
   /** A postgres:// URL, or undefined for SQLite files. */
@@ -164,7 +166,8 @@ try {
   const report = await runScenarios(dir);
   if (report.get.length > 0 || report.update !== undefined) printReport(report.get, report.update);
   if (report.admin !== undefined) printAdminFigures(report.admin, options.users);
-  if (options.json !== undefined) writeJson(options.json, report.get, report.update, report.admin);
+  if (report.console !== undefined) printConsoleFigures(report.console, options.users);
+  if (options.json !== undefined) writeJson(options.json, report.get, report.update, report.admin, report.console);
 } catch (error) {
   if (!interrupted) {
     console.error(`\nbenchmark failed: ${messageOf(error)}`);
@@ -175,22 +178,25 @@ try {
 }
 if (problems.length > 0) process.exitCode = 1;
 
-async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: UpdateFigures | undefined; admin: AdminFigures | undefined }> {
+async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: UpdateFigures | undefined; admin: AdminFigures | undefined; console: ConsoleFigures | undefined }> {
   const runGet = options.scenario === 'get' || options.scenario === 'all';
   const runUpdate = options.scenario === 'update' || options.scenario === 'all';
   const runAdmin = options.scenario === 'admin' || options.scenario === 'all';
+  const runConsole = options.scenario === 'console' || options.scenario === 'all';
   const get: GetFigures[] = [];
   let update: UpdateFigures | undefined;
   let admin: AdminFigures | undefined;
+  let consoleFigures: ConsoleFigures | undefined;
   const reference = runGet ? await startReference(dir) : undefined;
 
   // The large database: reads, the admin API (before the writes, so its ledger is the import's), then writes on the same server.
   const large = await seedDatabase(options.users, dir);
   const tally = await startTally(large, dir);
   if (reference !== undefined) get.push(await benchmarkGetAgainstCeiling(large, dir, tally, reference));
-  if (runAdmin) {
+  if (runAdmin || runConsole) {
     const token = operatorToken(large.location);
-    admin = await measureAdminApi(tally.adminUrl!, token, tally.child.pid!, large.users);
+    if (runAdmin) admin = await measureAdminApi(tally.adminUrl!, token, tally.child.pid!, large.users);
+    if (runConsole) consoleFigures = await measureConsole(tally.adminUrl!, 'bench', BENCH_PASSWORD);
   }
   if (runUpdate) update = await benchmarkUpdate(large, tally);
   await stopServer(tally);
@@ -203,12 +209,14 @@ async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: U
     await stopServer(smallTally);
   }
   if (reference !== undefined) await stopServer(reference);
-  return { get, update, admin };
+  return { get, update, admin, console: consoleFigures };
 }
 
-/** An owner and its API token, made with the CLI, for the admin scenario. */
+const BENCH_PASSWORD = 'bench-password-long';
+
+/** An owner and its API token, made with the CLI, for the admin and console scenarios. */
 function operatorToken(location: string): string {
-  execFileSync(process.execPath, [TALLY, 'operator', 'add', 'bench', '--role', 'owner', '--password-stdin', '--db', location], { input: 'bench-password-long\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [TALLY, 'operator', 'add', 'bench', '--role', 'owner', '--password-stdin', '--db', location], { input: `${BENCH_PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
   return execFileSync(process.execPath, [TALLY, 'operator', 'token', 'bench', '--db', location], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
@@ -240,7 +248,7 @@ function parseOptions(): Options {
   });
   if (values.db !== undefined && !/^postgres(ql)?:\/\//i.test(values.db)) throw new Error('--db takes a postgres:// URL (SQLite files are the default)');
   const scenario = values.scenario ?? 'all';
-  if (scenario !== 'get' && scenario !== 'update' && scenario !== 'admin' && scenario !== 'all') throw new Error('--scenario takes get, update, admin or all');
+  if (scenario !== 'get' && scenario !== 'update' && scenario !== 'admin' && scenario !== 'console' && scenario !== 'all') throw new Error('--scenario takes get, update, admin, console or all');
   return {
     pgUrl: values.db,
     users: wholeNumber('--users', values.users, 1_000_000),
@@ -711,9 +719,10 @@ function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-function writeJson(path: string, get: GetFigures[], update: UpdateFigures | undefined, admin: AdminFigures | undefined): void {
+function writeJson(path: string, get: GetFigures[], update: UpdateFigures | undefined, admin: AdminFigures | undefined, consoleFigures: ConsoleFigures | undefined): void {
   const document = {
     admin,
+    console: consoleFigures,
     command: commandLine(),
     machine: machine(),
     database: options.pgUrl === undefined ? 'sqlite' : 'postgres',
