@@ -77,6 +77,7 @@ export function App() {
   if (session.state === 'loading') return <p className="muted boot" role="status">Loading…</p>;
   if (session.state === 'failed') return <main className="boot"><Notice tone="error">{session.message}</Notice></main>;
   if (session.state === 'signed-out') {
+    // Where the reader was going: the page of this address, or the sign-in page's `next`.
     const next = location.route !== undefined && location.route.page !== 'sign-in' ? location.path + (location.query.size > 0 ? `?${location.query}` : '') : location.query.get('next') ?? '/';
     return (
       <SignInPage
@@ -86,7 +87,6 @@ export function App() {
           setSession({ state: 'signed-in', operator });
           navigate(next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
         }}
-        next={next}
       />
     );
   }

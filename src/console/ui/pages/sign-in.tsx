@@ -5,7 +5,7 @@ import { Field, Notice } from '../components.js';
 import { usePageTitle } from '../router.js';
 import type { Operator } from '../session.js';
 
-export function SignInPage({ operatorsExist, onSignedIn }: { operatorsExist: boolean; next: string; onSignedIn(operator: Operator, csrf: string | null): void }) {
+export function SignInPage({ operatorsExist, onSignedIn }: { operatorsExist: boolean; onSignedIn(operator: Operator, csrf: string | null): void }) {
   usePageTitle('Sign in');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
