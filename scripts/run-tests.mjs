@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the built test suite: everything on SQLite, and at the same time the HTTP, CLI and crash
+// Runs the built test suite: everything on SQLite, and at the same time the HTTP, admin API, console, CLI and crash
 // tests and the server property again on PostgreSQL (TALLY_TEST_PG_URL, default the local
 // server) when one is reachable. With CI set, an unreachable PostgreSQL fails the run instead of
 // skipping its half.
@@ -20,7 +20,7 @@ const CONCURRENCY = Number(process.env.TALLY_TEST_CONCURRENCY ?? 3);
 // backend; its pure-function properties run once, in the SQLite half. The store contract and the
 // cluster tests loop over both backends themselves. The soak test (npm run
 // soak) is a script, not a test file, and runs for minutes: it is not part of this run.
-const BACKEND_DEPENDENT = ['dist/test/http', 'dist/test/admin-api', 'dist/test/cli', 'dist/test/crash', 'dist/test/property/server.test.js'];
+const BACKEND_DEPENDENT = ['dist/test/http', 'dist/test/admin-api', 'dist/test/cli', 'dist/test/crash', 'dist/test/console', 'dist/test/property/server.test.js'];
 // Measured the slowest (tens of seconds each): started first.
 const SLOW_FIRST = [
   'property/server',
