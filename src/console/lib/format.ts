@@ -2,7 +2,6 @@
  * How the console writes numbers and times for people: money exact (never rounded away), padded
  * to its currency's digits and grouped by thousands; times in the reader's own zone.
  */
-import { toMicros } from './decimal.js';
 
 /** The minor-unit digits of an ISO 4217 currency (USD 2, JPY 0, BHD 3); 2 for a code Intl does not know. */
 export function currencyDigits(code: string): number {
@@ -15,21 +14,25 @@ export function currencyDigits(code: string): number {
 
 /**
  * A decimal string for reading: `1234.5` in USD is `1,234.50`; a value with more digits than
- * its currency has keeps them all (`3.333333`): the console shows money as it is kept.
+ * its currency has keeps them all (`3.333333`, or the 7 of a balance converted at a rate,
+ * `-1.6666665`): the console shows money as it is kept.
  */
 export function formatMoney(amount: string, currency?: string, options: { signed?: boolean } = {}): string {
-  const micros = toMicros(amount);
-  if (micros === undefined) return amount;
+  // Not toMicros: a balance in the user's own currency may hold more than 6 fractional digits.
+  const match = DECIMAL_TEXT.exec(amount.trim());
+  if (match === null) return amount;
+  const [, sign, whole, fraction = ''] = match;
   const digits = currency === undefined ? 2 : currencyDigits(currency);
-  const negative = micros < 0n;
-  const [whole, fraction = ''] = (negative ? amount.trim().replace(/^-/, '') : amount.trim().replace(/^\+/, '')).split('.');
+  const zero = /^0*$/.test(whole! + fraction);
   const kept = fraction.replace(/0+$/, '');
   const shown = kept.length >= digits ? kept : kept.padEnd(digits, '0');
   const grouped = BigInt(whole!).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const sign = negative ? '−' : options.signed && micros > 0n ? '+' : '';
-  const number = `${sign}${grouped}${shown === '' ? '' : `.${shown}`}`;
+  const shownSign = zero ? '' : sign === '-' ? '−' : options.signed ? '+' : '';
+  const number = `${shownSign}${grouped}${shown === '' ? '' : `.${shown}`}`;
   return currency === undefined ? number : `${number} ${currency}`;
 }
+
+const DECIMAL_TEXT = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
 /** A whole count grouped by thousands. */
 export function formatCount(count: number | bigint | string): string {
