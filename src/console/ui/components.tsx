@@ -104,6 +104,17 @@ export function useLoad<T>(load: () => Promise<{ data?: T; error?: unknown }>, d
   return { ...state, reload };
 }
 
+/** Several loads as one: loaded when all are, failed when any is (a page that needs the system currency as well as its data). */
+export function allLoaded(...loads: readonly Loaded<unknown>[]): Loaded<unknown> {
+  const failed = loads.find((load) => load.error !== undefined);
+  return {
+    data: loads.every((load) => load.data !== undefined) ? true : undefined,
+    error: failed?.error,
+    loading: loads.some((load) => load.loading),
+    reload: () => loads.forEach((load) => load.reload()),
+  };
+}
+
 /** Shows a load's error, or a polite "Loading…", until its data is there. */
 export function LoadState({ loaded, children }: { loaded: Loaded<unknown>; children: ReactNode }) {
   if (loaded.error !== undefined) return <Notice tone="error">{loaded.error}</Notice>;
@@ -116,25 +127,18 @@ export function LoadState({ loaded, children }: { loaded: Loaded<unknown>; child
  * OFFSET, and "Next" follows the list's next_cursor.
  */
 export function usePager(resetKey: string) {
-  const [trail, setTrail] = useState<readonly string[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    setTrail([]);
-    setCursor(undefined);
-  }, [resetKey]);
+  const [state, setState] = useState<{ key: string; trail: readonly (string | undefined)[]; cursor: string | undefined }>({ key: resetKey, trail: [], cursor: undefined });
+  // A new filter starts at the first page in the same render, so no request goes out with the old page's cursor.
+  const current = state.key === resetKey ? state : { key: resetKey, trail: [], cursor: undefined };
+  if (current !== state) setState(current);
   return {
-    cursor,
-    page: trail.length + 1,
+    cursor: current.cursor,
+    page: current.trail.length + 1,
     next(nextCursor: string) {
-      setTrail((t) => [...t, cursor ?? '']);
-      setCursor(nextCursor);
+      setState((s) => ({ ...s, trail: [...s.trail, s.cursor], cursor: nextCursor }));
     },
     previous() {
-      setTrail((t) => {
-        const back = t.at(-1);
-        setCursor(back === undefined || back === '' ? undefined : back);
-        return t.slice(0, -1);
-      });
+      setState((s) => (s.trail.length === 0 ? s : { ...s, trail: s.trail.slice(0, -1), cursor: s.trail.at(-1) }));
     },
   };
 }

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { operations } from '../../../admin-client/index.js';
 import { allows, api } from '../api.js';
-import { LoadState, Money, Notice, OutcomeNotice, Page, Time, useLoad, type Outcome } from '../components.js';
+import { allLoaded, LoadState, Money, Notice, OutcomeNotice, Page, Time, useLoad, type Outcome } from '../components.js';
 import { useSession } from '../session.js';
 import { AdjustBalance } from './user-adjust.js';
 import { ChangeCurrency, ChangeStatus, CopyToken, Rename, RotateToken } from './user-changes.js';
@@ -45,7 +45,7 @@ export function UserPage({ id }: { id: string }) {
   return (
     <Page title={shown?.username ?? `User ${id}`} lead={shown === undefined ? undefined : `User ${shown.id} · ${shown.status}${shown.role === 'admin' ? ' · Kolmisoft admin login' : ''}`}>
       <OutcomeNotice outcome={arrival} />
-      <LoadState loaded={user}>
+      <LoadState loaded={allLoaded(user, currencies)}>
         {shown !== undefined && (
           <>
             <section aria-labelledby="account-title">

@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { checkAmount } from '../../lib/adjustment.js';
 import { consolePath } from '../../lib/routes.js';
 import { allows, api, newIdempotencyKey, problemText } from '../api.js';
-import { Field, LoadState, Money, Notice, OutcomeNotice, Page, Pager, SelectField, Time, useLoad, usePager, type Outcome } from '../components.js';
+import { allLoaded, Field, LoadState, Money, Notice, OutcomeNotice, Page, Pager, SelectField, Time, useLoad, usePager, type Outcome } from '../components.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { announceOnUserPage } from './user.js';
@@ -55,7 +55,7 @@ export function UsersPage() {
         <UserSearch q={q} status={status} />
         <SelectField label="Status" options={STATUSES} value={status ?? ''} onChange={(event) => setStatus(event.target.value)} />
       </div>
-      <LoadState loaded={users}>
+      <LoadState loaded={allLoaded(users, currencies)}>
         {users.data !== undefined && (
           <section aria-labelledby="users-title">
             <h2 id="users-title">{q === '' ? (status === undefined ? 'Every user' : `${status === 'active' ? 'Active' : 'Closed'} users`) : `Users matching “${q}”`}</h2>
