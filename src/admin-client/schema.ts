@@ -497,7 +497,7 @@ export interface paths {
         put?: never;
         /**
          * Add an operator
-         * @description As `tally operator add NAME --role ROLE`. The password (12 to 1024 characters) is kept only as a memory-hard hash and never answered. Make its API token with `tally operator token NAME`.
+         * @description As `tally operator add NAME --role ROLE`. The password (12 to 1024 characters) is kept only as a memory-hard hash and never answered. Make its API token with POST /admin/v1/operators/{name}/tokens or `tally operator token NAME`.
          *
          *     **Role:** owner or above.
          */

@@ -45,7 +45,7 @@ export const operatorOperations = [
     access: 'owner',
     tag: 'Security',
     summary: 'Add an operator',
-    description: `As \`tally operator add NAME --role ROLE\`. The password (${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters) is kept only as a memory-hard hash and never answered. Make its API token with \`tally operator token NAME\`.`,
+    description: `As \`tally operator add NAME --role ROLE\`. The password (${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters) is kept only as a memory-hard hash and never answered. Make its API token with POST /admin/v1/operators/{name}/tokens or \`tally operator token NAME\`.`,
     body: Type.Object(
       {
         username: Type.String({ description: `1 to ${MAX_OPERATOR_NAME_LENGTH} letters, digits and . _ @ -, starting with a letter or digit; unique in any case.`, examples: ['ops'] }),
