@@ -2962,8 +2962,8 @@ export interface operations {
                          */
                         label: string;
                         /**
-                         * @description The token itself, for `Authorization: Bearer`: shown in this answer only, kept as a digest.
-                         * @example tally_3q2-7wVx0cYb8fGmH1kLpN4rTsU6vZa9dE5jQiOyBhW
+                         * @description The token itself, for `Authorization: Bearer`: shown in this answer only, kept as a digest (the example is no real token).
+                         * @example tally_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
                          */
                         token: string;
                     };

@@ -18,7 +18,7 @@ const TOKEN_LABEL_RULE = `1 to ${MAX_TOKEN_LABEL_LENGTH} printable ASCII charact
 const NewTokenSchema = Type.Object(
   {
     label: Type.String({ description: 'The label it is listed and revoked by.', examples: ['deploy'] }),
-    token: Type.String({ description: 'The token itself, for `Authorization: Bearer`: shown in this answer only, kept as a digest.', examples: ['tally_3q2-7wVx0cYb8fGmH1kLpN4rTsU6vZa9dE5jQiOyBhW'] }),
+    token: Type.String({ description: 'The token itself, for `Authorization: Bearer`: shown in this answer only, kept as a digest (the example is no real token).', examples: [`tally_${'X'.repeat(43)}`] }),
   },
   { additionalProperties: false },
 );
