@@ -497,7 +497,7 @@ export interface paths {
         put?: never;
         /**
          * Add an operator
-         * @description As `tally operator add NAME --role ROLE`. The password (12 to 1024 characters) is kept only as a memory-hard hash and never answered. Make its API token with `tally operator token NAME`.
+         * @description As `tally operator add NAME --role ROLE`. The password (12 to 1024 characters) is kept only as a memory-hard hash and never answered. Make its API token with POST /admin/v1/operators/{name}/tokens or `tally operator token NAME`.
          *
          *     **Role:** owner or above.
          */
@@ -525,6 +525,56 @@ export interface paths {
          *     **Role:** owner or above.
          */
         delete: operations["deleteOperator"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an operator's role
+         * @description As `tally operator role NAME ROLE`. The operator's open sessions and its tokens carry the new role from their next request. The last owner cannot be demoted (409): make another operator an owner first. The role it has already changes nothing.
+         *
+         *     **Role:** owner or above.
+         */
+        patch: operations["updateOperator"];
+        trace?: never;
+    };
+    "/admin/v1/operators/{name}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an API token
+         * @description As `tally operator token NAME [--label TEXT]`: a new API token for the operator, in this answer only (only its digest is kept). Without a label (send `{}`) it is called `token-N`, the first N the operator has not used. A label it holds already is a 409.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["createOperatorToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/operators/{name}/tokens/{label}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token
+         * @description As `tally operator token-revoke NAME LABEL`: the token is refused from this answer on. An unknown operator or label is a 404.
+         *
+         *     **Role:** owner or above.
+         */
+        delete: operations["deleteOperatorToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2782,6 +2832,184 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateOperator: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The operator's username (any case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "viewer"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description viewer reads everything but secrets; admin also changes users, balances, currencies, unblocks and imports; owner also settings, keys and operators.
+                     * @enum {unknown}
+                     */
+                    role: "viewer" | "admin" | "owner";
+                };
+            };
+        };
+        responses: {
+            /** @description The operator with its new role. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example ops */
+                        username: string;
+                        /**
+                         * @description viewer reads everything but secrets; admin also changes users, balances, currencies, unblocks and imports; owner also settings, keys and operators.
+                         * @enum {unknown}
+                         */
+                        role: "viewer" | "admin" | "owner";
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        created_at: string;
+                        /**
+                         * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                         * @example 2026-12-01T18:20:44.123Z
+                         */
+                        password_changed_at: string;
+                        /** @description Its API tokens' labels; a token itself is shown once, when it is made. */
+                        tokens: {
+                            label: string;
+                            /**
+                             * @description RFC 3339 in UTC with milliseconds; finer stored times are truncated.
+                             * @example 2026-12-01T18:20:44.123Z
+                             */
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createOperatorToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The operator's username (any case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "deploy"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description 1 to 64 printable ASCII characters, no space at either end; unique per operator.
+                     * @example deploy
+                     */
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new token, shown this once. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The label it is listed and revoked by.
+                         * @example deploy
+                         */
+                        label: string;
+                        /**
+                         * @description The token itself, for `Authorization: Bearer`: shown in this answer only, kept as a digest (the example is no real token).
+                         * @example tally_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                         */
+                        token: string;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteOperatorToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The operator's username (any case). */
+                name: string;
+                /** @description The token's label, as the operator's `tokens` list it. */
+                label: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

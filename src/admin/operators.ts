@@ -43,7 +43,25 @@ export async function listOperators(store: Operators): Promise<readonly Operator
 export async function removeOperator(store: Operators, username: string, by: Actor): Promise<void> {
   const outcome = await store.removeOperator(username, by);
   if (outcome === 'not_found') throw notFound('operator', username, 'username');
-  if (outcome === 'last_owner') throw new AdminError('conflict', { entity: 'operator', field: 'username', value: username, reason: 'last_owner' });
+  if (outcome === 'last_owner') throw lastOwner(username);
+}
+
+/**
+ * Gives an operator another role: a conflict for the last owner's demotion, as for its removal.
+ * Its open sessions and tokens carry the new role from their next request (each request reads
+ * the operator afresh), so nothing else needs ending.
+ */
+export async function changeOperatorRole(store: Operators, username: string, role: string, by: Actor): Promise<OperatorView> {
+  const checked = readOperatorRole('role', role);
+  const outcome = await store.setOperatorRole(username, checked, by);
+  if (outcome === 'not_found') throw notFound('operator', username, 'username');
+  if (outcome === 'last_owner') throw lastOwner(username);
+  return viewOf(outcome);
+}
+
+/** The one refusal of taking the owner role from the last operator holding it. */
+function lastOwner(username: string): AdminError {
+  return new AdminError('conflict', { entity: 'operator', field: 'username', value: username, reason: 'last_owner' });
 }
 
 export async function changePassword(store: Operators, username: string, password: string, by: Actor): Promise<void> {

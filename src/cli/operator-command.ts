@@ -1,4 +1,4 @@
-/** `tally operator add|list|remove|password|token|token-revoke`: the operators of the admin API. */
+/** `tally operator add|list|role|remove|password|token|token-revoke`: the operators of the admin API. */
 import type { Command } from 'commander';
 import * as operators from '../admin/operators.js';
 import { cliActor, print, table, withDbOption, withStore, type DbOption } from './context.js';
@@ -41,6 +41,19 @@ export function registerOperator(program: Command): void {
         }
         print(...table([['NAME', 'ROLE', 'TOKENS', 'CREATED'], ...all.map((o) => [o.username, o.role, o.tokens.map((t) => t.label).join(',') || '-', o.createdAt])]));
       }),
+  );
+
+  withDbOption(
+    operator
+      .command('role')
+      .description("change an operator's role (never the last owner's); its sessions and tokens carry the new one at once")
+      .argument('<name>')
+      .argument('<role>', 'viewer, admin or owner'),
+  ).action(async (name: string, role: string, options: DbOption) =>
+    withStore(options, async (store) => {
+      const changed = await operators.changeOperatorRole(store, name, role, cliActor());
+      print(`operator ${changed.username} is ${changed.role}`);
+    }),
   );
 
   withDbOption(operator.command('remove').description('remove an operator and its tokens (never the last owner)').argument('<name>')).action(

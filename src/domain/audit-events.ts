@@ -116,6 +116,10 @@ export function operatorRemoved(username: string): AuditEvent {
   return { action: 'operator.remove', target: operatorTarget(username) };
 }
 
+export function operatorRoleChanged(username: string, from: string, to: string): AuditEvent {
+  return { action: 'operator.role', target: operatorTarget(username), detail: `role ${from} to ${to}` };
+}
+
 /** A changed password: that it changed, never what it is. */
 export function operatorPasswordChanged(username: string): AuditEvent {
   return { action: 'operator.password', target: operatorTarget(username) };

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'operator.add',
   'operator.remove',
   'operator.password',
+  'operator.role',
   'operator.token_add',
   'operator.token_revoke',
 ] as const;

@@ -427,6 +427,12 @@ export interface Operators {
   findOperatorByToken(digest: string): Promise<OperatorRecord | undefined>;
   /** Removes an operator with its tokens and sessions; the last owner is never removed. */
   removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'>;
+  /**
+   * Changes the role, in one transaction with the check that another owner remains (as
+   * removeOperator): two owners demoting each other at once cannot both succeed. Its sessions
+   * carry on with the new role, since a session reads its operator's row at each request.
+   */
+  setOperatorRole(username: string, role: OperatorRole, by: Actor): Promise<OperatorRecord | 'not_found' | 'last_owner'>;
   /** Changes the password and ends the operator's sessions, in one transaction. */
   setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'>;
   /** A token's label is unique per operator; its digest is unique everywhere. */

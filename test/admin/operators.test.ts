@@ -81,5 +81,22 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await operators.listOperators(store)).map((o) => o.username), ['bob']);
       await rejectsWithAdmin(operators.removeOperator(store, 'alice', ACTOR), 'not_found', { entity: 'operator' });
     });
+
+    it('changes a role (its token checks with the new one), refuses an unknown role or operator, and never demotes the last owner', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await operators.addOperator(store, { username: 'alice', role: 'owner', password: PASSWORD }, ACTOR);
+      await operators.addOperator(store, { username: 'bot', role: 'viewer', password: PASSWORD }, ACTOR);
+      const { token } = await operators.createToken(store, 'bot', undefined, ACTOR);
+      const changed = await operators.changeOperatorRole(store, 'BOT', 'admin', ACTOR);
+      assert.deepEqual([changed.username, changed.role, changed.tokens.map((held) => held.label)], ['bot', 'admin', ['token-1']]);
+      assert.equal('passwordHash' in changed, false, 'a view never carries the hash');
+      assert.equal((await operators.checkToken(store, token))?.role, 'admin');
+      await rejectsWithAdmin(operators.changeOperatorRole(store, 'bot', 'root', ACTOR), 'invalid', { entity: 'role', field: 'role', value: 'root' });
+      await rejectsWithAdmin(operators.changeOperatorRole(store, 'nobody', 'admin', ACTOR), 'not_found', { entity: 'operator', value: 'nobody' });
+      await rejectsWithAdmin(operators.changeOperatorRole(store, 'alice', 'admin', ACTOR), 'conflict', { reason: 'last_owner', value: 'alice' });
+      assert.equal((await operators.checkPassword(store, 'alice', PASSWORD))?.role, 'owner');
+      await operators.changeOperatorRole(store, 'bot', 'owner', ACTOR);
+      assert.equal((await operators.changeOperatorRole(store, 'alice', 'viewer', ACTOR)).role, 'viewer');
+    });
   });
 }

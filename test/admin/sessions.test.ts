@@ -99,6 +99,16 @@ for (const backend of BACKENDS) {
       assert.ok(await checkSession(store, owner.sessionToken, now + 1));
     });
 
+    it('gives an open session the role its operator has now, at its next check', async (t) => {
+      const { store, now } = await withOperator(t);
+      await operators.addOperator(store, { username: 'owner', role: 'owner', password: PASSWORD }, ACTOR);
+      const alice = (await openSession(store, 'alice', PASSWORD, now))!;
+      await operators.changeOperatorRole(store, 'alice', 'viewer', ACTOR);
+      assert.equal((await checkSession(store, alice.sessionToken, now + 1))?.operator.role, 'viewer');
+      await operators.changeOperatorRole(store, 'alice', 'owner', ACTOR);
+      assert.equal((await checkSession(store, alice.sessionToken, now + 2))?.operator.role, 'owner');
+    });
+
     it('ends a session on request, and purges ended ones', async (t) => {
       const { store, now } = await withOperator(t);
       const ended = (await openSession(store, 'alice', PASSWORD, now))!;

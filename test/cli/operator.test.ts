@@ -42,6 +42,35 @@ describe('tally operator', () => {
     }
   });
 
+  it('changes a role, which the operator\'s token carries at once, and never demotes the last owner', async () => {
+    const { db } = await initDb(dirs);
+    await withInput(db, 'correct horse battery', 'operator', 'add', 'alice', '--role', 'owner', '--password-stdin');
+    await withInput(db, 'correct horse battery', 'operator', 'add', 'Bot', '--role', 'viewer', '--password-stdin');
+    const token = (await ok(db, 'operator', 'token', 'bot')).trim();
+    assert.equal(await ok(db, 'operator', 'role', 'BOT', 'admin'), 'operator Bot is admin\n');
+    await readStore(db, async (store) => assert.equal((await operators.checkToken(store, token))?.role, 'admin'));
+    const listed = JSON.parse(await ok(db, 'operator', 'list', '--json')) as { username: string; role: string }[];
+    assert.deepEqual(listed.map((o) => [o.username, o.role]), [['alice', 'owner'], ['Bot', 'admin']]);
+
+    const cases: [args: string[], message: string, code: number][] = [
+      [['operator', 'role', 'alice', 'admin'], 'tally: alice is the last owner: make another operator an owner first; nothing changed\n', 1],
+      [['operator', 'role', 'bot', 'root'], 'tally: --role: a role is viewer, admin or owner, not "root"\n', 2],
+      [['operator', 'role', 'nobody', 'admin'], 'tally: no operator named nobody\n', 1],
+    ];
+    for (const [args, message, code] of cases) {
+      const result = await assertUnchanged(db, () => on(db, ...args), args.join(' '));
+      assertRefused(result, args.join(' '));
+      assert.deepEqual([result.stderr, result.code], [message, code], args.join(' '));
+    }
+
+    assert.equal(await ok(db, 'operator', 'role', 'bot', 'owner'), 'operator Bot is owner\n');
+    assert.equal(await ok(db, 'operator', 'role', 'alice', 'viewer'), 'operator alice is viewer\n', 'with another owner, an owner steps down');
+    await readStore(db, async (store) => {
+      const [entry] = await store.auditEntries(1);
+      assert.deepEqual([entry?.action, entry?.target, entry?.detail, entry?.actor.startsWith('cli:')], ['operator.role', 'operator:alice', 'role owner to viewer', true]);
+    });
+  });
+
   it('prints a new token alone on standard output, lists operators with their token labels, and revokes by label', async () => {
     const { db } = await initDb(dirs);
     await withInput(db, 'correct horse battery', 'operator', 'add', 'bot', '--role', 'viewer', '--password-stdin');

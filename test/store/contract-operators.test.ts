@@ -73,6 +73,57 @@ for (const backend of BACKENDS) {
       assert.equal(JSON.stringify(await store.auditEntries(100)).includes(OTHER_HASH), false, 'no password hash in the audit log');
     });
 
+    it('changes a role with its audit record, the same role changing nothing, and never demotes the last owner', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await store.addOperator({ username: 'alice', role: 'owner', passwordHash: HASH }, CLI);
+      await store.addOperator({ username: 'Bob', role: 'viewer', passwordHash: HASH }, CLI);
+      await store.addOperatorToken('bob', { label: 'ci', digest: digest(5) }, CLI);
+      const promoted = await store.setOperatorRole('BOB', 'admin', ADMIN);
+      assert.ok(typeof promoted === 'object');
+      assert.deepEqual([promoted.username, promoted.role, promoted.tokens.map((token) => token.label)], ['Bob', 'admin', ['ci']]);
+      assert.equal((await store.findOperator('bob'))?.role, 'admin');
+      assert.equal((await store.findOperatorByToken(digest(5)))?.role, 'admin', 'its token carries the new role');
+      assert.equal(await store.setOperatorRole('nobody', 'admin', ADMIN), 'not_found');
+      assert.equal(await store.setOperatorRole('alice', 'admin', ADMIN), 'last_owner');
+      assert.equal(await store.setOperatorRole('alice', 'viewer', ADMIN), 'last_owner');
+      assert.equal((await store.findOperator('alice'))?.role, 'owner');
+      const before = await actions(store);
+      assert.equal(typeof (await store.setOperatorRole('alice', 'owner', ADMIN)), 'object', 'the last owner may keep its role');
+      assert.deepEqual(await actions(store), before, 'the same role again records nothing');
+      assert.equal(typeof (await store.setOperatorRole('bob', 'owner', ADMIN)), 'object');
+      assert.equal(typeof (await store.setOperatorRole('alice', 'viewer', ADMIN)), 'object', 'with another owner, an owner can be demoted');
+      assert.deepEqual((await store.listOperators()).map((o) => [o.username, o.role]), [['alice', 'viewer'], ['Bob', 'owner']]);
+      assert.deepEqual((await actions(store)).slice(3), ['operator.role operator:Bob role viewer to admin', 'operator.role operator:Bob role admin to owner', 'operator.role operator:alice role owner to viewer']);
+      const audit = (await store.auditEntries(1))[0]!;
+      assert.deepEqual([audit.source, audit.actor, audit.client, audit.requestId], ['admin', 'operator', '192.0.2.9', 'req-admin-1']);
+    });
+
+    it('keeps an open session with the operator read afresh: a new role is the session\'s at once', async (t) => {
+      const { store } = await freshDb(t, backend);
+      await store.addOperator({ username: 'alice', role: 'owner', passwordHash: HASH }, CLI);
+      const bob = await store.addOperator({ username: 'bob', role: 'admin', passwordHash: HASH }, CLI);
+      await store.createSession(bob.id, digest(7), Date.now());
+      await store.setOperatorRole('bob', 'viewer', CLI);
+      assert.equal((await store.findSession(digest(7)))?.operator.role, 'viewer');
+    });
+
+    it('lets one of two owners demoting each other, or one demoting while the other removes, at once succeed, never both', async (t) => {
+      const { store, open } = await freshDb(t, backend);
+      const other = await open();
+      for (const [first, second] of [
+        [() => store.setOperatorRole('bob', 'admin', CLI), () => other.setOperatorRole('alice', 'viewer', CLI)],
+        [() => store.setOperatorRole('bob', 'viewer', CLI), () => other.removeOperator('alice', CLI)],
+      ] as const) {
+        for (const name of ['alice', 'bob']) {
+          if ((await store.findOperator(name)) === undefined) await store.addOperator({ username: name, role: 'owner', passwordHash: HASH }, CLI);
+          else await store.setOperatorRole(name, 'owner', CLI);
+        }
+        const outcomes = (await Promise.all([first(), second()])).map((outcome) => (typeof outcome === 'object' ? 'changed' : outcome));
+        assert.deepEqual([...outcomes].sort(), [...outcomes].includes('removed') ? ['last_owner', 'removed'] : ['changed', 'last_owner']);
+        assert.equal((await store.listOperators()).filter((o) => o.role === 'owner').length, 1);
+      }
+    });
+
     it('lets one of two owners removing each other at once succeed, never both', async (t) => {
       const { store, open } = await freshDb(t, backend);
       await store.addOperator({ username: 'alice', role: 'owner', passwordHash: HASH }, CLI);

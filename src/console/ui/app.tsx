@@ -96,7 +96,7 @@ export function App() {
   const page = route?.page === 'sign-in' ? undefined : route;
   const section = page === undefined ? undefined : SECTION[page.page] ?? page.page;
   return (
-    <SessionContext.Provider value={{ operator, signOut }}>
+    <SessionContext.Provider value={{ operator, signOut, refresh: readSession }}>
       <a className="skip" href="#main">
         Skip to content
       </a>

@@ -10,6 +10,8 @@ export interface Operator {
 export interface SessionState {
   readonly operator: Operator;
   signOut(): Promise<void>;
+  /** Reads the session again: after a change of one's own role, what the console offers follows. */
+  refresh(): Promise<void>;
 }
 
 export const SessionContext = createContext<SessionState | undefined>(undefined);

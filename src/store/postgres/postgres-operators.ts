@@ -1,6 +1,6 @@
 /** Operators of the admin API and their tokens on PostgreSQL; each change runs on the caller's transaction. */
 import type { Actor } from '../../domain/actor.js';
-import { operatorAdded, operatorPasswordChanged, operatorRemoved, operatorTokenAdded, operatorTokenRevoked } from '../../domain/audit-events.js';
+import { operatorAdded, operatorPasswordChanged, operatorRemoved, operatorRoleChanged, operatorTokenAdded, operatorTokenRevoked } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
 import { operatorKey, type OperatorRole } from '../../domain/operators.js';
 import type { NewOperator, OperatorRecord, StoredOperator } from '../store.js';
@@ -72,17 +72,39 @@ export async function findOperatorByToken(db: Queryable, digest: string): Promis
 }
 
 export async function removeOperator(db: Queryable, username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'> {
-  // The owners are locked first: two owners removing each other at once cannot both succeed.
-  await db.query("SELECT id FROM operators WHERE role = 'owner' ORDER BY id FOR UPDATE");
-  const operator = await findOperator(db, username, true);
+  const operator = await findOperatorLockingOwners(db, username);
   if (operator === undefined) return 'not_found';
-  if (operator.role === 'owner') {
-    const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM operators WHERE role = 'owner' AND id <> $1", [operator.id]);
-    if (rows[0]!.n === '0') return 'last_owner';
-  }
+  if (await isLastOwner(db, operator)) return 'last_owner';
   await db.query('DELETE FROM operators WHERE id = $1', [operator.id]);
   await writeAudit(db, by, operatorRemoved(operator.username));
   return 'removed';
+}
+
+export async function setOperatorRole(db: Queryable, username: string, role: OperatorRole, by: Actor): Promise<OperatorRecord | 'not_found' | 'last_owner'> {
+  const operator = await findOperatorLockingOwners(db, username);
+  if (operator === undefined) return 'not_found';
+  // The same role again changes nothing, and records nothing.
+  if (operator.role === role) return operator;
+  if (role !== 'owner' && (await isLastOwner(db, operator))) return 'last_owner';
+  await db.query('UPDATE operators SET role = $1 WHERE id = $2', [role, operator.id]);
+  await writeAudit(db, by, operatorRoleChanged(operator.username, operator.role, role));
+  return { ...operator, role };
+}
+
+/**
+ * The operator, locked, after every owner is: two owners removing or demoting each other at
+ * once take turns, and the second sees the first's change.
+ */
+async function findOperatorLockingOwners(db: Queryable, username: string): Promise<OperatorRecord | undefined> {
+  await db.query("SELECT id FROM operators WHERE role = 'owner' ORDER BY id FOR UPDATE");
+  return findOperator(db, username, true);
+}
+
+/** Whether taking this operator's owner role away (removing or demoting it) would leave no owner; under findOperatorLockingOwners's locks. */
+async function isLastOwner(db: Queryable, operator: OperatorRecord): Promise<boolean> {
+  if (operator.role !== 'owner') return false;
+  const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM operators WHERE role = 'owner' AND id <> $1", [operator.id]);
+  return rows[0]!.n === '0';
 }
 
 export async function setOperatorPassword(db: Queryable, username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'> {

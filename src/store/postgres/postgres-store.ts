@@ -14,6 +14,7 @@ import { IdempotencyKeyTaken, TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import type { Decimal } from '../../domain/money.js';
+import type { OperatorRole } from '../../domain/operators.js';
 import { MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey, type UsernameCollision } from '../../domain/usernames.js';
 import type {
@@ -71,6 +72,7 @@ import {
   removeOperator,
   revokeOperatorToken,
   setOperatorPassword,
+  setOperatorRole,
 } from './postgres-operators.js';
 import { auditPage, ledgerPage, ledgerStream, statistics } from './postgres-listings.js';
 import { findReply, ledgerKeyTaken, saveReply } from './postgres-replies.js';
@@ -378,6 +380,10 @@ class PostgresStore implements Store {
 
   async removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'> {
     return this.write(() => inTransaction(this.pool, (client) => removeOperator(client, username, by)));
+  }
+
+  async setOperatorRole(username: string, role: OperatorRole, by: Actor): Promise<OperatorRecord | 'not_found' | 'last_owner'> {
+    return this.write(() => inTransaction(this.pool, (client) => setOperatorRole(client, username, role, by)));
   }
 
   async setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'> {

@@ -1,7 +1,7 @@
 /** Operators of the admin API and their tokens on SQLite; each change runs in the caller's transaction. */
 import type Database from 'better-sqlite3';
 import type { Actor } from '../../domain/actor.js';
-import { operatorAdded, operatorPasswordChanged, operatorRemoved, operatorTokenAdded, operatorTokenRevoked } from '../../domain/audit-events.js';
+import { operatorAdded, operatorPasswordChanged, operatorRemoved, operatorRoleChanged, operatorTokenAdded, operatorTokenRevoked } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
 import { operatorKey, type OperatorRole } from '../../domain/operators.js';
 import type { NewOperator, OperatorRecord, StoredOperator } from '../store.js';
@@ -47,6 +47,7 @@ export class SqliteOperators {
       allTokens: prepare<[], TokenRow>('SELECT operator_id, label, created_at FROM operator_tokens ORDER BY id'),
       otherOwners: prepare<[operatorId: bigint], { n: bigint }>("SELECT count(*) AS n FROM operators WHERE role = 'owner' AND id <> ?"),
       remove: prepare<[operatorId: bigint]>('DELETE FROM operators WHERE id = ?'),
+      setRole: prepare<[role: OperatorRole, operatorId: bigint]>('UPDATE operators SET role = ? WHERE id = ?'),
       setPassword: prepare<[passwordHash: string, operatorId: bigint]>(
         "UPDATE operators SET password_hash = ?, password_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
       ),
@@ -92,11 +93,21 @@ export class SqliteOperators {
   remove(username: string, by: Actor): 'removed' | 'not_found' | 'last_owner' {
     const row = this.statements.byKey.get(operatorKey(username));
     if (row === undefined) return 'not_found';
-    // In the same transaction as the delete: two owners removing each other cannot both succeed.
-    if (row.role === 'owner' && this.statements.otherOwners.get(row.id)!.n === 0n) return 'last_owner';
+    if (this.isLastOwner(row)) return 'last_owner';
     this.statements.remove.run(row.id);
     this.audit.write(by, operatorRemoved(row.username));
     return 'removed';
+  }
+
+  setRole(username: string, role: OperatorRole, by: Actor): OperatorRecord | 'not_found' | 'last_owner' {
+    const row = this.statements.byKey.get(operatorKey(username));
+    if (row === undefined) return 'not_found';
+    // The same role again changes nothing, and records nothing.
+    if (row.role === role) return this.record(row);
+    if (role !== 'owner' && this.isLastOwner(row)) return 'last_owner';
+    this.statements.setRole.run(role, row.id);
+    this.audit.write(by, operatorRoleChanged(row.username, row.role, role));
+    return this.record({ ...row, role });
   }
 
   setPassword(username: string, passwordHash: string, by: Actor): 'changed' | 'not_found' {
@@ -123,6 +134,15 @@ export class SqliteOperators {
     if (row === undefined || this.statements.revokeToken.run(row.id, label).changes === 0) return 'not_found';
     this.audit.write(by, operatorTokenRevoked(row.username, label));
     return 'revoked';
+  }
+
+  /**
+   * Whether taking this operator's owner role away (removing or demoting it) would leave no
+   * owner. Asked in the change's own transaction: two owners removing or demoting each other
+   * cannot both succeed.
+   */
+  private isLastOwner(row: OperatorRow): boolean {
+    return row.role === 'owner' && this.statements.otherOwners.get(row.id)!.n === 0n;
   }
 
   private record(row: OperatorRow): OperatorRecord {

@@ -11,6 +11,7 @@ import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport, RateChange } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
 import type { Decimal } from '../../domain/money.js';
+import type { OperatorRole } from '../../domain/operators.js';
 import { usernameKey, type UsernameCollision } from '../../domain/usernames.js';
 import type {
   ApiConfigRows,
@@ -219,6 +220,10 @@ class SqliteStore implements Store {
 
   async removeOperator(username: string, by: Actor): Promise<'removed' | 'not_found' | 'last_owner'> {
     return this.write(() => this.operators.remove(username, by));
+  }
+
+  async setOperatorRole(username: string, role: OperatorRole, by: Actor): Promise<OperatorRecord | 'not_found' | 'last_owner'> {
+    return this.write(() => this.operators.setRole(username, role, by));
   }
 
   async setOperatorPassword(username: string, passwordHash: string, by: Actor): Promise<'changed' | 'not_found'> {
