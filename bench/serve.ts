@@ -38,6 +38,8 @@ import { measureConsole, printConsoleFigures, type ConsoleFigures } from './cons
 import { balanceGetForm, sha1, TALLY, timed, writeUsersCsv } from './tools.js';
 
 const LOAD_GENERATOR = fileURLToPath(new URL('./load.js', import.meta.url));
+// The owner the admin and console scenarios sign in as.
+const BENCH_PASSWORD = 'bench-password-long';
 const REFERENCE_SERVER = fileURLToPath(new URL('./reference-server.js', import.meta.url));
 const CEILING_SERVER = fileURLToPath(new URL('./ceiling-server.js', import.meta.url));
 const HOST = '127.0.0.1';
@@ -211,8 +213,6 @@ async function runScenarios(dir: string): Promise<{ get: GetFigures[]; update: U
   if (reference !== undefined) await stopServer(reference);
   return { get, update, admin, console: consoleFigures };
 }
-
-const BENCH_PASSWORD = 'bench-password-long';
 
 /** An owner and its API token, made with the CLI, for the admin and console scenarios. */
 function operatorToken(location: string): string {
