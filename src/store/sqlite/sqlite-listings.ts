@@ -127,9 +127,11 @@ export class SqliteListings {
 
   statistics(): DatabaseStatistics {
     const row = this.statement(
-      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM ledger_entries) AS entries,
-              (SELECT coalesce(sum(balance / 1000000), 0) FROM users) AS units,
-              (SELECT coalesce(sum(balance % 1000000), 0) FROM users) AS micros`,
+      // One pass over users for the count and both sums (three passes took half again as long on
+      // 1,000,000 users, and a synchronous SQLite query holds every request of the process).
+      `SELECT count(*) AS users, coalesce(sum(balance / 1000000), 0) AS units, coalesce(sum(balance % 1000000), 0) AS micros,
+              (SELECT count(*) FROM ledger_entries) AS entries
+         FROM users`,
     ).get() as { users: bigint; entries: bigint; units: bigint; micros: bigint };
     // Summed as whole units and millionths apart: a million large balances overflow int64 in one sum.
     return { users: Number(row.users), balanceSum: row.units * 1_000_000n + row.micros, ledgerEntries: Number(row.entries) };
