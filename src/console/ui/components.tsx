@@ -43,16 +43,22 @@ export function OutcomeNotice({ outcome }: { outcome: Outcome }) {
 /** A labelled input; extra props go to the input. */
 export function Field({ label, hint, error, ...input }: { label: string; hint?: ReactNode; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
+  // A screen reader reads the hint and the field's error when the input takes focus.
+  const describedBy = [hint !== undefined && `${id}-hint`, error !== undefined && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint !== undefined ? `${id}-hint` : undefined} aria-invalid={error !== undefined || undefined} {...input} />
+      <input id={id} aria-describedby={describedBy} aria-invalid={error !== undefined || undefined} {...input} />
       {hint !== undefined && (
         <small id={`${id}-hint`} className="hint">
           {hint}
         </small>
       )}
-      {error !== undefined && <small className="field-error">{error}</small>}
+      {error !== undefined && (
+        <small id={`${id}-error`} className="field-error">
+          {error}
+        </small>
+      )}
     </div>
   );
 }
