@@ -182,6 +182,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ledger/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Totals of ledger entries
+         * @description The totals of the whole selection that `GET /admin/v1/ledger` lists with the same filters (every page of it): how many entries, the sum of credits, of debits and the net, exact, in the system currency.
+         *
+         *     **Role:** viewer or above.
+         */
+        get: operations["summariseLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/currencies": {
         parameters: {
             query?: never;
@@ -1748,6 +1770,73 @@ export interface operations {
                         }[];
                         /** @description Pass as `cursor` for the next page; null on the last one. */
                         next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    summariseLedger: {
+        parameters: {
+            query?: {
+                /** @description Only entries at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only entries before this time (RFC 3339). */
+                to?: string;
+                /** @description Only entries from this surface. */
+                source?: "cli" | "api" | "import" | "admin";
+                /** @description Only this user's entries. */
+                user_id?: string;
+                /** @description Only entries made by this operator (or `cli:USER`, or a Kolmisoft login). */
+                operator?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": 3,
+                     *       "credits": "40",
+                     *       "debits": "-12.5",
+                     *       "net": "27.5"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Entries in the selection.
+                         * @example 3
+                         */
+                        entries: number;
+                        /**
+                         * @description The sum of the positive amounts, in the system currency.
+                         * @example 40
+                         */
+                        credits: string;
+                        /**
+                         * @description The sum of the negative amounts (zero or less), in the system currency.
+                         * @example -12.5
+                         */
+                        debits: string;
+                        /**
+                         * @description credits + debits.
+                         * @example 27.5
+                         */
+                        net: string;
                     };
                 };
             };

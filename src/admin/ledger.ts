@@ -54,6 +54,22 @@ export async function userLedger(
   return page(store, { ...filter, userId: id, limit, ...(beforeId !== undefined && { beforeId }) });
 }
 
+export interface LedgerSummary {
+  readonly entries: number;
+  /** The sum of the positive amounts, exact decimal text in the system currency. */
+  readonly credits: string;
+  /** The sum of the negative amounts (zero or less). */
+  readonly debits: string;
+  /** credits + debits: what the selection moved in all. */
+  readonly net: string;
+}
+
+/** The totals of the whole selection a filter names (every page of it), summed exactly by the store. */
+export async function summariseLedger(store: Pick<Administration, 'ledgerSummary'>, input: LedgerFilterInput): Promise<LedgerSummary> {
+  const totals = await store.ledgerSummary(readFilter(input));
+  return { entries: totals.entries, credits: formatMoney(totals.credits), debits: formatMoney(totals.debits), net: formatMoney(totals.credits + totals.debits) };
+}
+
 /** The CSV export's columns, in order. */
 export const LEDGER_CSV_COLUMNS = [
   'id',

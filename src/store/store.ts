@@ -212,6 +212,18 @@ export interface LedgerQuery {
   readonly limit: number;
 }
 
+/** The entries a ledger query selects, whatever page: its filters without the keyset. */
+export type LedgerSelection = Omit<LedgerQuery, 'limit' | 'beforeId'>;
+
+/** The totals of a ledger selection, money in millionths. */
+export interface LedgerTotals {
+  readonly entries: number;
+  /** The sum of the positive amounts. */
+  readonly credits: bigint;
+  /** The sum of the negative amounts (zero or less). */
+  readonly debits: bigint;
+}
+
 /** A ledger entry with its user's name, as the admin API lists it. */
 export interface LedgerListing extends LedgerEntry {
   readonly username: string;
@@ -309,7 +321,9 @@ export interface Administration {
   /** One page of the ledger's entries (any user's, or one user's), newest first, each with its user's name. */
   ledgerPage(query: LedgerQuery): Promise<readonly LedgerListing[]>;
   /** The same selection, newest first, without a limit, streamed in batches (bounded memory on 1,000,000 entries). */
-  ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing>;
+  ledgerStream(query: LedgerSelection): AsyncIterable<LedgerListing>;
+  /** The totals of the same selection, summed exactly by the database. */
+  ledgerSummary(query: LedgerSelection): Promise<LedgerTotals>;
   /** One page of the audit log, newest first. */
   auditPage(query: AuditQuery): Promise<readonly AuditEntry[]>;
   /** Users, the sum of every balance (millionths), ledger entries. */

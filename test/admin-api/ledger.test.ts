@@ -76,6 +76,38 @@ test('Accept: text/csv streams the same selection as CSV', async (t) => {
   assert.equal(bad.headers.get('content-type'), 'application/problem+json; charset=utf-8');
 });
 
+test('the summary totals the whole selection the ledger lists with the same filters, exactly', async (t) => {
+  const h = await adminHarness(t, { users: USERS });
+  for (const amount of ['0.000001', '-1.25', '3.333333']) {
+    const answer = await h.as.admin.POST('/admin/v1/users/{id}/adjustments', { params: { path: { id: '1' } }, body: { amount, comment: 'test' } });
+    assert.equal(answer.response.status, 201);
+  }
+  const all = await h.as.viewer.GET('/admin/v1/ledger/summary');
+  assert.equal(all.response.status, 200);
+  // alice's opening 10, bob's -2.5, then admin1's three adjustments of alice.
+  assert.deepEqual(all.data, { entries: 5, credits: '13.333334', debits: '-3.75', net: '9.583334' });
+  const admins = await h.as.viewer.GET('/admin/v1/ledger/summary', { params: { query: { source: 'admin', user_id: '1', operator: 'admin1' } } });
+  assert.deepEqual(admins.data, { entries: 3, credits: '3.333334', debits: '-1.25', net: '2.083334' });
+  // One page of two, and the totals still count all three.
+  const page = await h.as.viewer.GET('/admin/v1/ledger', { params: { query: { source: 'admin', limit: '2' } } });
+  assert.equal(page.data?.data.length, 2);
+  assert.equal(typeof page.data?.next_cursor, 'string');
+  const future = await h.as.viewer.GET('/admin/v1/ledger/summary', { params: { query: { from: '2999-01-01T00:00:00.000Z' } } });
+  assert.deepEqual(future.data, { entries: 0, credits: '0.0', debits: '0.0', net: '0.0' });
+  for (const [query, field] of [
+    ['from=yesterday', 'from'],
+    ['source=console', 'source'],
+    ['user_id=x', 'user_id'],
+    ['limit=5', 'limit'],
+    ['from=2026-12-02T00:00:00.000Z&to=2026-12-01T00:00:00.000Z', 'to'],
+  ] as const) {
+    const answer = await adminRequest(h, 'GET', `/admin/v1/ledger/summary?${query}`, { token: h.tokens.viewer });
+    assert.equal(answer.status, 422, query);
+    assert.deepEqual((answer.json as { errors: { field: string }[] }).errors.map((error) => error.field), [field], query);
+  }
+  assert.equal((await h.as.anonymous.GET('/admin/v1/ledger/summary')).response.status, 401);
+});
+
 test('stats count users, the total of balances and entries', async (t) => {
   const h = await adminHarness(t, { users: USERS });
   await h.as.viewer.GET('/admin/v1/users');

@@ -130,6 +130,40 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('ledger summary', () => {
+      it('totals the selection a page lists (count, credits, debits), exactly, with the same filters', async (t) => {
+        const db = await freshDb(t, backend);
+        const { alice, bob } = await seed(db);
+        const totals = (query: Omit<LedgerQuery, 'limit'>) => db.store.ledgerSummary(query);
+        assert.deepEqual(await totals({}), { entries: 5, credits: 12_000_000n, debits: -3_500_000n });
+        assert.deepEqual(await totals({ userId: alice }), { entries: 3, credits: 6_000_000n, debits: -3_500_000n });
+        assert.deepEqual(await totals({ userId: bob, source: 'api' }), { entries: 1, credits: 4_000_000n, debits: 0n });
+        assert.deepEqual(await totals({ operator: 'ops' }), { entries: 2, credits: 2_000_000n, debits: -3_500_000n });
+        assert.deepEqual(await totals({ operator: 'OPS' }), { entries: 0, credits: 0n, debits: 0n });
+        assert.deepEqual(await totals({ operator: 'o\u0000ps' }), { entries: 0, credits: 0n, debits: 0n });
+        const day = { fromMs: ms('2026-12-01T00:00:00.000Z'), toMs: ms('2026-12-02T00:00:00.000Z') };
+        assert.deepEqual(await totals(day), { entries: 3, credits: 6_000_000n, debits: -3_500_000n });
+        // Every selection: the page's entries summed here agree with the store's totals.
+        for (const query of [{}, { userId: alice }, { source: 'admin' as const }, day, { ...day, source: 'admin' as const, operator: 'ops' }, { toMs: ms('2026-12-01T12:00:00.570Z') }]) {
+          const entries = await db.store.ledgerPage({ ...query, limit: 100 });
+          const credits = entries.reduce((sum, e) => (e.amount > 0n ? sum + e.amount : sum), 0n);
+          const debits = entries.reduce((sum, e) => (e.amount < 0n ? sum + e.amount : sum), 0n);
+          assert.deepEqual(await totals(query), { entries: entries.length, credits, debits }, JSON.stringify(query));
+        }
+      });
+
+      it('sums amounts past what one 64-bit integer of millionths holds, and millionths exactly', async (t) => {
+        const db = await freshDb(t, backend);
+        const alice = (await db.store.addUser(newUser('alice'), CLI)).id;
+        // Ten entries just under the largest amount (10^12 units): their sum passes 2^63 millionths.
+        const largest = 10n ** 18n - 1n;
+        for (const micros of [...Array<bigint>(10).fill(largest), -largest, -1n, 1n]) {
+          await db.sql("INSERT INTO ledger_entries (user_id, amount, balance_after, source, created_at) VALUES (?, ?, 0, 'cli', '2026-12-01T00:00:00.000Z')", [alice, rawMoney(db.backend, micros)]);
+        }
+        assert.deepEqual(await db.store.ledgerSummary({}), { entries: 13, credits: 10n * largest + 1n, debits: -largest - 1n });
+      });
+    });
+
     describe('audit pages', () => {
       it('lists the audit log newest first, by actor and time, paged by keyset', async (t) => {
         const db = await freshDb(t, backend);

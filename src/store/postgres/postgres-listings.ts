@@ -3,7 +3,7 @@
  * audit log, and the database's totals. Newest first, paged by keyset (id < the last one seen).
  */
 import type { AuditEntry } from '../../domain/audit.js';
-import type { AuditQuery, DatabaseStatistics, LedgerListing, LedgerQuery } from '../store.js';
+import type { AuditQuery, DatabaseStatistics, LedgerListing, LedgerQuery, LedgerSelection, LedgerTotals } from '../store.js';
 import { NUL, type Queryable } from './connection.js';
 import { AUDIT_COLUMNS, LEDGER_COLUMNS, money, toAuditEntry, toLedgerEntry, type AuditRow, type LedgerRow } from './rows.js';
 import { timeParameter } from './postgres-sessions.js';
@@ -41,15 +41,25 @@ function bound(ms: number): string {
   return timeParameter(Math.min(Math.max(ms, 0), LAST_ISO_MS));
 }
 
-export async function ledgerPage(db: Queryable, query: LedgerQuery): Promise<LedgerListing[]> {
+/**
+ * The selection's conditions, shared by a page, a stream and a summary so that their
+ * selections cannot differ; undefined when nothing can match.
+ */
+function selection(query: LedgerSelection): Filter | undefined {
   // Text with a NUL names nothing stored (PostgreSQL text cannot hold one).
-  if (query.operator?.includes(NUL)) return [];
+  if (query.operator?.includes(NUL)) return undefined;
   const filter = new Filter();
   if (query.userId !== undefined) filter.add((p) => `e.user_id = ${p}`, query.userId);
   if (query.source !== undefined) filter.add((p) => `e.source = ${p}`, query.source);
   if (query.operator !== undefined) filter.add((p) => `e.actor = ${p}`, query.operator);
   if (query.fromMs !== undefined) filter.add((p) => `e.created_at >= ${p}::timestamptz`, bound(query.fromMs));
   if (query.toMs !== undefined) filter.add((p) => `e.created_at < ${p}::timestamptz`, bound(query.toMs));
+  return filter;
+}
+
+export async function ledgerPage(db: Queryable, query: LedgerQuery): Promise<LedgerListing[]> {
+  const filter = selection(query);
+  if (filter === undefined) return [];
   if (query.beforeId !== undefined) filter.add((p) => `e.id < ${p}`, query.beforeId);
   const where = filter.where();
   const limit = filter.next(query.limit);
@@ -61,13 +71,31 @@ export async function ledgerPage(db: Queryable, query: LedgerQuery): Promise<Led
 }
 
 /** Keyset batches, each its own query: no cursor holds a pooled connection across the stream. */
-export async function* ledgerStream(db: Queryable, query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing> {
+export async function* ledgerStream(db: Queryable, query: LedgerSelection): AsyncIterable<LedgerListing> {
   for (let beforeId: number | undefined; ; ) {
     const rows = await ledgerPage(db, { ...query, beforeId, limit: STREAM_BATCH });
     yield* rows;
     if (rows.length < STREAM_BATCH) return;
     beforeId = rows.at(-1)!.id;
   }
+}
+
+/**
+ * The totals of the selection a page lists, summed exactly as NUMERIC. Every entry has its user
+ * (a foreign key), so the join a page makes for the name changes no count here.
+ */
+export async function ledgerSummary(db: Queryable, query: LedgerSelection): Promise<LedgerTotals> {
+  const filter = selection(query);
+  if (filter === undefined) return { entries: 0, credits: 0n, debits: 0n };
+  const { rows } = await db.query<{ entries: string; credits: string; debits: string }>(
+    `SELECT count(*) AS entries,
+            coalesce(sum(e.amount) FILTER (WHERE e.amount > 0), 0)::text AS credits,
+            coalesce(sum(e.amount) FILTER (WHERE e.amount < 0), 0)::text AS debits
+       FROM ledger_entries e ${filter.where()}`,
+    filter.params,
+  );
+  const row = rows[0]!;
+  return { entries: Number(row.entries), credits: money(row.credits), debits: money(row.debits) };
 }
 
 export async function auditPage(db: Queryable, query: AuditQuery): Promise<AuditEntry[]> {

@@ -45,6 +45,8 @@ import type {
   DatabaseStatistics,
   LedgerListing,
   LedgerQuery,
+  LedgerSelection,
+  LedgerTotals,
   SessionRecord,
   StoredReply,
 } from '../store.js';
@@ -74,7 +76,7 @@ import {
   setOperatorPassword,
   setOperatorRole,
 } from './postgres-operators.js';
-import { auditPage, ledgerPage, ledgerStream, statistics } from './postgres-listings.js';
+import { auditPage, ledgerPage, ledgerStream, ledgerSummary, statistics } from './postgres-listings.js';
 import { findReply, ledgerKeyTaken, saveReply } from './postgres-replies.js';
 import { createSession, deleteSession, findSession, purgeSessions, touchSession } from './postgres-sessions.js';
 import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledClients, unblockClient } from './postgres-throttle.js';
@@ -314,8 +316,12 @@ class PostgresStore implements Store {
     return ledgerPage(this.pool, query);
   }
 
-  ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing> {
+  ledgerStream(query: LedgerSelection): AsyncIterable<LedgerListing> {
     return ledgerStream(this.pool, query);
+  }
+
+  async ledgerSummary(query: LedgerSelection): Promise<LedgerTotals> {
+    return ledgerSummary(this.pool, query);
   }
 
   async auditPage(query: AuditQuery): Promise<readonly AuditEntry[]> {

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../../domain/audit.js';
-import type { AuditQuery, DatabaseStatistics, LedgerListing, LedgerQuery } from '../store.js';
+import type { AuditQuery, DatabaseStatistics, LedgerListing, LedgerQuery, LedgerSelection, LedgerTotals } from '../store.js';
 import { AUDIT_COLUMNS, LEDGER_COLUMNS, toAuditEntry, toLedgerEntry, type AuditRow, type LedgerRow } from './rows.js';
 import { isoTime } from './sqlite-sessions.js';
 
@@ -46,6 +46,22 @@ class Filter {
   }
 }
 
+/**
+ * The selection's conditions on who and which surface, shared by a page, a stream and a
+ * summary so that their selections cannot differ.
+ */
+function byWhoAndSource(filter: Filter, query: LedgerSelection): void {
+  if (query.userId !== undefined) filter.add('e.user_id = ?', query.userId);
+  if (query.source !== undefined) filter.add('e.source = ?', query.source);
+  if (query.operator !== undefined) filter.add('e.actor = ?', query.operator);
+}
+
+/** The selection's time range, on `time` (the column, or `+e.created_at` to keep off the time index). */
+function inTimeRange(filter: Filter, query: LedgerSelection, time: string): void {
+  if (query.fromMs !== undefined) filter.add(`${time} >= ?`, bound(query.fromMs));
+  if (query.toMs !== undefined) filter.add(`${time} < ?`, bound(query.toMs));
+}
+
 export class SqliteListings {
   /** A statement per shape of query (which filters are given): a handful, prepared once each. */
   private readonly prepared = new Map<string, Database.Statement<unknown[], unknown>>();
@@ -62,7 +78,7 @@ export class SqliteListings {
    * stopped (the time bounds are kept off the time index with a unary +), so the whole stream
    * reads the table once, never a range sorted again per batch.
    */
-  async *ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing> {
+  async *ledgerStream(query: LedgerSelection): AsyncIterable<LedgerListing> {
     for (let beforeId: number | undefined; ; ) {
       const rows = this.ledgerRows({ ...query, beforeId, limit: STREAM_BATCH }, true);
       yield* rows;
@@ -88,24 +104,18 @@ export class SqliteListings {
     const filter = new Filter();
     // A unary + keeps a term off the time index, so the walk is in id order.
     const time = plan === 'planner' || plan === 'time-index' ? 'e.created_at' : '+e.created_at';
-    const from = query.fromMs === undefined ? undefined : bound(query.fromMs);
-    const to = query.toMs === undefined ? undefined : bound(query.toMs);
-    if (query.userId !== undefined) filter.add('e.user_id = ?', query.userId);
-    if (query.source !== undefined) filter.add('e.source = ?', query.source);
-    if (query.operator !== undefined) filter.add('e.actor = ?', query.operator);
+    byWhoAndSource(filter, query);
     if (query.beforeId !== undefined) filter.add('e.id < ?', query.beforeId);
     if (plan === 'window') {
       const inner = filter.where();
       const params = [...filter.params];
       const outer = new Filter();
       outer.require(`e.id IN (SELECT e.id FROM ledger_entries e ${inner} ORDER BY e.id DESC LIMIT ${WINDOW})`);
-      if (from !== undefined) outer.add(`${time} >= ?`, from);
-      if (to !== undefined) outer.add(`${time} < ?`, to);
+      inTimeRange(outer, query, time);
       const sql = `SELECT ${ENTRY_COLUMNS}, u.username FROM ledger_entries e JOIN users u ON u.id = e.user_id ${outer.where()} ORDER BY e.id DESC LIMIT ?`;
       return this.listings(sql, [...params, ...outer.params, query.limit]);
     }
-    if (from !== undefined) filter.add(`${time} >= ?`, from);
-    if (to !== undefined) filter.add(`${time} < ?`, to);
+    inTimeRange(filter, query, time);
     const index = plan === 'time-index' ? 'INDEXED BY ledger_entries_by_time' : '';
     const sql = `SELECT ${ENTRY_COLUMNS}, u.username FROM ledger_entries e ${index} JOIN users u ON u.id = e.user_id ${filter.where()} ORDER BY e.id DESC LIMIT ?`;
     return this.listings(sql, [...filter.params, query.limit]);
@@ -113,6 +123,30 @@ export class SqliteListings {
 
   private listings(sql: string, params: unknown[]): LedgerListing[] {
     return (this.statement(sql).all(...params) as ListingRow[]).map((row) => ({ ...toLedgerEntry(row), username: row.username }));
+  }
+
+  /**
+   * The totals of the selection a page lists (the same conditions): credits and debits are
+   * summed as whole units and millionths apart, exactly, as the statistics are. Every entry has
+   * its user (a foreign key), so the join a page makes for the name changes no count here.
+   */
+  ledgerSummary(query: LedgerSelection): LedgerTotals {
+    const filter = new Filter();
+    byWhoAndSource(filter, query);
+    inTimeRange(filter, query, 'e.created_at');
+    const row = this.statement(
+      `SELECT count(*) AS entries,
+              coalesce(sum(CASE WHEN e.amount > 0 THEN e.amount / 1000000 END), 0) AS credit_units,
+              coalesce(sum(CASE WHEN e.amount > 0 THEN e.amount % 1000000 END), 0) AS credit_micros,
+              coalesce(sum(CASE WHEN e.amount < 0 THEN e.amount / 1000000 END), 0) AS debit_units,
+              coalesce(sum(CASE WHEN e.amount < 0 THEN e.amount % 1000000 END), 0) AS debit_micros
+         FROM ledger_entries e ${filter.where()}`,
+    ).get(...filter.params) as { entries: bigint; credit_units: bigint; credit_micros: bigint; debit_units: bigint; debit_micros: bigint };
+    return {
+      entries: Number(row.entries),
+      credits: row.credit_units * 1_000_000n + row.credit_micros,
+      debits: row.debit_units * 1_000_000n + row.debit_micros,
+    };
   }
 
   auditPage(query: AuditQuery): AuditEntry[] {

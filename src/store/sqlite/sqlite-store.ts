@@ -41,6 +41,8 @@ import type {
   DatabaseStatistics,
   LedgerListing,
   LedgerQuery,
+  LedgerSelection,
+  LedgerTotals,
   SessionRecord,
   StoredReply,
 } from '../store.js';
@@ -361,8 +363,12 @@ class SqliteStore implements Store {
     return this.listings.ledgerPage(query);
   }
 
-  ledgerStream(query: Omit<LedgerQuery, 'limit' | 'beforeId'>): AsyncIterable<LedgerListing> {
+  ledgerStream(query: LedgerSelection): AsyncIterable<LedgerListing> {
     return this.listings.ledgerStream(query);
+  }
+
+  async ledgerSummary(query: LedgerSelection): Promise<LedgerTotals> {
+    return this.listings.ledgerSummary(query);
   }
 
   async auditPage(query: AuditQuery): Promise<readonly AuditEntry[]> {
