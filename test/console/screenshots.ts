@@ -48,7 +48,8 @@ try {
     const page = await h.page(name === 'sign-in' ? 'nobody' : 'owner', { width: 1280, height: 800 });
     await page.goto(h.at(path));
     await ready(page);
-    await page.screenshot({ path: join(OUT, `${name}.png`) });
+    // The user page whole: its chart and ledger are below the fold.
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: name === 'user' });
     console.log(`docs/console/${name}.png`);
   }
   const phone = await h.page('owner', { width: 390, height: 844 });

@@ -52,8 +52,9 @@ export function formatTime(iso: string, timeZone?: string): string {
 }
 
 /**
- * A date field's value (`2026-12-01`, the reader's day) as the API's `from` bound, or, with
- * `end`, as the exclusive `to` bound of that day (the next day's midnight), in RFC 3339 UTC.
+ * A date field's value (`2026-12-01`) as the API's `from` bound, or, with `end`, as the
+ * exclusive `to` bound of that day (the next day's midnight), in RFC 3339 UTC. The day is the
+ * reader's own (the browser's zone) unless `timeZone` is `'UTC'`.
  */
 export function dayBound(day: string, end = false, timeZone?: string): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
