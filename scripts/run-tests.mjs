@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the built test suite: everything on SQLite, and at the same time the HTTP, admin API, console, CLI and crash
-// tests and the server property again on PostgreSQL (TALLY_TEST_PG_URL, default the local
+// Runs the built test suite: everything on SQLite, and at the same time the HTTP, admin API,
+// console, CLI and crash tests and the server property again on PostgreSQL (TALLY_TEST_PG_URL, default the local
 // server) when one is reachable. With CI set, an unreachable PostgreSQL fails the run instead of
 // skipping its half.
 //
@@ -26,6 +26,9 @@ const SLOW_FIRST = [
   'property/server',
   'crash/',
   'cluster/',
+  'console/users',
+  'console/settings',
+  'console/security',
   'http/concurrent-updates',
   'http/throttle-burst',
   'http/durable-writes',
