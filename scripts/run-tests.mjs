@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the built test suite: everything on SQLite, and at the same time the HTTP, admin API,
-// console, CLI and crash tests and the server property again on PostgreSQL (TALLY_TEST_PG_URL, default the local
-// server) when one is reachable. With CI set, an unreachable PostgreSQL fails the run instead of
+// console, CLI and crash tests and the server property again on PostgreSQL (TALLY_TEST_PG_URL,
+// default the local server) when one is reachable. With CI set, an unreachable PostgreSQL fails the run instead of
 // skipping its half.
 //
 // Each half runs its files TALLY_TEST_CONCURRENCY at a time (default 3): most of a test's time is
