@@ -20,6 +20,7 @@ import { createOpsSurface } from './ops/ops-endpoints.js';
 import { describeLocation, openStore } from './store/open-store.js';
 import type { Guard, Health, Sessions, Store } from './store/store.js';
 import { purgeEndedSessions } from './admin/sessions.js';
+import { sharedDatabaseStats } from './admin/stats.js';
 import { clientAddress } from './transport/client-address.js';
 import { createHttpServer } from './transport/http-server.js';
 
@@ -109,7 +110,7 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
       config.adminPort === 'off'
         ? undefined
         : createHttpServer({
-            surfaces: [createAdminSurface({ store, liveConfig: live, throttle, activity: metrics, logger }, ADMIN_OPERATIONS), createDocsSurface()],
+            surfaces: [createAdminSurface({ store, liveConfig: live, throttle, activity: metrics, databaseStats: sharedDatabaseStats(store), logger }, ADMIN_OPERATIONS), createDocsSurface()],
             fallback: createConsoleSurface(consoleFiles(logger)),
             clientAddress: (req) => clientAddress(req, live.current.settings.trustedProxies),
             logger,

@@ -13,3 +13,23 @@ export async function databaseStats(store: Pick<Administration, 'statistics'>): 
   const stats = await store.statistics();
   return { users: stats.users, balanceTotal: formatMoney(stats.balanceSum), ledgerEntries: stats.ledgerEntries };
 }
+
+/**
+ * The totals read over every user at most once per `maxAgeMs`, however many asks: each open
+ * console polls them, and on SQLite the pass over a million users holds the process (and so the
+ * Kolmisoft API) for a tenth of a second. Asks while a read is in flight share it; a failed read
+ * is not kept.
+ */
+export function sharedDatabaseStats(store: Pick<Administration, 'statistics'>, maxAgeMs = 5_000, now: () => number = Date.now): () => Promise<DatabaseStats> {
+  let latest: { readonly at: number; readonly answer: Promise<DatabaseStats> } | undefined;
+  return () => {
+    if (latest !== undefined && now() - latest.at < maxAgeMs) return latest.answer;
+    const answer = databaseStats(store);
+    const entry = { at: now(), answer };
+    latest = entry;
+    answer.catch(() => {
+      if (latest === entry) latest = undefined;
+    });
+    return answer;
+  };
+}

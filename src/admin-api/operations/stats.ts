@@ -1,6 +1,5 @@
 /** `/admin/v1/stats`: the figures of the console's home page. */
 import Type from 'typebox';
-import { databaseStats } from '../../admin/stats.js';
 import { operation } from '../operation.js';
 import { Money } from '../schemas.js';
 
@@ -34,11 +33,11 @@ export const statsOperations = [
     tag: 'Tools',
     summary: 'Statistics',
     description:
-      'Users, the total of balances and ledger entries (the whole database); requests answered and failed authentications in the last minute and hour, on this node (both listeners); client addresses blocked now.',
+      'Users, the total of balances and ledger entries (the whole database, read at most every 5 seconds); requests answered and failed authentications in the last minute and hour, on this node (both listeners); client addresses blocked now.',
     answers: { 200: { description: 'The figures.', schema: StatsSchema } },
     problems: [],
     async handle({ deps }) {
-      const totals = await databaseStats(deps.store);
+      const totals = await deps.databaseStats();
       const minute = deps.activity.recent(MINUTE_MS);
       const hour = deps.activity.recent(HOUR_MS);
       return {
