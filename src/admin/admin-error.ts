@@ -69,6 +69,7 @@ export type AdminReason =
   | 'unchanged'
   | 'ids_exhausted'
   | 'lines'
+  | 'rows'
   | 'changed_during_import'
   | 'not_a_file'
   | 'last_owner'

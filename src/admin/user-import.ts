@@ -35,7 +35,7 @@ export interface ImportResult {
 }
 
 /** Rows checked against the database per query. */
-const CONFLICT_BATCH = 2000;
+export const CONFLICT_BATCH = 2000;
 
 /**
  * Checks the whole source and imports it unless `dryRun`. A bad line refuses the whole import:
@@ -94,7 +94,8 @@ async function checkImport(store: Store, source: CsvSource, currencies: Readonly
   return { rows, errors, maxId };
 }
 
-async function conflictsWithDatabase(users: readonly CsvUser[], store: Store): Promise<ImportLineError[]> {
+/** The rows whose username (in any case), id or uniquehash the database already holds, one problem each. */
+export async function conflictsWithDatabase(users: readonly CsvUser[], store: Store): Promise<ImportLineError[]> {
   if (users.length === 0) return [];
   const taken = await store.takenUsers(
     users.map((user) => usernameKey(user.username)),

@@ -15,7 +15,7 @@ export const EXIT_USAGE = 2;
 
 /** The exit status for an error that ended a command. */
 /** Invalid input that only the data makes so: a refusal, not a typo. */
-const DATA_REFUSALS: ReadonlySet<string> = new Set(['rate_required', 'system_rate', 'system_inactive', 'system_currency_fixed', 'balance_out_of_range', 'closed', 'lines', 'duplicate_key', 'ids_exhausted', 'unchanged']);
+const DATA_REFUSALS: ReadonlySet<string> = new Set(['rate_required', 'system_rate', 'system_inactive', 'system_currency_fixed', 'balance_out_of_range', 'closed', 'lines', 'rows', 'duplicate_key', 'ids_exhausted', 'unchanged']);
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {

@@ -7,7 +7,10 @@ import type { Command } from 'commander';
 import { AdminError } from '../admin/admin-error.js';
 import { exportUsers } from '../admin/user-export.js';
 import { importUsers } from '../admin/user-import.js';
-import { cliActor, withDbOption, withStore, type DbOption } from './context.js';
+import { importKolmisoft, KolmisoftRefused } from '../admin/kolmisoft-import.js';
+import { kolmisoftProblemMessage, kolmisoftReportLines } from '../admin/kolmisoft-messages.js';
+import { TallyError } from '../domain/errors.js';
+import { cliActor, print, withDbOption, withStore, type DbOption } from './context.js';
 import { importLineMessage } from '../admin/import-messages.js';
 import { CliRefusal } from './messages.js';
 import { progress } from './progress.js';
@@ -19,10 +22,18 @@ export function registerImportExport(program: Command): void {
   withDbOption(
     program
       .command('import')
-      .description('add users from a CSV file (username,currency,balance[,id][,uniquehash]): all of them, or none if any line is wrong')
-      .argument('<file>')
+      .description(
+        'add users from a CSV file (username,currency,balance[,id][,uniquehash]) or, with --from, a Kolmisoft database: all of them, or none if any line or row is wrong',
+      )
+      .argument('[file]')
+      .option('--from <url>', 'read a Kolmisoft MOR, M2 or M4 database instead: mysql://USER:PASSWORD@HOST:PORT/DATABASE')
       .option('--dry-run', 'check every line and write nothing'),
-  ).action(async (file: string, options: DbOption & { dryRun?: boolean }) => {
+  ).action(async (file: string | undefined, options: DbOption & { dryRun?: boolean; from?: string }) => {
+    if (options.from !== undefined) {
+      if (file !== undefined) throw new TallyError('invalid_value', 'give a CSV file or --from, not both');
+      return importFromKolmisoft(options.from, options);
+    }
+    if (file === undefined) throw new TallyError('invalid_value', 'give a CSV file to import, or --from mysql://USER:PASSWORD@HOST:PORT/DATABASE');
     const info = await stat(file).catch(() => undefined);
     if (info === undefined) throw new CliRefusal(`cannot read ${file}: no such file`);
     if (!info.isFile()) throw new CliRefusal(`cannot read ${file}: not a file`);
@@ -74,6 +85,24 @@ export function registerImportExport(program: Command): void {
       }
     }),
   );
+}
+
+/** `tally import --from mysql://...`: the rules are the admin layer's; this prints. */
+async function importFromKolmisoft(from: string, options: DbOption & { dryRun?: boolean }): Promise<void> {
+  await withStore(options, async (store) => {
+    const report = await importKolmisoft(
+      store,
+      { from, dryRun: options.dryRun === true, progress: (stage, total) => progress(stage === 'checking' ? 'checking rows' : 'importing', total) },
+      cliActor(),
+    ).catch((error: unknown) => {
+      if (error instanceof KolmisoftRefused) {
+        for (const problem of error.problems.slice(0, ERRORS_SHOWN)) process.stderr.write(`${kolmisoftProblemMessage(problem)}\n`);
+        if (error.problems.length > ERRORS_SHOWN) process.stderr.write(`... and ${error.problems.length - ERRORS_SHOWN} more\n`);
+      }
+      throw error;
+    });
+    print(...kolmisoftReportLines(report));
+  });
 }
 
 /** A file system error in words, for the one line of a refusal. */

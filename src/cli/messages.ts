@@ -124,6 +124,9 @@ function invalidMessage(error: AdminError): string {
       return `${value} is the system currency: its rate is always 1`;
     case 'system_inactive':
       return `${value} is the system currency and cannot be made inactive`;
+    case 'rows':
+      // A Kolmisoft import: the rows were listed before this line.
+      return error.message;
     case 'lines': {
       const count = error.lines.length;
       return `${count} line${count === 1 ? ' has' : 's have'} errors; nothing was imported`;

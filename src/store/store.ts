@@ -112,12 +112,21 @@ export interface ImportOptions {
    */
   readonly autoIdsAbove?: number;
   readonly onRow?: () => void;
+  /** Currencies added or changed before the rows, in the same transaction, as saveCurrency does. */
+  readonly currencies?: readonly CurrencyChange[];
+  /**
+   * Existing users changed before the rows, in the same transaction, as updateUser does (a
+   * balance difference is an `import` entry): a Kolmisoft admin coming over onto Tally's id 0.
+   */
+  readonly updates?: readonly { readonly ref: UserRef; readonly change: UserChange }[];
 }
 
 /** One line of a bulk import, already validated. */
 export interface ImportRow {
   readonly id?: number;
   readonly username: string;
+  /** `user` unless given. */
+  readonly role?: UserRole;
   readonly currency: string;
   readonly balance: bigint;
   readonly uniquehash: string;

@@ -216,12 +216,18 @@ export async function verifyLedger(pool: pg.Pool): Promise<LedgerReport> {
 }
 
 /** Adds every row as a user with an import entry, in one transaction of multi-row inserts. */
-export async function importUsers(pool: pg.Pool, rows: AsyncIterable<ImportRow>, { comment, by, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+export async function importUsers(
+  pool: pg.Pool,
+  rows: AsyncIterable<ImportRow>,
+  { comment, by, autoIdsAbove, onRow }: ImportOptions,
+  first?: (client: pg.PoolClient) => Promise<void>,
+): Promise<number> {
   // Before the transaction: setval is not undone by a rollback, and a sequence raised past the
   // bound would refuse every later user.
   if (autoIdsAbove !== undefined && autoIdsAbove > MAX_USER_ID) throw importIdTooLarge(undefined, autoIdsAbove + 1);
   return inTransaction(pool, async (client) => {
     const now = new Date();
+    await first?.(client);
     if (autoIdsAbove !== undefined) {
       // New rows are numbered above the explicit ids (and every id in use).
       await client.query(
@@ -263,9 +269,9 @@ async function insertImportBatch(
   try {
     const inserted = await client.query<{ id: string; username: string; balance: string }>(
       `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
-       SELECT coalesce(id, nextval(pg_get_serial_sequence('users', 'id'))), username, username_key, currency, balance, uniquehash, 'user', $7
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[])
-         AS t(id, username, username_key, currency, balance, uniquehash)
+       SELECT coalesce(id, nextval(pg_get_serial_sequence('users', 'id'))), username, username_key, currency, balance, uniquehash, role, $7
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $8::text[])
+         AS t(id, username, username_key, currency, balance, uniquehash, role)
        RETURNING id, username, balance::text`,
       [
         batch.map((row) => row.id ?? null),
@@ -275,6 +281,7 @@ async function insertImportBatch(
         batch.map((row) => moneyParameter(row.balance)),
         batch.map((row) => row.uniquehash),
         now,
+        batch.map((row) => row.role ?? 'user'),
       ],
     );
     // The sequence goes on past any bound; throwing rolls the whole import back.

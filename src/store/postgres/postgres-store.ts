@@ -341,7 +341,13 @@ class PostgresStore implements Store {
   }
 
   async importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number> {
-    return this.write(() => importUsers(this.pool, rows, options));
+    const importer = { ...options.by, source: 'import' } as const;
+    return this.write(() =>
+      importUsers(this.pool, rows, options, async (client) => {
+        for (const change of options.currencies ?? []) await saveCurrency(client, change, options.by);
+        for (const { ref, change } of options.updates ?? []) await updateUser(client, ref, change, importer);
+      }),
+    );
   }
 
   async summary(): Promise<DatabaseSummary> {

@@ -54,10 +54,10 @@ export class SqliteLedger {
       setBalance: prepare<[balance: bigint, id: bigint]>('UPDATE users SET balance = ? WHERE id = ?'),
       // Imports give every row the import's own time: one clock read, not a strftime per row.
       insertImportedUser: prepare<
-        [id: number | bigint | null, username: string, key: string, currency: string, balance: bigint, uniquehash: string, createdAt: string]
+        [id: number | bigint | null, username: string, key: string, currency: string, balance: bigint, uniquehash: string, role: UserRole, createdAt: string]
       >(
         `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'user', ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertImportEntry: prepare<
         [userId: number | bigint, amount: bigint, balanceAfter: bigint, comment: string, createdAt: string, actor: string, requestId: string | null]
@@ -225,8 +225,11 @@ export class SqliteLedger {
     })();
   }
 
-  /** One transaction around the whole import; the caller gives this ledger a connection of its own. */
-  async importUsers(rows: AsyncIterable<ImportRow>, { comment, by, autoIdsAbove, onRow }: ImportOptions): Promise<number> {
+  /**
+   * One transaction around the whole import; the caller gives this ledger a connection of its
+   * own. `first` runs inside it before the rows (the import's currencies and updates).
+   */
+  async importUsers(rows: AsyncIterable<ImportRow>, { comment, by, autoIdsAbove, onRow }: ImportOptions, first?: () => void): Promise<number> {
     if (autoIdsAbove !== undefined && autoIdsAbove > MAX_USER_ID) throw importIdTooLarge(undefined, autoIdsAbove + 1);
     this.db.exec('BEGIN IMMEDIATE');
     const s = this.statements;
@@ -235,6 +238,7 @@ export class SqliteLedger {
     const requestId = by.requestId ?? null;
     let count = 0;
     try {
+      first?.();
       // AUTOINCREMENT numbers new rows above sqlite_sequence: raise it past the explicit ids.
       if (autoIdsAbove !== undefined) {
         this.db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'users'").run(autoIdsAbove);
@@ -252,6 +256,7 @@ export class SqliteLedger {
             row.currency,
             row.balance,
             row.uniquehash,
+            row.role ?? 'user',
             now,
           );
           if (BigInt(user.lastInsertRowid) > BigInt(MAX_USER_ID)) throw importIdTooLarge(row.username, BigInt(user.lastInsertRowid));

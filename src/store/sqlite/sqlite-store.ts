@@ -388,7 +388,16 @@ class SqliteStore implements Store {
   }
 
   async importUsers(rows: AsyncIterable<ImportRow>, options: ImportOptions): Promise<number> {
-    return this.onOwnConnection((db) => new SqliteLedger(db).importUsers(rows, options));
+    return this.onOwnConnection((db) => {
+      const ledger = new SqliteLedger(db);
+      const config = new SqliteConfig(db, ledger.audit);
+      const users = new SqliteUsers(db, ledger);
+      const importer = { ...options.by, source: 'import' } as const;
+      return ledger.importUsers(rows, options, () => {
+        for (const change of options.currencies ?? []) config.saveCurrency(change, options.by);
+        for (const { ref, change } of options.updates ?? []) users.update(ref, change, importer);
+      });
+    });
   }
 
   /**
