@@ -67,7 +67,7 @@ export class KolmisoftRefused extends AdminError {
     readonly location: string,
     readonly problems: readonly KolmisoftProblem[],
   ) {
-    super('invalid', { entity: 'database', value: location, reason: 'rows' }, `${problems.length} problems in ${location}; nothing was imported`);
+    super('invalid', { entity: 'database', value: location, reason: 'rows' }, `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${location}; nothing was imported`);
   }
 }
 
