@@ -126,17 +126,21 @@ export async function openKolmisoftSnapshot(location: string): Promise<Kolmisoft
       return Number(row?.count ?? 0);
     },
     async *users() {
-      let after: string | number = BEFORE_FIRST_ID;
-      for (;;) {
-        const page: KolmisoftUserRow[] = await query<KolmisoftUserRow>(
+      const page = (after: string | number) =>
+        query<KolmisoftUserRow>(
           `SELECT id, username, first_name AS firstName, last_name AS lastName, CAST(balance AS CHAR) AS balance,
                   currency_id AS currencyId, uniquehash, usertype, hidden
            FROM users WHERE id > ? ORDER BY id LIMIT ${USERS_PAGE}`,
           [after],
         );
-        if (page.length > 0) yield page;
-        if (page.length < USERS_PAGE) return;
-        after = page[page.length - 1]!.id;
+      // The next page is asked for before this one is handed over: the server reads it meanwhile.
+      let next = page(BEFORE_FIRST_ID);
+      for (;;) {
+        const rows: KolmisoftUserRow[] = await next;
+        const full = rows.length === USERS_PAGE;
+        if (full) next = page(rows[rows.length - 1]!.id);
+        if (rows.length > 0) yield rows;
+        if (!full) return;
       }
     },
     async close() {

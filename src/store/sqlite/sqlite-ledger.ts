@@ -129,22 +129,28 @@ export class SqliteLedger {
   }
 
   takenUsers(usernameKeys: readonly string[], ids: readonly number[], uniquehashes: readonly string[]): TakenUsers {
-    const taken = { keys: new Set<string>(), ids: new Set<number>(), uniquehashes: new Set<string>() };
+    return {
+      keys: this.takenIn('username_key', usernameKeys),
+      ids: this.takenIn('id', ids),
+      uniquehashes: this.takenIn('uniquehash', uniquehashes),
+    };
+  }
+
+  /** Prepared once per column and batch size: an import asks some thousand times. */
+  private readonly takenStatements = new Map<string, Database.Statement>();
+
+  private takenIn<T extends string | number>(column: 'username_key' | 'id' | 'uniquehash', values: readonly T[]): Set<T> {
+    const taken = new Set<T>();
     // Bounded batches keep each statement under SQLite's parameter limit.
-    for (let start = 0; start < usernameKeys.length; start += TAKEN_BATCH) {
-      const batch = usernameKeys.slice(start, start + TAKEN_BATCH);
-      const sql = `SELECT username_key FROM users WHERE username_key IN (${batch.map(() => '?').join(',')})`;
-      for (const key of this.db.prepare<string[], string>(sql).pluck().all(...batch)) taken.keys.add(key);
-    }
-    for (let start = 0; start < ids.length; start += TAKEN_BATCH) {
-      const batch = ids.slice(start, start + TAKEN_BATCH);
-      const sql = `SELECT id FROM users WHERE id IN (${batch.map(() => '?').join(',')})`;
-      for (const id of this.db.prepare<number[], number>(sql).pluck().all(...batch)) taken.ids.add(id);
-    }
-    for (let start = 0; start < uniquehashes.length; start += TAKEN_BATCH) {
-      const batch = uniquehashes.slice(start, start + TAKEN_BATCH);
-      const sql = `SELECT uniquehash FROM users WHERE uniquehash IN (${batch.map(() => '?').join(',')})`;
-      for (const token of this.db.prepare<string[], string>(sql).pluck().all(...batch)) taken.uniquehashes.add(token);
+    for (let start = 0; start < values.length; start += TAKEN_BATCH) {
+      const batch = values.slice(start, start + TAKEN_BATCH);
+      const name = `${column}:${batch.length}`;
+      let statement = this.takenStatements.get(name);
+      if (statement === undefined) {
+        statement = this.db.prepare(`SELECT ${column} FROM users WHERE ${column} IN (${batch.map(() => '?').join(',')})`).pluck();
+        this.takenStatements.set(name, statement);
+      }
+      for (const value of statement.all(...batch) as T[]) taken.add(value);
     }
     return taken;
   }
