@@ -430,5 +430,13 @@ describe("console: a user's page", () => {
     await assertAccessible(page, 'user page at 390 px with the confirmation open');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByRole('dialog').count(), 0);
+    // Review was disabled while the balance was read: the focus comes back to it, not to the page's body.
+    const focused = () => page.evaluate('document.activeElement.textContent');
+    await settles(focused, 'Review', 'the focus is back on Review');
+    await page.getByRole('button', { name: 'Review' }).press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await settles(focused, 'Review', 'Escape gives the focus back to Review too');
   });
 });
