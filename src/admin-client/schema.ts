@@ -467,7 +467,7 @@ export interface paths {
         };
         /**
          * Statistics
-         * @description Users, the total of balances and ledger entries (the whole database); requests answered and failed authentications in the last minute and hour, on this node (both listeners); client addresses blocked now.
+         * @description Users, the total of balances and ledger entries (the whole database, read at most every 5 seconds); requests answered and failed authentications in the last minute and hour, on this node (both listeners); client addresses blocked now.
          *
          *     **Role:** viewer or above.
          */

@@ -110,9 +110,15 @@ export async function importKolmisoft(store: Store, request: KolmisoftImportRequ
   }
 }
 
-/** Kolmisoft's admin onto Tally's: its balance (the difference an import entry) and its token, if it has one. */
+/** Kolmisoft's admin onto Tally's: its balance (the difference an import entry), its names, and its token if it has one. */
 function adminChange(admin: KolmisoftUser, location: string): UserChange {
-  return { balance: admin.balance, comment: `import ${location}`, ...(admin.uniquehash !== undefined && { uniquehash: admin.uniquehash }) };
+  return {
+    balance: admin.balance,
+    comment: `import ${location}`,
+    firstName: admin.firstName,
+    lastName: admin.lastName,
+    ...(admin.uniquehash !== undefined && { uniquehash: admin.uniquehash }),
+  };
 }
 
 /** The first pass: every row checked, nothing written. */
@@ -266,8 +272,8 @@ async function* importRows(source: KolmisoftSnapshot, codes: ReadonlyMap<string,
       // One snapshot is read twice: a row cannot have changed between the passes.
       if (checked.kind === 'problem') throw new AdminError('conflict', { entity: 'database', reason: 'changed_during_import', value: source.location });
       if (checked.kind === 'hidden' || checked.user.id === KOLMISOFT_ADMIN_ID) continue;
-      const { id, username, currency, balance, uniquehash, role } = checked.user;
-      yield { id, username, currency, balance, uniquehash: uniquehash ?? newUniquehash(), role };
+      const { id, username, firstName, lastName, currency, balance, uniquehash, role } = checked.user;
+      yield { id, username, firstName, lastName, currency, balance, uniquehash: uniquehash ?? newUniquehash(), role };
     }
   }
 }

@@ -66,7 +66,7 @@ export function kolmisoftReportLines(report: KolmisoftImportReport): string[] {
   const verb = report.dryRun ? 'would import' : 'imported';
   const admins = report.admins === 0 ? '' : ` (${report.admins} of them admin logins)`;
   const lines = [`${verb} ${report.users} users${admins} from ${report.location}${report.dryRun ? '; nothing was written (dry run)' : ''}`];
-  if (report.adminAccount) lines.push(`Kolmisoft's admin (id 0): its balance and token ${report.dryRun ? 'would come' : 'came'} over onto Tally's admin account`);
+  if (report.adminAccount) lines.push(`Kolmisoft's admin (id 0): its balance, names and token ${report.dryRun ? 'would come' : 'came'} over onto Tally's admin account`);
   lines.push(`hidden users skipped: ${report.hidden}`);
   if (report.newTokens > 0) lines.push(`users without a uniquehash, given a new one: ${report.newTokens}`);
   lines.push(

@@ -31,17 +31,34 @@ export function databaseInitialized(systemCurrency: string): AuditEvent {
   return { action: 'database.init', target: 'database', detail: `system currency ${systemCurrency}` };
 }
 
-/** A new user; never its token. */
-export function userAdded(user: { id: number; username: string; currency: string; balance: bigint; role: string }): AuditEvent {
+/** A new user; never its token. Its names only when it has them, so older records read as they did. */
+export function userAdded(user: {
+  id: number;
+  username: string;
+  currency: string;
+  balance: bigint;
+  role: string;
+  firstName?: string;
+  lastName?: string;
+}): AuditEvent {
+  const names = [
+    ...(user.firstName ? [`first_name ${quoted(user.firstName)}`] : []),
+    ...(user.lastName ? [`last_name ${quoted(user.lastName)}`] : []),
+  ];
   return {
     action: 'user.add',
     target: userTarget(user.id),
-    detail: `username ${quoted(user.username)}, currency ${user.currency}, balance ${formatMoney(user.balance)}, role ${user.role}`,
+    detail: [`username ${quoted(user.username)}, currency ${user.currency}, balance ${formatMoney(user.balance)}, role ${user.role}`, ...names].join(', '),
   };
 }
 
 export function userRenamed(id: number, from: string, to: string): AuditEvent {
   return { action: 'user.rename', target: userTarget(id), detail: `username ${quoted(from)} to ${quoted(to)}` };
+}
+
+/** A first or last name changed (Kolmisoft's `first_name` and `last_name`). */
+export function userNameChanged(id: number, field: 'first_name' | 'last_name', from: string, to: string): AuditEvent {
+  return { action: 'user.update', target: userTarget(id), detail: `${field} ${quoted(from)} to ${quoted(to)}` };
 }
 
 export function userCurrencyChanged(id: number, from: string, to: string): AuditEvent {

@@ -25,6 +25,21 @@ export interface LedgerEntry {
   readonly requestId: string | undefined;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
+  /** Set on the entries payment_create made, and on no other. */
+  readonly payment?: PaymentDetails;
+}
+
+/**
+ * What a payment records beside its entry: the amount as the payer entered it, in its own
+ * currency, and the rate that turned it into the entry's amount (amount ÷ rate, rounded once).
+ */
+export interface PaymentDetails {
+  /** Upper-case code. */
+  readonly currency: string;
+  /** Signed millionths of the payment's currency: negative for a payment to a provider. */
+  readonly amount: bigint;
+  /** Units of the payment's currency per system unit, as used. */
+  readonly rate: Decimal;
 }
 
 export interface RateChange {

@@ -19,6 +19,10 @@ export type UserRole = 'user' | 'admin';
 export type UserStatus = 'active' | 'closed';
 
 export interface UserRecord extends BalanceView {
+  /** Empty when not given (Kolmisoft's `first_name`). */
+  readonly firstName: string;
+  /** Empty when not given (Kolmisoft's `last_name`). */
+  readonly lastName: string;
   readonly uniquehash: string;
   readonly role: UserRole;
   readonly status: UserStatus;
@@ -34,6 +38,9 @@ export interface NewUser {
   readonly balance: bigint;
   readonly uniquehash: string;
   readonly role: UserRole;
+  /** Empty unless given. */
+  readonly firstName?: string;
+  readonly lastName?: string;
   /**
    * The opening entry's idempotency key (with a non-zero balance): claimed like any entry's, so
    * a key some entry carries already is refused (IdempotencyKeyTaken) and nothing is added.
@@ -54,6 +61,8 @@ export interface UserChange {
   readonly role?: UserRole;
   /** A new token: the old one stops working at once. */
   readonly uniquehash?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
 }
 
 /** What takenUsers found taken. */
@@ -125,11 +134,14 @@ export interface ImportOptions {
 export interface ImportRow {
   readonly id?: number;
   readonly username: string;
-  /** `user` unless given. */
-  readonly role?: UserRole;
   readonly currency: string;
   readonly balance: bigint;
   readonly uniquehash: string;
+  /** Empty unless given. */
+  readonly firstName?: string;
+  readonly lastName?: string;
+  /** `admin` for an admin login (a Kolmisoft import); a customer unless given. */
+  readonly role?: UserRole;
 }
 
 /** Everything the API reads on every request, loaded at once and cached by the server. */

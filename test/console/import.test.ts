@@ -1,7 +1,8 @@
 /**
  * The console's import in a real browser: a bad file's line-exact report that imports nothing,
  * a good file checked by a dry run and then imported with its upload's progress to the end and
- * one idempotency key, the users there afterwards, and a viewer who is not offered the page.
+ * one idempotency key, the users there afterwards, an ended session sent to sign in, and a
+ * viewer who is not offered the page.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -98,6 +99,22 @@ describe('console: import', () => {
     await assertAccessible(page, 'the import page refused to a viewer');
     const refused = await adminRequest(h, 'POST', '/admin/v1/imports?dry_run=true', { token: h.tokens.viewer, body: 'username,currency,balance\n', headers: { 'Content-Type': 'text/csv' } });
     assert.equal(refused.status, 403);
+  });
+
+  test('a check after the session ended goes to sign in, and back to Import after it', async () => {
+    const h = suite();
+    const page = await h.page('admin');
+    await page.goto(h.at('/import'));
+    await choose(page, 'bad.csv', BAD_CSV);
+    // The upload is not made by the typed client, whose 401s send the reader to sign in.
+    await page.context().clearCookies();
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await page.getByLabel('Username').fill('admin1');
+    await page.getByLabel('Password').fill('admin1-password-long');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Import', level: 1 }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/import');
   });
 
   test("works at a phone's width without a horizontal page scroll", async () => {

@@ -71,6 +71,24 @@ describe('console: the users list', () => {
     await assertAccessible(page, 'users list (viewer)');
   });
 
+  test('a double click on Next moves one page, while the next page is still on its way', async () => {
+    const h = suite();
+    const page = await h.page('viewer');
+    await page.goto(h.at('/users'));
+    await settles(async () => (await ids(page)).length, 50, 'the first page is shown');
+    // The second click lands while page 1, and its next_cursor, is still what the page shows.
+    await page.route('**/admin/v1/users?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Next' }).dblclick();
+    await settles(async () => (await ids(page))[0], '50', 'the second page is shown');
+    assert.equal(await page.locator('.pager span').innerText(), 'Page 2');
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await settles(async () => (await ids(page))[0], '0', 'one Previous goes back to the first page');
+    assert.equal(await page.locator('.pager span').innerText(), 'Page 1');
+  });
+
   test('finds users by username prefix in any case, by id and by uniquehash', async () => {
     const h = suite();
     const page = await h.page('admin');
@@ -412,5 +430,13 @@ describe("console: a user's page", () => {
     await assertAccessible(page, 'user page at 390 px with the confirmation open');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByRole('dialog').count(), 0);
+    // Review was disabled while the balance was read: the focus comes back to it, not to the page's body.
+    const focused = () => page.evaluate('document.activeElement.textContent');
+    await settles(focused, 'Review', 'the focus is back on Review');
+    await page.getByRole('button', { name: 'Review' }).press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await settles(focused, 'Review', 'Escape gives the focus back to Review too');
   });
 });

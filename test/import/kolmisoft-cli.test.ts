@@ -24,7 +24,7 @@ describe('tally import --from', mysqlOptions(), () => {
           result.stdout,
           [
             `imported 1 users from ${source.url}`,
-            "Kolmisoft's admin (id 0): its balance and token came over onto Tally's admin account",
+            "Kolmisoft's admin (id 0): its balance, names and token came over onto Tally's admin account",
             'hidden users skipped: 1',
             'balances rounded half away from zero to 6 fractional digits: 1 not exact, by at most 0.0000003865546',
             'currencies added: EUR; rates changed: none',

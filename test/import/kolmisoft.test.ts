@@ -102,7 +102,7 @@ describe('Kolmisoft import', mysqlOptions(), () => {
         const report = await importKolmisoft(store, { from: source.url }, ACTOR);
         assert.deepEqual(kolmisoftReportLines(report), [
           `imported 6 users (1 of them admin logins) from ${source.url}`,
-          "Kolmisoft's admin (id 0): its balance and token came over onto Tally's admin account",
+          "Kolmisoft's admin (id 0): its balance, names and token came over onto Tally's admin account",
           'hidden users skipped: 1',
           'users without a uniquehash, given a new one: 1',
           'balances rounded half away from zero to 6 fractional digits: 4 not exact, by at most 0.0000005',
@@ -111,9 +111,13 @@ describe('Kolmisoft import', mysqlOptions(), () => {
         ]);
         const user = (username: string) => findUser(store, { username });
         const [admin, bob, alice, boss, tiny, dust, owes] = await Promise.all(['admin', 'bob', 'alice', 'boss', 'tiny', 'dust', 'owes'].map(user));
-        assert.deepEqual([admin!.id, admin!.balance, admin!.uniquehash, admin!.role], [0, 12_500_000n, 'adminToken', 'admin']);
-        assert.deepEqual([bob!.id, bob!.balance, bob!.uniquehash, bob!.role], [2, 10_084_034n, 'tok2', 'user']);
-        assert.deepEqual([alice!.id, alice!.balance, alice!.currency], [3, -3_250_000n, 'EUR']);
+        assert.deepEqual(
+          [admin!.id, admin!.username, admin!.balance, admin!.uniquehash, admin!.role, admin!.firstName, admin!.lastName],
+          [0, 'admin', 12_500_000n, 'adminToken', 'admin', 'System', 'Admin'],
+        );
+        // A NULL first_name (Kolmisoft allows one) is an empty name.
+        assert.deepEqual([bob!.id, bob!.balance, bob!.uniquehash, bob!.role, bob!.firstName, bob!.lastName], [2, 10_084_034n, 'tok2', 'user', '', 'B']);
+        assert.deepEqual([alice!.id, alice!.balance, alice!.currency, alice!.firstName, alice!.lastName], [3, -3_250_000n, 'EUR', 'Alice', '']);
         assert.match(alice!.uniquehash, /^[a-z0-9]{16}$/);
         assert.equal(boss!.role, 'admin');
         assert.deepEqual([tiny!.balance, tiny!.currency, dust!.balance, owes!.balance], [1n, 'GBP', 0n, -1n]);
@@ -141,7 +145,7 @@ describe('Kolmisoft import', mysqlOptions(), () => {
         const report = await importKolmisoft(store, { from: source.url, dryRun: true }, ACTOR);
         assert.deepEqual(kolmisoftReportLines(report).slice(0, 2), [
           `would import 1 users from ${source.url}; nothing was written (dry run)`,
-          "Kolmisoft's admin (id 0): its balance and token would come over onto Tally's admin account",
+          "Kolmisoft's admin (id 0): its balance, names and token would come over onto Tally's admin account",
         ]);
         assert.equal(await state(store), before);
       });

@@ -159,18 +159,41 @@ for (const backend of BACKENDS) {
         const last = await lastAuditId(store);
         const updated = await store.updateUser(
           { id: bob.id },
-          { username: 'Robert', currency: 'EUR', balance: money('5'), comment: 'fix', status: 'closed', role: 'admin', uniquehash: 'newtoken00000001' },
+          {
+            username: 'Robert',
+            firstName: 'Bob',
+            lastName: 'Kahn "Jr"',
+            currency: 'EUR',
+            balance: money('5'),
+            comment: 'fix',
+            status: 'closed',
+            role: 'admin',
+            uniquehash: 'newtoken00000001',
+          },
           ADMIN,
         );
         const [entry] = await store.ledgerEntries(bob.id, 1);
         assert.deepEqual(
           { ...updated, createdAt: '' },
-          { id: bob.id, username: 'Robert', currency: 'EUR', balance: money('5'), uniquehash: 'newtoken00000001', role: 'admin', status: 'closed', createdAt: '' },
+          {
+            id: bob.id,
+            username: 'Robert',
+            currency: 'EUR',
+            balance: money('5'),
+            firstName: 'Bob',
+            lastName: 'Kahn "Jr"',
+            uniquehash: 'newtoken00000001',
+            role: 'admin',
+            status: 'closed',
+            createdAt: '',
+          },
         );
         const target = `user:${bob.id}`;
         const records = await recordsAfter(store, last);
         assert.deepEqual(records, [
           { action: 'user.rename', target, detail: 'username "bob" to "Robert"', ...who(ADMIN) },
+          { action: 'user.update', target, detail: 'first_name "" to "Bob"', ...who(ADMIN) },
+          { action: 'user.update', target, detail: 'last_name "" to "Kahn \\"Jr\\""', ...who(ADMIN) },
           { action: 'user.update', target, detail: 'currency USD to EUR', ...who(ADMIN) },
           { action: 'balance.adjust', target, detail: `amount 2.0, balance 5.0, entry ${entry!.id}`, ...who(ADMIN) },
           { action: 'user.close', target, ...who(ADMIN) },

@@ -3,7 +3,24 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { Backend } from '../support/fixtures.js';
 import type { CopiedTable, Store, TableBatch } from '../../src/store/store.js';
-import { ADMIN, API, backendOptions, BACKENDS, byName, CLI, freshDb, IMPORTER, importRow, money, newUser, rate, rejectsWith, rowsOf } from './backends.js';
+import {
+  ADMIN,
+  API,
+  backendOptions,
+  BACKENDS,
+  byName,
+  CLI,
+  freshDb,
+  IMPORTER,
+  importRow,
+  money,
+  newUser,
+  rate,
+  rawMoney,
+  rejectsWith,
+  rowsOf,
+  type TestDb,
+} from './backends.js';
 
 /** A database with something in every table: currencies and rate history, keyed entries, imported ids. */
 async function seed(store: Store): Promise<void> {
@@ -29,8 +46,26 @@ async function seedWho(store: Store): Promise<void> {
   const gone = await store.addUser(newUser('gone', { balance: money('2') }), ADMIN);
   await store.applyBalanceChange({ user: { id: gone.id }, amount: money('-1'), by: ADMIN, comment: 'refund' });
   await store.updateUser({ id: gone.id }, { status: 'closed', role: 'admin' }, ADMIN);
+  await store.addUser(newUser('ada', { firstName: 'Ada', lastName: 'Lovelace' }), ADMIN);
+  await store.updateUser(byName('bob'), { firstName: 'Bob ', lastName: " O'Hara" }, ADMIN);
+  await store.importUsers(rowsOf([importRow('grace', { firstName: 'Grace', role: 'admin' })]), { by: IMPORTER, comment: 'import' });
   await store.updateRate('EUR', rate('0.8'), API);
   await store.writeSettings(new Map([['number_digits', '3']]), ADMIN);
+}
+
+/**
+ * A payment's entry, written as a payment writes it: 10 EUR at 0.8 is 12.5 USD to ada. Raw SQL,
+ * so that the copy is tested on the columns themselves.
+ */
+async function seedPayment({ backend, store, sql }: TestDb): Promise<void> {
+  const ada = (await store.findUser(byName('ada')))!;
+  const m = (text: string) => rawMoney(backend, money(text));
+  await sql(
+    `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, actor, payment_currency, payment_amount, payment_rate)
+     VALUES (?, ?, ?, 'api', 'card top-up', 'admin', 'EUR', ?, '0.8')`,
+    [ada.id, m('12.5'), m('12.5'), m('10')],
+  );
+  await sql('UPDATE users SET balance = ? WHERE id = ?', [m('12.5'), ada.id]);
 }
 
 /** Everything a store shows, as comparable text. */
@@ -224,9 +259,11 @@ for (const backend of BACKENDS) {
     });
 
     it('importTables copies who made each change, closed users and the audit log, ids kept', async (t) => {
-      const { store } = await freshDb(t, backend);
+      const db = await freshDb(t, backend);
+      const { store } = db;
       await seed(store);
       await seedWho(store);
+      await seedPayment(db);
       const target = await emptyStore(t, backend);
       await copy(store, target);
       assert.equal(await everything(target), await everything(store));
@@ -234,6 +271,14 @@ for (const backend of BACKENDS) {
       assert.deepEqual([gone.status, gone.role], ['closed', 'admin']);
       assert.deepEqual((await target.ledgerEntries(gone.id, 1)).map((e) => [e.source, e.actor, e.requestId]), [['admin', 'operator', 'req-admin-1']]);
       assert.deepEqual((await target.rateHistory('EUR')).at(-1)?.requestId, API.requestId);
+      const ada = (await target.findUser(byName('ada')))!;
+      assert.deepEqual([ada.firstName, ada.lastName], ['Ada', 'Lovelace']);
+      const bob = (await target.findUser(byName('bob')))!;
+      assert.deepEqual([bob.firstName, bob.lastName], ['Bob ', " O'Hara"]);
+      assert.equal((await target.findUser(byName('grace')))?.role, 'admin');
+      const [payment] = await target.ledgerEntries(ada.id, 1);
+      assert.deepEqual(payment?.payment, { currency: 'EUR', amount: money('10'), rate: rate('0.8') });
+      assert.deepEqual([payment?.amount, payment?.balanceAfter], [money('12.5'), money('12.5')]);
       const newest = (await target.auditEntries(1))[0]!;
       assert.deepEqual([newest.action, newest.client, newest.requestId], ['settings.set', ADMIN.client, ADMIN.requestId]);
       // The copy's own log goes on after the copied records.
@@ -243,9 +288,11 @@ for (const backend of BACKENDS) {
 
     if (backend === 'postgres') {
       it('a SQLite database copies into PostgreSQL and back unchanged', async (t) => {
-        const { store: sqlite } = await freshDb(t, 'sqlite');
+        const source = await freshDb(t, 'sqlite');
+        const sqlite = source.store;
         await seed(sqlite);
         await seedWho(sqlite);
+        await seedPayment(source);
         const postgres = await emptyStore(t, 'postgres');
         await copy(sqlite, postgres);
         assert.equal(await everything(postgres), await everything(sqlite));
@@ -255,9 +302,11 @@ for (const backend of BACKENDS) {
       });
 
       it('a PostgreSQL database copies into SQLite and back unchanged', async (t) => {
-        const { store: postgres } = await freshDb(t, 'postgres');
+        const source = await freshDb(t, 'postgres');
+        const postgres = source.store;
         await seed(postgres);
         await seedWho(postgres);
+        await seedPayment(source);
         const sqlite = await emptyStore(t, 'sqlite');
         await copy(postgres, sqlite);
         assert.equal(await everything(sqlite), await everything(postgres));

@@ -108,6 +108,8 @@ for (const backend of BACKENDS) {
           username: 'Alice',
           currency: 'EUR',
           balance: 15_500_000n,
+          firstName: '',
+          lastName: '',
           uniquehash: 'alicetoken',
           role: 'user',
           status: 'active',

@@ -35,6 +35,8 @@ for (const backend of BACKENDS) {
           username: 'Alice',
           currency: 'EUR',
           balance: 12_500_000n,
+          firstName: '',
+          lastName: '',
           uniquehash: 'alicetoken000001',
           role: 'user',
           status: 'active',
@@ -216,6 +218,63 @@ for (const backend of BACKENDS) {
         await rejectsWith(store.updateUser(byName('nobody'), { balance: money('1') }, CLI), 'not_found');
         await rejectsWith(store.updateUser(byName('Alice'), { currency: 'XYZ', balance: money('1') }, CLI), 'not_found');
         assert.equal(await snapshot(store), before);
+      });
+    });
+
+    describe("first and last names", () => {
+      it('addUser keeps the names exactly as given, untrimmed, and the audit record names them', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const ada = await store.addUser(newUser('ada', { firstName: ' Ada', lastName: 'Lovelaceé ' }), CLI);
+        assert.deepEqual([ada.firstName, ada.lastName], [' Ada', 'Lovelaceé ']);
+        assert.deepEqual(await store.findUser({ id: ada.id }), ada);
+        assert.deepEqual((await store.searchUsers({ query: 'ada', limit: 5 })).map((u) => [u.firstName, u.lastName]), [[' Ada', 'Lovelaceé ']]);
+        const [added] = await store.auditEntries(1);
+        assert.equal(added?.detail, 'username "ada", currency USD, balance 0.0, role user, first_name " Ada", last_name "Lovelaceé "');
+        // A user without names keeps the record's older wording.
+        await store.addUser(newUser('nameless'), CLI);
+        assert.equal((await store.auditEntries(1))[0]?.detail, 'username "nameless", currency USD, balance 0.0, role user');
+      });
+
+      it('updateUser changes each name with one audit record per field, and writes none for an unchanged one', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const ada = await store.addUser(newUser('ada', { firstName: 'Ada' }), CLI);
+        const audited = (await store.auditEntries(1000)).length;
+        const changed = await store.updateUser({ id: ada.id }, { firstName: 'Augusta', lastName: 'King' }, CLI);
+        assert.deepEqual(changed, { ...ada, firstName: 'Augusta', lastName: 'King' });
+        const records = await store.auditEntries(1000);
+        assert.equal(records.length, audited + 2);
+        assert.deepEqual(
+          records.slice(0, 2).map((r) => [r.action, r.target, r.detail]),
+          [
+            ['user.update', `user:${ada.id}`, 'last_name "" to "King"'],
+            ['user.update', `user:${ada.id}`, 'first_name "Ada" to "Augusta"'],
+          ],
+        );
+        await store.updateUser({ id: ada.id }, { firstName: 'Augusta', lastName: 'King' }, CLI);
+        assert.equal((await store.auditEntries(1000)).length, audited + 2);
+        const cleared = await store.updateUser(byName('ADA'), { lastName: '' }, CLI);
+        assert.deepEqual([cleared.firstName, cleared.lastName], ['Augusta', '']);
+        // The balance reads are untouched by names.
+        assert.deepEqual(await store.findBalanceView('ada'), { id: ada.id, username: 'ada', currency: 'USD', balance: 0n });
+      });
+
+      it('importUsers keeps each row\'s names and role: an admin row becomes an admin login', async (t) => {
+        const { store } = await freshDb(t, backend);
+        const rows = [
+          importRow('ada', { firstName: 'Ada', lastName: 'Lovelace', balance: money('1') }),
+          importRow('boss', { role: 'admin' }),
+          importRow('plain'),
+        ];
+        assert.equal(await store.importUsers(rowsOf(rows), { by: IMPORTER, comment: 'import' }), 3);
+        const found = await Promise.all(['ada', 'boss', 'plain'].map((name) => store.findUser(byName(name))));
+        assert.deepEqual(
+          found.map((u) => [u?.username, u?.firstName, u?.lastName, u?.role]),
+          [
+            ['ada', 'Ada', 'Lovelace', 'user'],
+            ['boss', '', '', 'admin'],
+            ['plain', '', '', 'user'],
+          ],
+        );
       });
     });
 

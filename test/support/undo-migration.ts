@@ -1,8 +1,31 @@
+import { execSql, isPostgresUrl } from './fixtures.js';
+
+/**
+ * Turns a database of this Tally back to before migration 10 (users' names, payments in the
+ * ledger): it is then a database of version 9. Payment details go with their columns.
+ */
+export async function undoMigration10(db: string): Promise<void> {
+  const statements = [
+    'DELETE FROM schema_migrations WHERE version >= 10',
+    'DROP INDEX ledger_payments_by_time',
+    'DROP INDEX ledger_payments_by_user',
+    'ALTER TABLE users DROP COLUMN first_name',
+    'ALTER TABLE users DROP COLUMN last_name',
+    // The rate's own CHECK names the other two: it goes first.
+    ...(isPostgresUrl(db) ? ['ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_payment_whole'] : []),
+    'ALTER TABLE ledger_entries DROP COLUMN payment_rate',
+    'ALTER TABLE ledger_entries DROP COLUMN payment_currency',
+    'ALTER TABLE ledger_entries DROP COLUMN payment_amount',
+  ];
+  for (const sql of statements) await execSql(db, sql);
+}
+
 /**
  * Turns a database of this Tally back to before migration 9 (the admin API's sessions, stored
  * replies, the ledger's time index): it is then a database of version 8.
  */
 export async function undoMigration9(db: string): Promise<void> {
+  await undoMigration10(db);
   const statements = [
     'DELETE FROM schema_migrations WHERE version >= 9',
     'DROP TABLE operator_sessions',
@@ -15,11 +38,10 @@ export async function undoMigration9(db: string): Promise<void> {
 
 /**
  * Turns a database of this Tally back to before migration 7 ("who did it") and the later ones
- * (8, the admin API's operators; 9, its sessions), for tests that make
+ * (8, the admin API's operators; 9, its sessions; 10, names and payments), for tests that make
  * a database of an older Tally from a new one: the migration then runs again when it is opened.
  * The ledger's actor columns stay on SQLite, whose migration 7 rebuilds the table from the older columns.
  */
-import { execSql, isPostgresUrl } from './fixtures.js';
 
 export async function undoMigration7(db: string): Promise<void> {
   await undoMigration9(db);

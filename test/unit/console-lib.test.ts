@@ -65,3 +65,18 @@ test('a step chart spans its values exactly, highest at the top', () => {
   // One value: a flat line in the middle, drawn to `until`.
   assert.equal(stepChart([{ time: 5, value: '1' }], 100, 50, 10)!.path, 'M0,25H100');
 });
+
+test('a rate chart keeps all twelve fractional digits: changes past the millionth are drawn apart', () => {
+  const chart = stepChart(
+    [
+      { time: 0, value: '0.735100000001' },
+      { time: 50, value: '0.735100000003' },
+      { time: 100, value: '0.7351000000015' },
+    ],
+    100,
+    40,
+  )!;
+  assert.equal(chart.min, '0.735100000001');
+  assert.equal(chart.max, '0.735100000003');
+  assert.deepEqual(chart.marks.map((mark) => mark.y), [40, 0, 30]);
+});

@@ -1,9 +1,10 @@
 /**
  * A step chart's geometry from exact values: a balance or a rate holds from one change to the
- * next. Values are scaled as BigInt millionths, so a money string never becomes a float; only
- * the pixel offsets it ends as are numbers.
+ * next. Values are scaled to BigInt integers at the finest scale among them (millionths for money,
+ * up to 12 fractional digits for a rate), so a decimal string never becomes a float; only the
+ * pixel offsets it ends as are numbers.
  */
-import { toMicros } from './decimal.js';
+import { fractionDigits, toScaled } from './decimal.js';
 
 export interface ChartPoint {
   /** Milliseconds since the epoch. */
@@ -27,16 +28,17 @@ export interface ChartGeometry {
 
 /** The geometry of points in time order (oldest first), or undefined when there is none to draw. */
 export function stepChart(points: readonly ChartPoint[], width: number, height: number, until: number = points.at(-1)?.time ?? 0): ChartGeometry | undefined {
+  const scale = Math.max(0, ...points.map((point) => fractionDigits(point.value) ?? 0));
   const valued = points.flatMap((point) => {
-    const micros = toMicros(point.value);
-    return micros === undefined ? [] : [{ point, micros }];
+    const scaled = toScaled(point.value, scale);
+    return scaled === undefined ? [] : [{ point, scaled }];
   });
   if (valued.length === 0) return undefined;
-  let low = valued[0]!.micros;
+  let low = valued[0]!.scaled;
   let high = low;
-  for (const { micros } of valued) {
-    if (micros < low) low = micros;
-    if (micros > high) high = micros;
+  for (const { scaled } of valued) {
+    if (scaled < low) low = scaled;
+    if (scaled > high) high = scaled;
   }
   const start = valued[0]!.point.time;
   const end = Math.max(until, valued.at(-1)!.point.time);
@@ -44,12 +46,12 @@ export function stepChart(points: readonly ChartPoint[], width: number, height: 
   const range = high - low;
   const x = (time: number) => (span === 0 ? width : ((time - start) / span) * width);
   // The highest value at the top; a flat line sits in the middle.
-  const y = (micros: bigint) => (range === 0n ? height / 2 : height - Number(((micros - low) * BigInt(Math.round(height * 1000))) / range) / 1000);
-  const marks = valued.map(({ point, micros }) => ({ x: round(x(point.time)), y: round(y(micros)), point }));
+  const y = (scaled: bigint) => (range === 0n ? height / 2 : height - Number(((scaled - low) * BigInt(Math.round(height * 1000))) / range) / 1000);
+  const marks = valued.map(({ point, scaled }) => ({ x: round(x(point.time)), y: round(y(scaled)), point }));
   let path = `M${marks[0]!.x},${marks[0]!.y}`;
   for (let i = 1; i < marks.length; i++) path += `H${marks[i]!.x}V${marks[i]!.y}`;
   path += `H${round(x(end))}`;
-  return { path, min: valued.find((v) => v.micros === low)!.point.value, max: valued.find((v) => v.micros === high)!.point.value, start, end, marks };
+  return { path, min: valued.find((v) => v.scaled === low)!.point.value, max: valued.find((v) => v.scaled === high)!.point.value, start, end, marks };
 }
 
 function round(n: number): number {

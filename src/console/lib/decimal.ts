@@ -9,12 +9,23 @@ const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
 /** The millionths of a decimal string, or undefined when it is not one or has more than 6 fractional digits. */
 export function toMicros(text: string): bigint | undefined {
+  return toScaled(text, SCALE);
+}
+
+/** A decimal string times 10^scale, exactly; undefined when it is not one or has more fractional digits than `scale`. */
+export function toScaled(text: string, scale: number): bigint | undefined {
   const match = DECIMAL.exec(text.trim());
   if (match === null) return undefined;
   const [, sign, whole, fraction = ''] = match;
-  if (fraction.length > SCALE) return undefined;
-  const micros = BigInt(whole!) * UNIT + BigInt(fraction.padEnd(SCALE, '0'));
-  return sign === '-' ? -micros : micros;
+  if (fraction.length > scale) return undefined;
+  const scaled = BigInt(whole!) * 10n ** BigInt(scale) + BigInt(fraction.padEnd(scale, '0'));
+  return sign === '-' ? -scaled : scaled;
+}
+
+/** How many fractional digits a decimal string has; undefined when it is not one. */
+export function fractionDigits(text: string): number | undefined {
+  const match = DECIMAL.exec(text.trim());
+  return match === null ? undefined : (match[3] ?? '').length;
 }
 
 /** The shortest decimal string of a number of millionths ("26.5", "-3.333333", "0"). */

@@ -38,6 +38,11 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
+/** A request made without the typed client (an upload) was answered 401: the session ended, sign in again. */
+export function sessionEnded(): void {
+  onSignedOut?.();
+}
+
 /** Whether a role may do what `needed` may. */
 export function allows(role: OperatorRole | undefined, needed: OperatorRole): boolean {
   const rank = { viewer: 0, admin: 1, owner: 2 } as const;

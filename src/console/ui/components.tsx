@@ -141,7 +141,8 @@ export function usePager(resetKey: string) {
     cursor: current.cursor,
     page: current.trail.length + 1,
     next(nextCursor: string) {
-      setState((s) => ({ ...s, trail: [...s.trail, s.cursor], cursor: nextCursor }));
+      // A second click while the next page loads still sees this page's next_cursor: it is the page already asked for.
+      setState((s) => (s.cursor === nextCursor ? s : { ...s, trail: [...s.trail, s.cursor], cursor: nextCursor }));
     },
     previous() {
       setState((s) => (s.trail.length === 0 ? s : { ...s, trail: s.trail.slice(0, -1), cursor: s.trail.at(-1) }));

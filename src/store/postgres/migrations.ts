@@ -246,4 +246,25 @@ export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] =
       CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
     `,
   },
+  {
+    version: 10,
+    name: "users' first and last names; payments in the ledger",
+    // Added columns with a constant default rewrite no row, so the ledger's immutability trigger is never asked.
+    sql: `
+      ALTER TABLE users
+        ADD COLUMN first_name TEXT NOT NULL DEFAULT '',
+        ADD COLUMN last_name TEXT NOT NULL DEFAULT '';
+      -- A payment is an entry with its details, all three or none (NULL for every other entry);
+      -- the balance before it is balance_after - amount.
+      ALTER TABLE ledger_entries
+        ADD COLUMN payment_currency TEXT,                                 -- the payment's currency code
+        ADD COLUMN payment_amount NUMERIC(19, 6),                         -- in that currency, as entered
+        ADD COLUMN payment_rate NUMERIC CHECK (payment_rate > 0),         -- the rate used, exact
+        ADD CONSTRAINT ledger_entries_payment_whole
+          CHECK ((payment_currency IS NULL) = (payment_rate IS NULL) AND (payment_amount IS NULL) = (payment_rate IS NULL));
+      -- Payments are listed by time, everyone's or one user's: small indexes of the payments alone.
+      CREATE INDEX ledger_payments_by_time ON ledger_entries (created_at) WHERE payment_currency IS NOT NULL;
+      CREATE INDEX ledger_payments_by_user ON ledger_entries (user_id, created_at) WHERE payment_currency IS NOT NULL;
+    `,
+  },
 ];

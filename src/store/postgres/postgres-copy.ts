@@ -171,8 +171,9 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
       return;
     case 'users':
       await client.query(
-        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at, status)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])`,
+        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at, status, first_name, last_name)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::timestamptz[], $9::text[],
+                              $10::text[], $11::text[])`,
         [
           batch.rows.map((u) => u.id),
           batch.rows.map((u) => u.username),
@@ -183,13 +184,17 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
           batch.rows.map((u) => u.role),
           batch.rows.map((u) => u.createdAt),
           batch.rows.map((u) => u.status),
+          batch.rows.map((u) => u.firstName),
+          batch.rows.map((u) => u.lastName),
         ],
       );
       return;
     case 'ledger_entries':
       await client.query(
-        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])`,
+        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id,
+                                     payment_currency, payment_amount, payment_rate)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
+                              $11::text[], $12::numeric[], $13::numeric[])`,
         [
           batch.rows.map((e) => e.id),
           batch.rows.map((e) => e.userId),
@@ -201,6 +206,9 @@ async function insertBatch(client: pg.PoolClient, batch: TableBatch): Promise<vo
           batch.rows.map((e) => e.createdAt),
           batch.rows.map((e) => e.actor),
           batch.rows.map((e) => e.requestId ?? null),
+          batch.rows.map((e) => e.payment?.currency ?? null),
+          batch.rows.map((e) => (e.payment === undefined ? null : moneyParameter(e.payment.amount))),
+          batch.rows.map((e) => (e.payment === undefined ? null : formatRate(e.payment.rate))),
         ],
       );
       return;

@@ -268,10 +268,10 @@ async function insertImportBatch(
 ): Promise<void> {
   try {
     const inserted = await client.query<{ id: string; username: string; balance: string }>(
-      `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
-       SELECT coalesce(id, nextval(pg_get_serial_sequence('users', 'id'))), username, username_key, currency, balance, uniquehash, role, $7
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $8::text[])
-         AS t(id, username, username_key, currency, balance, uniquehash, role)
+      `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at, first_name, last_name)
+       SELECT coalesce(id, nextval(pg_get_serial_sequence('users', 'id'))), username, username_key, currency, balance, uniquehash, role, $7, first_name, last_name
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $8::text[], $9::text[], $10::text[])
+         AS t(id, username, username_key, currency, balance, uniquehash, role, first_name, last_name)
        RETURNING id, username, balance::text`,
       [
         batch.map((row) => row.id ?? null),
@@ -282,6 +282,8 @@ async function insertImportBatch(
         batch.map((row) => row.uniquehash),
         now,
         batch.map((row) => row.role ?? 'user'),
+        batch.map((row) => row.firstName ?? ''),
+        batch.map((row) => row.lastName ?? ''),
       ],
     );
     // The sequence goes on past any bound; throwing rolls the whole import back.

@@ -230,15 +230,26 @@ class PostgresStore implements Store {
    * balance, its opening entry, inside the caller's transaction; the caller writes the audit record.
    */
   private async insertUser(client: pg.PoolClient, user: NewUser, by: Actor, comment: string, explicitId?: number): Promise<number> {
-    const values = [normalizeUsername(user.username), usernameKey(user.username), user.currency, moneyParameter(user.balance), user.uniquehash, user.role];
+    const values = [
+      normalizeUsername(user.username),
+      usernameKey(user.username),
+      user.currency,
+      moneyParameter(user.balance),
+      user.uniquehash,
+      user.role,
+      user.firstName ?? '',
+      user.lastName ?? '',
+    ];
     const inserted =
       explicitId === undefined
         ? await client.query<{ id: string }>(
-            'INSERT INTO users (username, username_key, currency, balance, uniquehash, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+            `INSERT INTO users (username, username_key, currency, balance, uniquehash, role, first_name, last_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
             values,
           )
         : await client.query<{ id: string }>(
-            'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES ($7, $1, $2, $3, $4, $5, $6) RETURNING id',
+            `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, first_name, last_name)
+             VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
             [...values, explicitId],
           );
     const id = inserted.rows[0]!.id;

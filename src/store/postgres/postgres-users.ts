@@ -5,6 +5,7 @@ import type { AuditEvent } from '../../domain/audit.js';
 import {
   balanceAdjusted,
   userCurrencyChanged,
+  userNameChanged,
   userRenamed,
   userRoleChanged,
   userStatusChanged,
@@ -49,6 +50,14 @@ export async function updateUser(client: pg.PoolClient, ref: UserRef, change: Us
       throw error;
     }
     events.push(userRenamed(user.id, user.username, name));
+  }
+  if (change.firstName !== undefined && change.firstName !== user.firstName) {
+    await client.query('UPDATE users SET first_name = $2 WHERE id = $1', [user.id, change.firstName]);
+    events.push(userNameChanged(user.id, 'first_name', user.firstName, change.firstName));
+  }
+  if (change.lastName !== undefined && change.lastName !== user.lastName) {
+    await client.query('UPDATE users SET last_name = $2 WHERE id = $1', [user.id, change.lastName]);
+    events.push(userNameChanged(user.id, 'last_name', user.lastName, change.lastName));
   }
   if (change.currency !== undefined && change.currency !== user.currency) {
     await requireCurrency(client, change.currency);

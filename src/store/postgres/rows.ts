@@ -27,6 +27,8 @@ export interface UserRow {
   role: UserRole;
   status: UserStatus;
   created_at: Date;
+  first_name: string;
+  last_name: string;
 }
 
 export interface LedgerRow {
@@ -40,6 +42,10 @@ export interface LedgerRow {
   created_at: Date;
   actor: string;
   request_id: string | null;
+  /** NULL, all three, for an entry that is not a payment. */
+  payment_currency: string | null;
+  payment_amount: string | null;
+  payment_rate: string | null;
 }
 
 export interface RateChangeRow {
@@ -64,9 +70,10 @@ export interface AuditRow {
   request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at';
-/** A ledger entry's columns, money as exact text. */
-export const LEDGER_COLUMNS = 'id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at, actor, request_id';
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at, first_name, last_name';
+/** A ledger entry's columns, money and rates as exact text. */
+export const LEDGER_COLUMNS =
+  'id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at, actor, request_id, payment_currency, payment_amount::text, payment_rate::text';
 export const RATE_CHANGE_COLUMNS = 'currency, old_rate::text, new_rate::text, source, created_at, actor, request_id';
 export const AUDIT_COLUMNS = 'id, created_at, source, actor, action, target, detail, client, request_id';
 
@@ -91,7 +98,15 @@ export function toBalanceView(row: Pick<UserRow, 'id' | 'username' | 'currency' 
 }
 
 export function toUser(row: UserRow): UserRecord {
-  return { ...toBalanceView(row), uniquehash: row.uniquehash, role: row.role, status: row.status, createdAt: row.created_at.toISOString() };
+  return {
+    ...toBalanceView(row),
+    firstName: row.first_name,
+    lastName: row.last_name,
+    uniquehash: row.uniquehash,
+    role: row.role,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 export function toLedgerEntry(row: LedgerRow): LedgerEntry {
@@ -106,6 +121,13 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     actor: row.actor,
     requestId: row.request_id ?? undefined,
     createdAt: row.created_at.toISOString(),
+    ...(row.payment_currency !== null && {
+      payment: {
+        currency: row.payment_currency,
+        amount: money(row.payment_amount!),
+        rate: storedRate(row.payment_rate!, `ledger entry ${row.id}`),
+      },
+    }),
   };
 }
 

@@ -23,6 +23,8 @@ export interface UserRow {
   role: UserRole;
   status: UserStatus;
   created_at: string;
+  first_name: string;
+  last_name: string;
 }
 
 /** What the balance reads need of a user, from the lookup index alone. */
@@ -51,6 +53,10 @@ export interface LedgerRow {
   created_at: string;
   actor: string;
   request_id: string | null;
+  /** NULL, all three, for an entry that is not a payment. */
+  payment_currency: string | null;
+  payment_amount: bigint | null;
+  payment_rate: string | null;
 }
 
 export interface RateChangeRow {
@@ -75,8 +81,9 @@ export interface AuditRow {
   request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at';
-export const LEDGER_COLUMNS = 'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id';
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at, first_name, last_name';
+export const LEDGER_COLUMNS =
+  'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id, payment_currency, payment_amount, payment_rate';
 export const RATE_CHANGE_COLUMNS = 'currency, old_rate, new_rate, source, created_at, actor, request_id';
 export const AUDIT_COLUMNS = 'id, created_at, source, actor, action, target, detail, client, request_id';
 
@@ -96,6 +103,9 @@ export function toUser(row: UserRow): UserRecord {
     username: row.username,
     currency: row.currency,
     balance: row.balance,
+    // The same key order as PostgreSQL's records: a copy compares them as text.
+    firstName: row.first_name,
+    lastName: row.last_name,
     uniquehash: row.uniquehash,
     role: row.role,
     status: row.status,
@@ -115,6 +125,13 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     actor: row.actor,
     requestId: row.request_id ?? undefined,
     createdAt: row.created_at,
+    ...(row.payment_currency !== null && {
+      payment: {
+        currency: row.payment_currency,
+        amount: row.payment_amount!,
+        rate: storedRate(row.payment_rate!, `ledger entry ${row.id}`),
+      },
+    }),
   };
 }
 

@@ -148,9 +148,12 @@ export async function importTables(
           role: UserRole,
           status: UserStatus,
           createdAt: string,
+          firstName: string,
+          lastName: string,
         ]
       >(
-        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, status, created_at, first_name, last_name)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .safeIntegers(true),
     entry: db
@@ -166,10 +169,14 @@ export async function importTables(
           createdAt: string,
           actor: string,
           requestId: string | null,
+          paymentCurrency: string | null,
+          paymentAmount: bigint | null,
+          paymentRate: string | null,
         ]
       >(
-        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ledger_entries (id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id,
+                                     payment_currency, payment_amount, payment_rate)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .safeIntegers(true),
     rateChange: db.prepare<
@@ -227,7 +234,19 @@ export async function importTables(
           break;
         case 'users':
           for (const u of batch.rows) {
-            insert.user.run(BigInt(u.id), u.username, u.usernameKey, u.currency, u.balance, u.uniquehash, u.role, u.status, u.createdAt);
+            insert.user.run(
+              BigInt(u.id),
+              u.username,
+              u.usernameKey,
+              u.currency,
+              u.balance,
+              u.uniquehash,
+              u.role,
+              u.status,
+              u.createdAt,
+              u.firstName,
+              u.lastName,
+            );
           }
           break;
         case 'ledger_entries':
@@ -243,6 +262,9 @@ export async function importTables(
               e.createdAt,
               e.actor,
               e.requestId ?? null,
+              e.payment?.currency ?? null,
+              e.payment?.amount ?? null,
+              e.payment === undefined ? null : formatRate(e.payment.rate),
             );
           }
           break;

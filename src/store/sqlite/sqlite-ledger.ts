@@ -43,9 +43,19 @@ export class SqliteLedger {
     this.statements = {
       // A NULL id is numbered by AUTOINCREMENT; an explicit one (the admin's 0) is kept.
       insertUser: prepare<
-        [id: number | null, username: string, key: string, currency: string, balance: bigint, uniquehash: string, role: UserRole]
+        [
+          id: number | null,
+          username: string,
+          key: string,
+          currency: string,
+          balance: bigint,
+          uniquehash: string,
+          role: UserRole,
+          firstName: string,
+          lastName: string,
+        ]
       >(
-        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, first_name, last_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       // A closed user takes no balance change: it is answered as no user at all.
       userById: prepare<[number], BalanceUserRow>("SELECT id, username, balance FROM users WHERE id = ? AND status = 'active'"),
@@ -54,10 +64,21 @@ export class SqliteLedger {
       setBalance: prepare<[balance: bigint, id: bigint]>('UPDATE users SET balance = ? WHERE id = ?'),
       // Imports give every row the import's own time: one clock read, not a strftime per row.
       insertImportedUser: prepare<
-        [id: number | bigint | null, username: string, key: string, currency: string, balance: bigint, uniquehash: string, role: UserRole, createdAt: string]
+        [
+          id: number | bigint | null,
+          username: string,
+          key: string,
+          currency: string,
+          balance: bigint,
+          uniquehash: string,
+          role: UserRole,
+          createdAt: string,
+          firstName: string,
+          lastName: string,
+        ]
       >(
-        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (id, username, username_key, currency, balance, uniquehash, role, created_at, first_name, last_name)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertImportEntry: prepare<
         [userId: number | bigint, amount: bigint, balanceAfter: bigint, comment: string, createdAt: string, actor: string, requestId: string | null]
@@ -115,6 +136,8 @@ export class SqliteLedger {
       0n,
       user.uniquehash,
       user.role,
+      user.firstName ?? '',
+      user.lastName ?? '',
     );
     const inserted = BigInt(lastInsertRowid);
     // AUTOINCREMENT goes on past any bound; the caller's transaction undoes the insert.
@@ -264,6 +287,8 @@ export class SqliteLedger {
             row.uniquehash,
             row.role ?? 'user',
             now,
+            row.firstName ?? '',
+            row.lastName ?? '',
           );
           if (BigInt(user.lastInsertRowid) > BigInt(MAX_USER_ID)) throw importIdTooLarge(row.username, BigInt(user.lastInsertRowid));
           if (row.balance !== 0n) s.insertImportEntry.run(user.lastInsertRowid, row.balance, row.balance, comment, now, actor, requestId);

@@ -5,6 +5,7 @@ import type { AuditEvent } from '../../domain/audit.js';
 import {
   balanceAdjusted,
   userCurrencyChanged,
+  userNameChanged,
   userRenamed,
   userRoleChanged,
   userStatusChanged,
@@ -59,6 +60,8 @@ export class SqliteUsers {
       otherWithUniquehash: prepare<[uniquehash: string, id: bigint]>('SELECT 1 FROM users WHERE uniquehash = ? AND id <> ?').pluck(),
       rename: prepare<[username: string, key: string, id: bigint]>('UPDATE users SET username = ?, username_key = ? WHERE id = ?'),
       setCurrency: prepare<[currency: string, id: bigint]>('UPDATE users SET currency = ? WHERE id = ?'),
+      setFirstName: prepare<[firstName: string, id: bigint]>('UPDATE users SET first_name = ? WHERE id = ?'),
+      setLastName: prepare<[lastName: string, id: bigint]>('UPDATE users SET last_name = ? WHERE id = ?'),
       setStatus: prepare<[status: UserStatus, id: bigint]>('UPDATE users SET status = ? WHERE id = ?'),
       setRole: prepare<[role: UserRole, id: bigint]>('UPDATE users SET role = ? WHERE id = ?'),
       setUniquehash: prepare<[uniquehash: string, id: bigint]>('UPDATE users SET uniquehash = ? WHERE id = ?'),
@@ -115,6 +118,14 @@ export class SqliteUsers {
       }
       s.rename.run(name, key, id);
       events.push(userRenamed(user.id, user.username, name));
+    }
+    if (change.firstName !== undefined && change.firstName !== user.firstName) {
+      s.setFirstName.run(change.firstName, id);
+      events.push(userNameChanged(user.id, 'first_name', user.firstName, change.firstName));
+    }
+    if (change.lastName !== undefined && change.lastName !== user.lastName) {
+      s.setLastName.run(change.lastName, id);
+      events.push(userNameChanged(user.id, 'last_name', user.lastName, change.lastName));
     }
     if (change.currency !== undefined && change.currency !== user.currency) {
       this.requireCurrency(change.currency);

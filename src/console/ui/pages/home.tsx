@@ -6,13 +6,25 @@ import { api } from '../api.js';
 import { LoadState, Money, Page, useLoad } from '../components.js';
 import { navigate } from '../router.js';
 
+/** Shorter than the server's idle limit of a session (30 minutes). */
+const POLL_WHILE_IDLE_MS = 10 * 60_000;
+
 export function HomePage() {
   const stats = useLoad(() => api.GET('/admin/v1/stats'), []);
   // The figures of the last minute move: read them again while the page is in view (on a large
-  // SQLite database the sums cost the server tens of milliseconds, so not for a hidden tab).
+  // SQLite database the sums cost the server tens of milliseconds, so not for a hidden tab), and
+  // while someone is at it: every read counts as the session's activity, so a console left open
+  // and untouched must stop asking, or its session would never end by idleness.
   useEffect(() => {
-    const timer = setInterval(() => document.visibilityState === 'visible' && stats.reload(), 15_000);
-    return () => clearInterval(timer);
+    let lastInput = Date.now();
+    const seen = () => (lastInput = Date.now());
+    const inputs = ['pointerdown', 'keydown', 'wheel'] as const;
+    for (const name of inputs) window.addEventListener(name, seen, { passive: true });
+    const timer = setInterval(() => document.visibilityState === 'visible' && Date.now() - lastInput < POLL_WHILE_IDLE_MS && stats.reload(), 15_000);
+    return () => {
+      clearInterval(timer);
+      for (const name of inputs) window.removeEventListener(name, seen);
+    };
   }, [stats.reload]);
   return (
     <Page title="Home" lead="Find a customer, and what the server is doing now.">

@@ -7,7 +7,7 @@
 import { useId, useState, type ChangeEvent } from 'react';
 import type { components, paths } from '../../../admin-client/index.js';
 import { formatCount } from '../../lib/format.js';
-import { csrfHeaders, newIdempotencyKey, problemText } from '../api.js';
+import { csrfHeaders, newIdempotencyKey, problemText, sessionEnded } from '../api.js';
 import { Notice, Page } from '../components.js';
 import { Link } from '../router.js';
 
@@ -35,6 +35,8 @@ function uploadImport(file: File, options: { dryRun: boolean; key?: string; onPr
     // A small body may be sent before any progress event: its end is reported all the same.
     request.upload.onload = () => options.onProgress(file.size, file.size);
     request.onload = () => {
+      // As the typed client's 401s do: an ended session sends the reader to sign in (and back here after).
+      if (request.status === 401) sessionEnded();
       let body: unknown;
       try {
         body = JSON.parse(request.responseText);

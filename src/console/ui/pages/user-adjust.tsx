@@ -4,7 +4,7 @@
  * written. The review's one idempotency key goes with every attempt to confirm it, so a double
  * click or a retry after a lost answer moves the money once.
  */
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { checkAmount, previewAdjustment, type AdjustmentPreview } from '../../lib/adjustment.js';
 import { formatMoney } from '../../lib/format.js';
 import { api, newIdempotencyKey, problemText } from '../api.js';
@@ -31,6 +31,13 @@ export function AdjustBalance({ user, systemCurrency, onChanged }: { user: User;
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [outcome, setOutcome] = useState<Outcome>(undefined);
   const id = String(user.id);
+  const reviewButton = useRef<HTMLButtonElement>(null);
+  const wasReviewing = useRef(false);
+  // Review was disabled while the balance was read, so the closing dialog has no element to give the focus back to.
+  useEffect(() => {
+    if (wasReviewing.current && review === undefined) reviewButton.current?.focus();
+    wasReviewing.current = review !== undefined;
+  }, [review]);
 
   async function openReview(event: FormEvent) {
     event.preventDefault();
@@ -110,7 +117,7 @@ export function AdjustBalance({ user, systemCurrency, onChanged }: { user: User;
           />
           <Field label="Comment" name="comment" maxLength={500} autoComplete="off" hint="Why: kept in the ledger." value={comment} onChange={(e) => setComment(e.target.value)} />
         </div>
-        <button type="submit" className="primary" disabled={opening}>
+        <button ref={reviewButton} type="submit" className="primary" disabled={opening}>
           {opening ? 'Reading the balance…' : 'Review'}
         </button>
       </form>
