@@ -12,6 +12,7 @@ import { usernameProblem } from '../domain/usernames.js';
 import type { UserRole } from '../store/store.js';
 import type { KolmisoftCurrencyRow, KolmisoftTable, KolmisoftUserRow } from '../store/kolmisoft/kolmisoft-source.js';
 import { UNIQUEHASH_SYNTAX } from './raw-input.js';
+import type { ImportLineReason } from './users-csv.js';
 
 /** Kolmisoft's default currency is its first, id 1, at rate 1: every amount it stores is in it. */
 export const KOLMISOFT_DEFAULT_CURRENCY_ID = 1;
@@ -32,13 +33,9 @@ export type KolmisoftReason =
   | 'invalid_balance'
   | 'unknown_currency'
   | 'invalid_uniquehash'
-  | 'repeated_username'
-  | 'repeated_id'
-  | 'repeated_uniquehash'
-  | 'username_taken'
-  | 'id_taken'
-  | 'uniquehash_taken'
-  | 'no_admin_account';
+  | 'no_admin_account'
+  // The CSV import's checks across rows and against the database, reused under their names.
+  | Extract<ImportLineReason, `repeated_${'username' | 'id' | 'uniquehash'}` | `${string}_taken`>;
 
 /** One thing wrong with the source, by table and (except for a table-wide one) row id. */
 export interface KolmisoftProblem {
