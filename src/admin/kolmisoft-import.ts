@@ -7,20 +7,13 @@
 import type { Actor } from '../domain/actor.js';
 import type { CurrencyChange } from '../domain/currency-change.js';
 import { decimalGreater } from '../domain/float-text.js';
-import { formatRate, type Decimal } from '../domain/money.js';
+import type { Decimal } from '../domain/money.js';
 import { newUniquehash } from '../domain/tokens.js';
 import type { ImportRow, Store, UserChange } from '../store/store.js';
 import { openKolmisoftSnapshot, type KolmisoftSnapshot } from '../store/kolmisoft/kolmisoft-source.js';
 import { AdminError, storeCall } from './admin-error.js';
-import {
-  checkCurrencyRow,
-  checkUserRow,
-  KOLMISOFT_ADMIN_ID,
-  KOLMISOFT_DEFAULT_CURRENCY_ID,
-  type KolmisoftCurrency,
-  type KolmisoftProblem,
-  type KolmisoftUser,
-} from './kolmisoft-rows.js';
+import { checkCurrencies } from './kolmisoft-currencies.js';
+import { checkUserRow, KOLMISOFT_ADMIN_ID, type KolmisoftProblem, type KolmisoftUser } from './kolmisoft-rows.js';
 import { CONFLICT_BATCH, conflictsWithDatabase } from './user-import.js';
 import { DuplicateTracker, type CsvUser, type ImportLineError } from './users-csv.js';
 
@@ -200,58 +193,6 @@ async function checkSource(store: Store, source: KolmisoftSnapshot, progress: Ko
     maxId,
     total,
   };
-}
-
-interface CurrencyPlan {
-  readonly codes: Map<string, string>;
-  readonly changes: CurrencyChange[];
-  readonly added: string[];
-  readonly changed: string[];
-  readonly rounded: string[];
-}
-
-/** The currencies: each row alone, codes given twice, the default against Tally's system currency, and what changes. */
-async function checkCurrencies(store: Store, source: KolmisoftSnapshot, problems: KolmisoftProblem[]): Promise<CurrencyPlan> {
-  const plan: CurrencyPlan = { codes: new Map(), changes: [], added: [], changed: [], rounded: [] };
-  const tally = new Map((await store.listCurrencies()).map((currency) => [currency.code, currency]));
-  const systemCurrency = [...tally.values()].find((currency) => currency.isSystem)?.code;
-  const seen = new Map<string, string>();
-  const good: KolmisoftCurrency[] = [];
-  for (const row of await source.currencies()) {
-    const checked = checkCurrencyRow(row);
-    // A refused row still names its users' currency, so that they are not refused a second time.
-    plan.codes.set(String(row.id), checked.ok ? checked.value.code : (row.name ?? '').toUpperCase());
-    if (!checked.ok) {
-      problems.push(checked.problem);
-      continue;
-    }
-    const earlier = seen.get(checked.value.code);
-    if (earlier !== undefined) {
-      problems.push({ table: 'currencies', rowId: String(row.id), reason: 'repeated_code', value: row.name ?? '', earlierRowId: earlier });
-      continue;
-    }
-    seen.set(checked.value.code, String(row.id));
-    good.push(checked.value);
-  }
-  const defaultId = String(KOLMISOFT_DEFAULT_CURRENCY_ID);
-  const fallback = good.find((currency) => currency.id === defaultId);
-  if (!plan.codes.has(defaultId)) problems.push({ table: 'currencies', reason: 'no_default_currency' });
-  else if (fallback !== undefined && formatRate(fallback.rate) !== '1') {
-    problems.push({ table: 'currencies', rowId: defaultId, reason: 'default_rate_not_one', column: 'exchange_rate', value: formatRate(fallback.rate) });
-  } else if (fallback !== undefined && fallback.code !== systemCurrency) {
-    problems.push({ table: 'currencies', rowId: defaultId, reason: 'system_currency_differs', value: fallback.code, expected: systemCurrency ?? '' });
-  }
-  for (const currency of good) {
-    if (currency.id === defaultId) continue;
-    const existing = tally.get(currency.code);
-    if (currency.rateRounded) plan.rounded.push(currency.code);
-    // Only when the default itself was refused above: the system currency's rate is always 1.
-    if (existing?.isSystem === true) continue;
-    if (existing !== undefined && formatRate(existing.rate) === formatRate(currency.rate) && existing.active === currency.active) continue;
-    plan.changes.push({ code: currency.code, rate: currency.rate, active: currency.active });
-    (existing === undefined ? plan.added : plan.changed).push(currency.code);
-  }
-  return plan;
 }
 
 /** Kolmisoft's admin needs Tally's admin account at id 0, and a token no other Tally user holds. */
