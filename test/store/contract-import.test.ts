@@ -34,6 +34,28 @@ for (const backend of BACKENDS) {
         assert.deepEqual([report.users, report.entries, report.mismatches], [5, 3, []]);
       });
 
+      it("importUsers applies its currencies and updates in the import's transaction, and rolls them back with it", async (t) => {
+        const { store } = await freshDb(t, backend);
+        const options = {
+          by: IMPORTER,
+          comment: 'import mysql://root@db/mor',
+          currencies: [{ code: 'EUR', rate: { units: 9n, scale: 1 }, active: false }],
+          updates: [{ ref: { id: 0 }, change: { balance: money('7.5'), uniquehash: 'adminToken', firstName: 'System', comment: 'import mysql://root@db/mor' } }],
+        };
+        const before = await snapshot(store);
+        await rejectsWith(store.importUsers(rowsOf([importRow('x', { currency: 'EUR' }), importRow('X')]), options), 'already_exists');
+        assert.equal(await snapshot(store), before);
+        assert.deepEqual((await store.listCurrencies()).map((currency) => currency.code), ['USD']);
+        assert.equal(await store.importUsers(rowsOf([importRow('x', { currency: 'EUR', role: 'admin' })]), options), 1);
+        const admin = await store.findUser({ id: 0 });
+        assert.deepEqual([admin?.balance, admin?.uniquehash, admin?.firstName], [7_500_000n, 'adminToken', 'System']);
+        const [entry] = await store.ledgerEntries(0, 1);
+        assert.deepEqual([entry?.amount, entry?.source, entry?.comment], [7_500_000n, 'import', 'import mysql://root@db/mor']);
+        assert.deepEqual((await store.findUser({ usernameKey: 'x' }))?.role, 'admin');
+        const euro = (await store.listCurrencies()).find((currency) => currency.code === 'EUR');
+        assert.deepEqual([euro?.rate, euro?.active], [{ units: 9n, scale: 1 }, false]);
+      });
+
       it('after an import with explicit ids, addUser gets an id that collides with none of them', async (t) => {
         const { store } = await freshDb(t, backend);
         await store.importUsers(rowsOf([importRow('a', { id: 2 }), importRow('b', { id: 3 }), importRow('c', { id: 1000 })]), { by: IMPORTER, comment: 'ids' });
