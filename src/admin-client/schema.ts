@@ -2160,6 +2160,8 @@ export interface operations {
                         disable_hash_checking: boolean;
                         /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
                         balance_get_enabled: boolean;
+                        /** @description Allow payment_create to make payments. Kolmisoft's `API allow Payments`. */
+                        payments_enabled: boolean;
                         /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
                         xml_api_extension: boolean;
                         /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
@@ -2231,6 +2233,8 @@ export interface operations {
                     disable_hash_checking?: boolean;
                     /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
                     balance_get_enabled?: boolean;
+                    /** @description Allow payment_create to make payments. Kolmisoft's `API allow Payments`. */
+                    payments_enabled?: boolean;
                     /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
                     xml_api_extension?: boolean;
                     /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
@@ -2281,6 +2285,8 @@ export interface operations {
                         disable_hash_checking: boolean;
                         /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
                         balance_get_enabled: boolean;
+                        /** @description Allow payment_create to make payments. Kolmisoft's `API allow Payments`. */
+                        payments_enabled: boolean;
                         /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
                         xml_api_extension: boolean;
                         /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */

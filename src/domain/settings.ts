@@ -50,7 +50,7 @@ export const SETTING_DEFINITIONS = {
   api_secret_key: { kind: 'secret', kolmisoftName: 'API_Secret_Key', description: 'Key appended to every hash', initial: '', generated: true },
   disable_hash_checking: { kind: 'bool', kolmisoftName: 'API_Disable_hash_checking', description: 'Accept requests without a valid hash', initial: '0' },
   balance_get_enabled: { kind: 'bool', kolmisoftName: 'Devices_Check_Ballance', description: 'Enable the balance methods', initial: '1' },
-  payments_enabled: { kind: 'bool', kolmisoftName: 'API_Allow_Payments', description: 'Allow payment_create to make payments', initial: '0' },
+  payments_enabled: { kind: 'bool', kolmisoftName: 'API allow Payments', description: 'Allow payment_create to make payments', initial: '0' },
   xml_api_extension: { kind: 'bool', kolmisoftName: 'XML_API_Extension', description: 'Content-Type text/xml (on) or text/html (off)', initial: '1' },
   number_digits: { kind: 'digits', kolmisoftName: 'Nice_Number_Digits', description: 'Fractional digits in balances (0-10)', initial: '2' },
   auth_failure_limit: { kind: 'count', kolmisoftName: '', description: 'Failed authentications per client and minute before 429 (0: off)', initial: '20' },

@@ -61,7 +61,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, KnownSetting>> = {
   payments_enabled: {
     label: 'API allow Payments',
     group: 'kolmisoft',
-    kolmisoftName: 'API_Allow_Payments',
+    kolmisoftName: 'API allow Payments',
     hint: 'payment_create makes payments. Off: it answers "Payments are not allowed from API".',
   },
   xml_api_extension: {
