@@ -96,6 +96,8 @@ function fieldMessage(error: AdminError): string {
     case 'name':
       // A currency's name or a name filter (operator=): each says its own limit.
       return `must be 1 to ${error.limit ?? MAX_CURRENCY_NAME_LENGTH} printable characters`;
+    case 'person_name':
+      return `must be at most ${error.limit} characters, none of them a control character`;
     case 'switch':
       return `must be true or false, not "${value}"`;
     case 'status':

@@ -30,6 +30,7 @@ export const CREDENTIALS_REFUSED: ApiError = Object.freeze({
   text: 'credentials refused',
   httpStatus: 401,
   authFailure: true,
+  standalone: false,
 });
 
 /** The credentials a request carries, as given (not checked). */

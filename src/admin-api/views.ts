@@ -26,6 +26,8 @@ export const UserSchema = Type.Object(
   {
     id: Type.Integer({ description: "The Kolmisoft API's user_id.", examples: [1] }),
     username: Type.String({ examples: ['alice'] }),
+    first_name: Type.String({ description: 'Kolmisoft\'s `first_name`; empty when not given.', examples: ['Ada'] }),
+    last_name: Type.String({ description: 'Kolmisoft\'s `last_name`; empty when not given.', examples: ['Lovelace'] }),
     currency: Type.String({ description: "The user's own currency.", examples: ['EUR'] }),
     balance: { ...Money, description: 'In the system currency.' },
     balance_in_currency: { ...Money, description: "In the user's own currency (the rate times the balance, exactly)." },
@@ -42,6 +44,8 @@ export function userView(user: UserRecord, currencies: CurrencyBook, role: Opera
   return {
     id: user.id,
     username: user.username,
+    first_name: user.firstName,
+    last_name: user.lastName,
     currency: user.currency,
     balance: formatMoney(user.balance),
     balance_in_currency: formatOwnCurrencyBalance(user, own === undefined ? [] : [own]),

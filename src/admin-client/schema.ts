@@ -86,8 +86,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename, change the currency of, close or reopen a user
-         * @description All of it or nothing: every field is checked first (a name unique in any letter case and not the current one, a known currency, a status that changes), then the whole change is written at once. A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`.
+         * Rename, change the names or the currency of, close or reopen a user
+         * @description All of it or nothing: every field is checked first (a name unique in any letter case and not the current one, first and last names by their rule, a known currency, a status that changes), then the whole change is written at once. A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`.
          *
          *     **Role:** admin or above.
          */
@@ -1055,6 +1055,16 @@ export interface operations {
                             /** @example alice */
                             username: string;
                             /**
+                             * @description Kolmisoft's `first_name`; empty when not given.
+                             * @example Ada
+                             */
+                            first_name: string;
+                            /**
+                             * @description Kolmisoft's `last_name`; empty when not given.
+                             * @example Lovelace
+                             */
+                            last_name: string;
+                            /**
                              * @description The user's own currency.
                              * @example EUR
                              */
@@ -1117,7 +1127,9 @@ export interface operations {
                  * @example {
                  *       "username": "alice",
                  *       "currency": "EUR",
-                 *       "balance": "10.5"
+                 *       "balance": "10.5",
+                 *       "first_name": "Ada",
+                 *       "last_name": "Lovelace"
                  *     }
                  */
                 "application/json": {
@@ -1133,6 +1145,16 @@ export interface operations {
                      * @example 10.5
                      */
                     balance?: string;
+                    /**
+                     * @description At most 255 characters, no control characters; kept as given, spaces included. Empty clears it.
+                     * @example Ada
+                     */
+                    first_name?: string;
+                    /**
+                     * @description At most 255 characters, no control characters; kept as given, spaces included. Empty clears it.
+                     * @example Lovelace
+                     */
+                    last_name?: string;
                 };
             };
         };
@@ -1153,6 +1175,16 @@ export interface operations {
                         id: number;
                         /** @example alice */
                         username: string;
+                        /**
+                         * @description Kolmisoft's `first_name`; empty when not given.
+                         * @example Ada
+                         */
+                        first_name: string;
+                        /**
+                         * @description Kolmisoft's `last_name`; empty when not given.
+                         * @example Lovelace
+                         */
+                        last_name: string;
                         /**
                          * @description The user's own currency.
                          * @example EUR
@@ -1204,6 +1236,16 @@ export interface operations {
                         id: number;
                         /** @example alice */
                         username: string;
+                        /**
+                         * @description Kolmisoft's `first_name`; empty when not given.
+                         * @example Ada
+                         */
+                        first_name: string;
+                        /**
+                         * @description Kolmisoft's `last_name`; empty when not given.
+                         * @example Lovelace
+                         */
+                        last_name: string;
                         /**
                          * @description The user's own currency.
                          * @example EUR
@@ -1279,6 +1321,16 @@ export interface operations {
                         /** @example alice */
                         username: string;
                         /**
+                         * @description Kolmisoft's `first_name`; empty when not given.
+                         * @example Ada
+                         */
+                        first_name: string;
+                        /**
+                         * @description Kolmisoft's `last_name`; empty when not given.
+                         * @example Lovelace
+                         */
+                        last_name: string;
+                        /**
                          * @description The user's own currency.
                          * @example EUR
                          */
@@ -1339,7 +1391,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "username": "alice2",
-                 *       "currency": "USD"
+                 *       "currency": "USD",
+                 *       "last_name": "King"
                  *     }
                  */
                 "application/json": {
@@ -1349,6 +1402,16 @@ export interface operations {
                     currency?: string;
                     /** @enum {unknown} */
                     status?: "active" | "closed";
+                    /**
+                     * @description At most 255 characters, no control characters; kept as given, spaces included. Empty clears it.
+                     * @example Ada
+                     */
+                    first_name?: string;
+                    /**
+                     * @description At most 255 characters, no control characters; kept as given, spaces included. Empty clears it.
+                     * @example King
+                     */
+                    last_name?: string;
                 };
             };
         };
@@ -1369,6 +1432,16 @@ export interface operations {
                         id: number;
                         /** @example alice */
                         username: string;
+                        /**
+                         * @description Kolmisoft's `first_name`; empty when not given.
+                         * @example Ada
+                         */
+                        first_name: string;
+                        /**
+                         * @description Kolmisoft's `last_name`; empty when not given.
+                         * @example Lovelace
+                         */
+                        last_name: string;
                         /**
                          * @description The user's own currency.
                          * @example EUR
@@ -1447,6 +1520,16 @@ export interface operations {
                         id: number;
                         /** @example alice */
                         username: string;
+                        /**
+                         * @description Kolmisoft's `first_name`; empty when not given.
+                         * @example Ada
+                         */
+                        first_name: string;
+                        /**
+                         * @description Kolmisoft's `last_name`; empty when not given.
+                         * @example Lovelace
+                         */
+                        last_name: string;
                         /**
                          * @description The user's own currency.
                          * @example EUR
@@ -2077,6 +2160,8 @@ export interface operations {
                         disable_hash_checking: boolean;
                         /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
                         balance_get_enabled: boolean;
+                        /** @description Allow payment_create to make payments. Kolmisoft's `API allow Payments`. */
+                        payments_enabled: boolean;
                         /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
                         xml_api_extension: boolean;
                         /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
@@ -2148,6 +2233,8 @@ export interface operations {
                     disable_hash_checking?: boolean;
                     /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
                     balance_get_enabled?: boolean;
+                    /** @description Allow payment_create to make payments. Kolmisoft's `API allow Payments`. */
+                    payments_enabled?: boolean;
                     /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
                     xml_api_extension?: boolean;
                     /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */
@@ -2198,6 +2285,8 @@ export interface operations {
                         disable_hash_checking: boolean;
                         /** @description Enable the balance methods. Kolmisoft's `Devices_Check_Ballance`. */
                         balance_get_enabled: boolean;
+                        /** @description Allow payment_create to make payments. Kolmisoft's `API allow Payments`. */
+                        payments_enabled: boolean;
                         /** @description Content-Type text/xml (on) or text/html (off). Kolmisoft's `XML_API_Extension`. */
                         xml_api_extension: boolean;
                         /** @description Fractional digits in balances (0-10). Kolmisoft's `Nice_Number_Digits`. */

@@ -11,6 +11,7 @@ export type AdminErrorCode = 'invalid' | 'not_found' | 'already_exists' | 'confl
 /** What the error is about: a stored thing (user, currency...) or a kind of input (amount, limit...). */
 export type AdminEntity =
   | 'user'
+  | 'person_name'
   | 'currency'
   | 'setting'
   | 'amount'

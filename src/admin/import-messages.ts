@@ -21,9 +21,9 @@ export function importLineMessage(error: ImportLineError): string {
     case 'stray_quote':
       return 'a quote inside an unquoted field (quote the whole field and double the quote)';
     case 'unknown_column':
-      return `unknown column ${value}: the columns are ${CSV_COLUMNS.join(', ')} (${OPTIONAL_COLUMNS.join(' and ')} optional)`;
+      return `unknown column ${value}: the columns are ${CSV_COLUMNS.join(', ')} (${listed(OPTIONAL_COLUMNS)} optional)`;
     case 'missing_column':
-      return `the header lacks ${value}: expected ${REQUIRED_COLUMNS.join(',')} and optionally ${OPTIONAL_COLUMNS.join(' and ')}`;
+      return `the header lacks ${value}: expected ${REQUIRED_COLUMNS.join(',')} and optionally ${listed(OPTIONAL_COLUMNS)}`;
     case 'repeated_column':
       return 'the header repeats a column';
     case 'empty_file':
@@ -42,6 +42,8 @@ export function importLineMessage(error: ImportLineError): string {
       return `id ${value} is above ${MAX_USER_ID}, the largest id a Kolmisoft client can address`;
     case 'invalid_uniquehash':
       return `the uniquehash must be 1 to ${MAX_UNIQUEHASH_LENGTH} letters (A-Z, a-z) and digits`;
+    case 'invalid_name':
+      return `${value}: ${error.detail ?? 'the name is not valid'}`;
     case 'repeated_username':
       return `username ${value} repeats line ${error.earlierLine}`;
     case 'repeated_id':
@@ -59,4 +61,9 @@ export function importLineMessage(error: ImportLineError): string {
       return `this row${more > 0 ? ` and the ${more} after it without an id` : ''} would be numbered above ${MAX_USER_ID} (the file's largest id is ${error.expected}), the largest id a Kolmisoft client can address`;
     }
   }
+}
+
+/** `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -8,6 +8,7 @@ import { parseMoney, parseRate, type Decimal } from '../domain/money.js';
 import { parseSwitch } from '../domain/settings.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
 import { MAX_USERNAME_LENGTH, typedUsernameProblem } from '../domain/usernames.js';
+import { MAX_PERSON_NAME_LENGTH, personNameProblem } from '../domain/person-names.js';
 import type { UserRole, UserStatus } from '../store/store.js';
 import { invalid } from './admin-error.js';
 
@@ -81,6 +82,13 @@ export function readUserId(field: string, raw: RawNumber): number {
 export function readUsername(field: string, text: string): string {
   const problem = typedUsernameProblem(text);
   if (problem !== undefined) throw invalid({ entity: 'user', field, value: text, reason: 'syntax', detail: problem });
+  return text;
+}
+
+/** A user's first or last name: empty clears it; kept as typed, spaces included. */
+export function readPersonName(field: string, text: string): string {
+  const problem = personNameProblem(text);
+  if (problem !== undefined) throw invalid({ entity: 'person_name', field, value: text, reason: 'syntax', detail: problem, limit: MAX_PERSON_NAME_LENGTH });
   return text;
 }
 

@@ -115,7 +115,7 @@ export async function conflictsWithDatabase(users: readonly CsvUser[], store: St
 async function* importRows(source: CsvSource, currencies: ReadonlySet<string>): AsyncGenerator<ImportRow> {
   for await (const line of readUsersCsv(source, currencies)) {
     if (!line.ok) throw new AdminError('conflict', { entity: 'file', reason: 'changed_during_import', lines: [line.error] });
-    const { id, username, currency, balance, uniquehash } = line.user;
-    yield { ...(id !== undefined && { id }), username, currency, balance, uniquehash: uniquehash ?? newUniquehash() };
+    const { id, username, currency, balance, uniquehash, firstName, lastName } = line.user;
+    yield { ...(id !== undefined && { id }), username, currency, balance, uniquehash: uniquehash ?? newUniquehash(), firstName, lastName };
   }
 }

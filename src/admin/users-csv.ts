@@ -1,6 +1,8 @@
 /**
  * The users CSV that imports read and exports write: header `username,currency,balance` with
- * optional `id` and `uniquehash` columns, balances as exact decimals in the system currency.
+ * optional `id`, `uniquehash`, `first_name` and `last_name` columns, balances as exact decimals
+ * in the system currency. Exports add the names last, so a reader of the first five columns by
+ * position reads them as before.
  * Every problem is a line number and a reason with its values; the surfaces word them.
  */
 import { isUtf8 } from 'node:buffer';
@@ -9,13 +11,14 @@ import { createInterface } from 'node:readline';
 import { normalizeCurrencyCode } from '../domain/currency.js';
 import { formatMoney, parseMoney, type DecimalProblem } from '../domain/money.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
+import { personNameProblem } from '../domain/person-names.js';
 import { usernameKey, usernameProblem } from '../domain/usernames.js';
 import type { UserRecord } from '../store/store.js';
 import { UNIQUEHASH_SYNTAX } from './raw-input.js';
 
-export const CSV_COLUMNS = ['id', 'username', 'currency', 'balance', 'uniquehash'] as const;
+export const CSV_COLUMNS = ['id', 'username', 'currency', 'balance', 'uniquehash', 'first_name', 'last_name'] as const;
 export const REQUIRED_COLUMNS = ['username', 'currency', 'balance'] as const;
-export const OPTIONAL_COLUMNS = ['id', 'uniquehash'] as const;
+export const OPTIONAL_COLUMNS = ['id', 'uniquehash', 'first_name', 'last_name'] as const;
 const ID_SYNTAX = /^[1-9]\d*$/;
 
 /**
@@ -32,6 +35,9 @@ export interface CsvUser {
   readonly balance: bigint;
   /** As given; absent when the file has no such column or leaves the cell empty. */
   readonly uniquehash?: string;
+  /** As given (empty when the file has no such column). */
+  readonly firstName: string;
+  readonly lastName: string;
 }
 
 export type ImportLineReason =
@@ -50,6 +56,7 @@ export type ImportLineReason =
   | 'invalid_id'
   | 'id_too_large'
   | 'invalid_uniquehash'
+  | 'invalid_name'
   | 'repeated_username'
   | 'repeated_id'
   | 'repeated_uniquehash'
@@ -72,7 +79,7 @@ export interface ImportLineError {
   readonly found?: number;
   /** invalid_balance: the decimal's problem. */
   readonly decimalProblem?: DecimalProblem;
-  /** invalid_username: the domain's neutral description. */
+  /** invalid_username, invalid_name: the domain's neutral description (invalid_name's value is the column). */
   readonly detail?: string;
 }
 
@@ -194,7 +201,15 @@ function checkRow(record: string[], line: number, columns: Map<string, number>, 
   if (!balance.ok) return bad({ reason: 'invalid_balance', value: balanceText, decimalProblem: balance.problem });
   const uniquehash = field('uniquehash') ?? '';
   if (uniquehash !== '' && !UNIQUEHASH_SYNTAX.test(uniquehash)) return bad({ reason: 'invalid_uniquehash' });
-  const user = { line, username, currency, balance: balance.value, ...(uniquehash !== '' && { uniquehash }) };
+  const names: string[] = [];
+  for (const column of ['first_name', 'last_name'] as const) {
+    const name = fromSpreadsheetCell(field(column) ?? '');
+    const nameProblem = personNameProblem(name);
+    if (nameProblem !== undefined) return bad({ reason: 'invalid_name', value: column, detail: nameProblem });
+    names.push(name);
+  }
+  const [firstName = '', lastName = ''] = names;
+  const user = { line, username, currency, balance: balance.value, ...(uniquehash !== '' && { uniquehash }), firstName, lastName };
   const idText = field('id');
   if (idText === undefined || idText === '') return { ok: true, user };
   if (!ID_SYNTAX.test(idText)) return bad({ reason: 'invalid_id', value: idText });
@@ -234,17 +249,18 @@ export function csvHeader(): string {
 
 /** One CSV line of a user, quoted where needed, in CSV_COLUMNS order. */
 export function csvLine(user: UserRecord): string {
-  return [String(user.id), quote(toSpreadsheetCell(user.username)), user.currency, formatMoney(user.balance), user.uniquehash].join(',') + '\n';
+  const text = (cell: string): string => quote(toSpreadsheetCell(cell));
+  return [String(user.id), text(user.username), user.currency, formatMoney(user.balance), user.uniquehash, text(user.firstName), text(user.lastName)].join(',') + '\n';
 }
 
 // A cell a spreadsheet would run as a formula (or DDE command): `=`, `+`, `-`, `@`, tab or CR
-// first, after any quotes already there. Only the username is free text; Tally writes the rest.
+// first, after any quotes already there. Only the username and the names are free text; Tally writes the rest.
 const FORMULA_CELL = /^'*[=+\-@\t\r]/;
 const ESCAPED_FORMULA_CELL = /^'+[=+\-@\t\r]/;
 
 /**
- * The username as written to a file: one more leading `'` before a would-be formula, which a
- * spreadsheet shows as text. fromSpreadsheetCell takes exactly that one away again.
+ * The username (or a name) as written to a file: one more leading `'` before a would-be formula,
+ * which a spreadsheet shows as text. fromSpreadsheetCell takes exactly that one away again.
  */
 export function toSpreadsheetCell(username: string): string {
   return FORMULA_CELL.test(username) ? `'${username}` : username;

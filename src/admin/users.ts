@@ -16,6 +16,7 @@ import {
   readCurrencyCode,
   readLimit,
   readMoney,
+  readPersonName,
   readQuery,
   readRole,
   readStatus,
@@ -50,6 +51,9 @@ export interface NewUserInput {
   readonly role?: string;
   /** The admin API's Idempotency-Key: the opening entry's key; a key the ledger holds already is a conflict. */
   readonly idempotencyKey?: string;
+  /** Empty when absent. */
+  readonly firstName?: string;
+  readonly lastName?: string;
 }
 
 export async function addUser(store: Store, input: NewUserInput, by: Actor): Promise<UserRecord> {
@@ -58,13 +62,22 @@ export async function addUser(store: Store, input: NewUserInput, by: Actor): Pro
   const balance = input.balance === undefined ? 0n : readMoney('balance', input.balance);
   const role = input.role === undefined ? 'user' : readRole('role', input.role);
   const idempotencyKey = readIdempotencyKey('Idempotency-Key', input.idempotencyKey);
+  const names = readNames(input);
   const currency = currencyCode ?? (await systemCurrencyCode(store));
   await requireCurrency(store, currency);
   await requireFreeName(store, username);
   // Without a balance no entry claims the key in the store's transaction: it is checked here
   // (and claimed with the stored answer).
   if (idempotencyKey !== undefined && balance === 0n && (await store.ledgerKeyTaken(idempotencyKey))) throw keyConflict(idempotencyKey);
-  const user: NewUser = { username, currency, balance, uniquehash: newUniquehash(), role, ...(idempotencyKey !== undefined && { idempotencyKey }) };
+  const user: NewUser = {
+    username,
+    currency,
+    balance,
+    uniquehash: newUniquehash(),
+    role,
+    ...names,
+    ...(idempotencyKey !== undefined && { idempotencyKey }),
+  };
   const add = async (): Promise<UserRecord> => {
     try {
       return await store.addUser(user, by);
@@ -84,14 +97,19 @@ export interface UserChangeInput {
   /** The ledger comment of a balance change. */
   readonly comment?: string;
   readonly role?: string;
+  /** A new first or last name; empty clears it. */
+  readonly firstName?: string;
+  readonly lastName?: string;
 }
 
-/** Changes a user's currency, balance or role, all of it or nothing. */
+/** Changes a user's currency, balance, role or names, all of it or nothing. */
 export async function updateUser(store: Store, selector: UserSelector, input: UserChangeInput, by: Actor): Promise<UserRecord> {
-  if (input.currency === undefined && input.balance === undefined && input.role === undefined) {
+  const fields = [input.currency, input.balance, input.role, input.firstName, input.lastName];
+  if (fields.every((field) => field === undefined)) {
     throw new AdminError('invalid', { entity: 'user', reason: 'nothing_to_change' });
   }
   const change: UserChange = {
+    ...readNames(input),
     ...(input.currency !== undefined && { currency: readCurrencyCode('currency', input.currency) }),
     ...(input.balance !== undefined && { balance: readMoney('balance', input.balance) }),
     ...(input.comment !== undefined && { comment: readComment('comment', input.comment) }),
@@ -109,6 +127,9 @@ export interface UserEditInput {
   readonly currency?: string;
   /** `closed` or `active`: closing or reopening the user. */
   readonly status?: string;
+  /** A new first or last name; empty clears it. */
+  readonly firstName?: string;
+  readonly lastName?: string;
 }
 
 /**
@@ -117,10 +138,12 @@ export interface UserEditInput {
  * whole change is written in one transaction.
  */
 export async function changeUser(store: Store, selector: UserSelector, input: UserEditInput, by: Actor): Promise<UserRecord> {
-  if (input.username === undefined && input.currency === undefined && input.status === undefined) {
+  const fields = [input.username, input.currency, input.status, input.firstName, input.lastName];
+  if (fields.every((field) => field === undefined)) {
     throw new AdminError('invalid', { entity: 'user', field: 'body', reason: 'nothing_to_change' });
   }
   const username = input.username === undefined ? undefined : readUsername('username', input.username);
+  const names = readNames(input);
   const currency = input.currency === undefined ? undefined : readCurrencyCode('currency', input.currency);
   const status = input.status === undefined ? undefined : readStatus('status', input.status);
   const user = await findUser(store, selector);
@@ -129,6 +152,7 @@ export async function changeUser(store: Store, selector: UserSelector, input: Us
   if (status !== undefined) requireStatusChange(user, status);
   const change: UserChange = {
     ...(username !== undefined && { username }),
+    ...names,
     ...(currency !== undefined && { currency }),
     ...(status !== undefined && { status }),
   };
@@ -251,6 +275,14 @@ export function balanceInOwnCurrency(user: UserRecord, currencies: readonly Curr
 /** The same, as the exact decimal text every surface shows. */
 export function formatOwnCurrencyBalance(user: UserRecord, currencies: readonly Currency[]): string {
   return formatExact(balanceInOwnCurrency(user, currencies));
+}
+
+/** The first and last names given, checked by the domain's rule; the field names are the API's. */
+function readNames(input: { readonly firstName?: string; readonly lastName?: string }): Pick<UserChange, 'firstName' | 'lastName'> {
+  return {
+    ...(input.firstName !== undefined && { firstName: readPersonName('first_name', input.firstName) }),
+    ...(input.lastName !== undefined && { lastName: readPersonName('last_name', input.lastName) }),
+  };
 }
 
 async function writeChange(

@@ -18,6 +18,8 @@ export function userJson(user: UserRecord, currencies: readonly Currency[]) {
   return {
     id: user.id,
     username: user.username,
+    first_name: user.firstName,
+    last_name: user.lastName,
     currency: user.currency,
     balance: money(user.balance),
     balance_in_currency: decimal(balanceInOwnCurrency(user, currencies)),

@@ -39,6 +39,8 @@ const ARGUMENTS: Readonly<Record<string, string>> = {
   name: '--name',
   active: '--active',
   role: '--role',
+  first_name: '--first-name',
+  last_name: '--last-name',
   status: '--status',
   query: '--query',
   username: 'the username',
@@ -117,7 +119,7 @@ function invalidMessage(error: AdminError): string {
     case 'balance_out_of_range':
       return 'the new balance would be out of range; nothing changed';
     case 'nothing_to_change':
-      return entity === 'setting' ? 'nothing to change' : 'nothing to change: give --currency, --balance or --role';
+      return entity === 'setting' ? 'nothing to change' : 'nothing to change: give --currency, --balance, --role, --first-name or --last-name';
     case 'rate_required':
       return `currency ${value} is new: give its rate with --rate`;
     case 'system_rate':
@@ -143,6 +145,8 @@ function invalidMessage(error: AdminError): string {
       return `${name} must be a whole number from 1 to ${error.limit}`;
     case 'name':
       return `${name} must be 1 to ${MAX_CURRENCY_NAME_LENGTH} printable characters`;
+    case 'person_name':
+      return `${name} must be at most ${error.limit} characters, none of them a control character`;
     case 'switch':
       return `${name} takes on or off, not "${value}"`;
     case 'role':

@@ -10,6 +10,8 @@ interface UserOptions extends DbOption {
   readonly currency?: string;
   readonly balance?: string;
   readonly role?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
 }
 
 interface ListOptions extends DbOption {
@@ -28,7 +30,9 @@ export function registerUser(program: Command): void {
       .argument('<username>')
       .option('--currency <code>', "the user's own currency (default: the system currency)")
       .option('--balance <amount>', 'opening balance in the system currency (default: 0)')
-      .option('--role <role>', 'user (a customer, the default) or admin (a Kolmisoft admin login, u=)'),
+      .option('--role <role>', 'user (a customer, the default) or admin (a Kolmisoft admin login, u=)')
+      .option('--first-name <text>', "the user's first name (default: empty)")
+      .option('--last-name <text>', "the user's last name (default: empty)"),
   ).action(async (username: string, options: UserOptions) =>
     withStore(options, async (store) => {
       const added = await users.addUser(store, { username, ...options }, cliActor());
@@ -39,12 +43,14 @@ export function registerUser(program: Command): void {
   withDbOption(
     user
       .command('set')
-      .description("change a user's currency, balance or role")
+      .description("change a user's currency, balance, role or names")
       .argument('<username>')
       .option('--currency <code>', "the user's own currency")
       .option('--balance <amount>', 'new balance in the system currency (the difference becomes a ledger entry)')
       .option('--comment <text>', 'ledger comment for a balance change')
-      .option('--role <role>', 'user, or admin for a Kolmisoft admin login (u=)'),
+      .option('--role <role>', 'user, or admin for a Kolmisoft admin login (u=)')
+      .option('--first-name <text>', 'a new first name ("" clears it)')
+      .option('--last-name <text>', 'a new last name ("" clears it)'),
   ).action(async (username: string, options: UserOptions & { comment?: string }) =>
     withStore(options, async (store) => printUser(await users.updateUser(store, { username }, options, cliActor()))),
   );
@@ -111,6 +117,8 @@ function printUser(user: UserRecord): void {
     ...table([
       ['id', String(user.id)],
       ['username', user.username],
+      ['first_name', user.firstName],
+      ['last_name', user.lastName],
       ['currency', user.currency],
       ['balance', money(user.balance)],
       ['uniquehash', user.uniquehash],

@@ -8,9 +8,12 @@ export interface ApiError {
   readonly key: string;
   /**
    * The elements around `<error>`, outermost first: Kolmisoft answers some errors in
-   * `<status>`, some in `<page>`, and exchange_rate_update in `<page><status>`.
+   * `<status>`, some in `<page>`, exchange_rate_update in `<page><status>`, and
+   * user_details_get and payments_get some with `<error>` as the root (none).
    */
-  readonly envelope: readonly ['status'] | readonly ['page'] | readonly ['page', 'status'];
+  readonly envelope: readonly [] | readonly ['status'] | readonly ['page'] | readonly ['page', 'status'];
+  /** Declared `standalone="yes"`, as Kolmisoft's payments_get answers. */
+  readonly standalone: boolean;
   readonly text: string;
   /** API-level errors are HTTP 200 (clients read the body); transport faults are honest. */
   readonly httpStatus: number;
@@ -18,11 +21,12 @@ export interface ApiError {
   readonly authFailure: boolean;
 }
 
-type Envelope = 'status' | 'page' | 'page/status';
+type Envelope = 'status' | 'page' | 'page/status' | 'none' | 'none/standalone';
 
 function apiError(key: string, envelope: Envelope, text: string, httpStatus = 200, authFailure = false): ApiError {
-  const elements = envelope === 'page/status' ? (['page', 'status'] as const) : ([envelope] as const);
-  return Object.freeze({ key, envelope: elements, text, httpStatus, authFailure });
+  const elements =
+    envelope === 'page/status' ? (['page', 'status'] as const) : envelope === 'none' || envelope === 'none/standalone' ? ([] as const) : ([envelope] as const);
+  return Object.freeze({ key, envelope: elements, text, httpStatus, authFailure, standalone: envelope === 'none/standalone' });
 }
 
 export const API_ERRORS = Object.freeze({
@@ -56,6 +60,18 @@ export const API_ERRORS = Object.freeze({
   duplicateTransactionId: apiError('duplicate_transaction_id', 'page', 'Duplicate transaction_id'),
   currencyNotFound: apiError('currency_not_found', 'page/status', 'Currency was not found'),
   exchangeRateInvalid: apiError('exchange_rate_invalid', 'page/status', 'Exchange rate is invalid'),
+  // payment_create (m4-payments.md section 2), its own answers inside <page>.
+  paymentsDisabled: apiError('payments_disabled', 'page', 'Payments are not allowed from API'),
+  paymentAccessDenied: apiError('payment_access_denied', 'page', 'Access Denied'),
+  amountNotFound: apiError('amount_not_found', 'page', 'Amount was not found'),
+  paymentCurrencyNotFound: apiError('payment_currency_not_found', 'page', 'Currency was not found'),
+  // Tally's: a comment the ledger cannot keep (over 500 characters, or a control character).
+  commentInvalid: apiError('comment_invalid', 'page', 'Comment is not valid'),
+  // payments_get (section 3): the whole answer when nothing is listed.
+  paymentsNotFound: apiError('payments_not_found', 'none/standalone', 'Payments were not found'),
+  // user_details_get (section 4): bare <error> documents, an unknown login counted as a failed authentication.
+  detailsAccessDenied: apiError('details_access_denied', 'none', 'Access Denied', 200, true),
+  detailsUserNotFound: apiError('details_user_not_found', 'none', 'User was not found'),
   // Not Kolmisoft's: a fault of ours (a database that cannot be reached, a bug), never a stack trace.
   internalError: apiError('internal_error', 'status', 'Internal error', 500),
 });

@@ -49,8 +49,47 @@ export const USER_SIMPLE_BALANCE_GET: ApiMethodDescriptor = {
   hash: undefined,
 };
 
+/**
+ * payment_create (old name create_payment), m4-payments.md section 2: Kolmisoft's fixed global
+ * order, MOR's fields included (hashed when present, stored nowhere), then Tally's `transaction_id`.
+ */
+export const PAYMENT_CREATE = hashedMethod(
+  ['payment_create', 'create_payment'],
+  [
+    { name: 'user_id', normalize: integerText },
+    'description',
+    'p_currency',
+    'paymenttype',
+    'tax_in_amount',
+    'amount',
+    'transaction',
+    'payer_email',
+    'fee',
+    'currency',
+    'transaction_id',
+  ],
+);
+
+/**
+ * payments_get (old name payments_list), section 3: the key alone. Kolmisoft's wiki shows
+ * `user_id_s` then the key, accepted as well (PAYMENTS_GET_WIKI_HASH); `tally hash` prints this one.
+ */
+export const PAYMENTS_GET = hashedMethod(['payments_get', 'payments_list'], []);
+export const PAYMENTS_GET_WIKI_HASH = hashRecipe('payments_get', ['user_id_s']);
+
+/** user_details_get (old name user_details), section 4. */
+export const USER_DETAILS_GET = hashedMethod(['user_details_get', 'user_details'], ['user_id', 'username']);
+
 /** Every method the API answers; each has exactly one handler (src/http/routes.ts checks). */
-export const API_METHODS: readonly ApiMethodDescriptor[] = [USER_BALANCE_GET, USER_BALANCE_UPDATE, EXCHANGE_RATE_UPDATE, USER_SIMPLE_BALANCE_GET];
+export const API_METHODS: readonly ApiMethodDescriptor[] = [
+  USER_BALANCE_GET,
+  USER_BALANCE_UPDATE,
+  EXCHANGE_RATE_UPDATE,
+  USER_SIMPLE_BALANCE_GET,
+  PAYMENT_CREATE,
+  PAYMENTS_GET,
+  USER_DETAILS_GET,
+];
 
 /** Recipes by the API names that use them, old names included. */
 export const HASH_RECIPES: ReadonlyMap<string, HashRecipe> = new Map(

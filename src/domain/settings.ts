@@ -11,6 +11,8 @@ export interface Settings {
   readonly apiSecretKey: string;
   readonly disableHashChecking: boolean;
   readonly balanceGetEnabled: boolean;
+  /** payment_create may make payments (Kolmisoft's "API allow Payments"). */
+  readonly paymentsEnabled: boolean;
   readonly xmlApiExtension: boolean;
   /** 0 to 10. */
   readonly numberDigits: number;
@@ -48,6 +50,7 @@ export const SETTING_DEFINITIONS = {
   api_secret_key: { kind: 'secret', kolmisoftName: 'API_Secret_Key', description: 'Key appended to every hash', initial: '', generated: true },
   disable_hash_checking: { kind: 'bool', kolmisoftName: 'API_Disable_hash_checking', description: 'Accept requests without a valid hash', initial: '0' },
   balance_get_enabled: { kind: 'bool', kolmisoftName: 'Devices_Check_Ballance', description: 'Enable the balance methods', initial: '1' },
+  payments_enabled: { kind: 'bool', kolmisoftName: 'API allow Payments', description: 'Allow payment_create to make payments', initial: '0' },
   xml_api_extension: { kind: 'bool', kolmisoftName: 'XML_API_Extension', description: 'Content-Type text/xml (on) or text/html (off)', initial: '1' },
   number_digits: { kind: 'digits', kolmisoftName: 'Nice_Number_Digits', description: 'Fractional digits in balances (0-10)', initial: '2' },
   auth_failure_limit: { kind: 'count', kolmisoftName: '', description: 'Failed authentications per client and minute before 429 (0: off)', initial: '20' },
@@ -162,6 +165,7 @@ export function readSettings(stored: ReadonlyMap<string, string>): Settings {
     apiSecretKey: stored.get('api_secret_key') ?? '',
     disableHashChecking: bool('disable_hash_checking', false),
     balanceGetEnabled: bool('balance_get_enabled', false),
+    paymentsEnabled: bool('payments_enabled', false),
     xmlApiExtension: bool('xml_api_extension', true),
     numberDigits: Number.isInteger(digits) && digits >= 0 && digits <= MAX_NUMBER_DIGITS ? digits : 2,
     authFailureLimit: whole('auth_failure_limit', 0, MAX_COUNT, 20),

@@ -2,6 +2,9 @@
 import { API_METHODS } from '../domain/api-methods.js';
 import type { ApiMethod } from './api-method.js';
 import { exchangeRateUpdate } from './methods/exchange-rate-update.js';
+import { paymentCreate } from './methods/payment-create.js';
+import { paymentsGet } from './methods/payments-get.js';
+import { userDetailsGet } from './methods/user-details-get.js';
 import { userBalanceGet } from './methods/user-balance-get.js';
 import { userBalanceUpdate } from './methods/user-balance-update.js';
 import { userSimpleBalanceGet } from './methods/user-simple-balance-get.js';
@@ -9,7 +12,7 @@ import { userSimpleBalanceGet } from './methods/user-simple-balance-get.js';
 export const API_PREFIX = '/billing/api/';
 
 /** One handler per method of domain/api-methods.ts. */
-const HANDLERS: readonly ApiMethod[] = [userBalanceGet, userBalanceUpdate, exchangeRateUpdate, userSimpleBalanceGet];
+const HANDLERS: readonly ApiMethod[] = [userBalanceGet, userBalanceUpdate, exchangeRateUpdate, userSimpleBalanceGet, paymentCreate, paymentsGet, userDetailsGet];
 
 // A method described but not handled (or handled but not described) is a mistake found at start.
 for (const described of new Set([...API_METHODS, ...HANDLERS.map((handler) => handler.descriptor)])) {

@@ -8,7 +8,7 @@ import type { AuditEntry } from '../domain/audit.js';
 import type { BalanceView } from '../domain/balance.js';
 import type { Currency } from '../domain/currency.js';
 import type { CurrencyChange } from '../domain/currency-change.js';
-import type { LedgerEntry, LedgerReport, LedgerSource, RateChange } from '../domain/ledger.js';
+import type { LedgerEntry, LedgerReport, LedgerSource, PaymentDetails, RateChange } from '../domain/ledger.js';
 import type { RequestAuthorization } from '../domain/hash.js';
 import type { Decimal } from '../domain/money.js';
 import type { OperatorRole } from '../domain/operators.js';
@@ -96,6 +96,12 @@ export interface BalanceChange {
   readonly idempotencyKey?: string;
   /** The hash that authorised an API write: recorded whatever the answer, refused for any other request. */
   readonly authorization?: RequestAuthorization;
+  /**
+   * Makes the change a payment, kept with its entry. Its key replays only a payment of this user
+   * with this currency and this amount as entered (the rate may have moved since); anything else
+   * under the key is a duplicate.
+   */
+  readonly payment?: PaymentDetails;
 }
 
 export type BalanceChangeResult =
@@ -245,6 +251,26 @@ export interface LedgerTotals {
   readonly debits: bigint;
 }
 
+/** The payments payments_get lists: made in [fromMs, toMs), oldest first (by the second, then by id). */
+export interface PaymentQuery {
+  readonly userId?: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Upper-case code of the payment's currency. */
+  readonly currency?: string;
+  /** Inclusive bounds on the system-currency amount, in millionths. */
+  readonly minAmount?: bigint;
+  readonly maxAmount?: bigint;
+}
+
+/** A payment's entry with what payments_get shows of its user. */
+export interface PaymentListing extends LedgerEntry {
+  readonly payment: PaymentDetails;
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
+}
+
 /** A ledger entry with its user's name, as the admin API lists it. */
 export interface LedgerListing extends LedgerEntry {
   readonly username: string;
@@ -279,6 +305,8 @@ export interface BalanceReads {
   /** A user, closed ones included. */
   findUser(ref: UserRef): Promise<UserRecord | undefined>;
   listCurrencies(): Promise<readonly Currency[]>;
+  /** The payments a query selects (entries payment_create made, and no others). */
+  listPayments(query: PaymentQuery): Promise<readonly PaymentListing[]>;
 }
 
 /** The changes the API's write methods make, each with the hash that authorised it. */

@@ -82,7 +82,7 @@ test('an empty body and a bad header are refused as lines', async (t) => {
   const header = await upload(h, 'username,currency,balance,colour\n');
   assert.equal(header.status, 422);
   assert.deepEqual(JSON.parse(header.text).errors, [
-    { field: 'line 1', line: 1, message: 'unknown column colour: the columns are id, username, currency, balance, uniquehash (id and uniquehash optional)' },
+    { field: 'line 1', line: 1, message: 'unknown column colour: the columns are id, username, currency, balance, uniquehash, first_name, last_name (id, uniquehash, first_name and last_name optional)' },
   ]);
   assert.deepEqual(await usernames(h), ['admin', 'taken']);
 });

@@ -17,6 +17,7 @@ const INITIAL = {
   api_secret_key: { set: true },
   disable_hash_checking: false,
   balance_get_enabled: true,
+  payments_enabled: false,
   xml_api_extension: true,
   number_digits: 2,
   auth_failure_limit: 20,

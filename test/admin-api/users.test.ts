@@ -32,9 +32,48 @@ test('renames a user and changes its currency in one PATCH; the Kolmisoft API an
   const { created_at: createdAt, uniquehash, ...rest } = changed.data!;
   assert.match(createdAt, TIME);
   assert.equal(typeof uniquehash, 'string');
-  assert.deepEqual(rest, { id: 1, username: 'Alicia', currency: 'EUR', balance: '10.0', balance_in_currency: '5.0', status: 'active', role: 'user' });
+  assert.deepEqual(rest, {
+    id: 1,
+    username: 'Alicia',
+    first_name: '',
+    last_name: '',
+    currency: 'EUR',
+    balance: '10.0',
+    balance_in_currency: '5.0',
+    status: 'active',
+    role: 'user',
+  });
   assertAnswer(await post(h, signed('alicia')), balanceXml('10.00'));
   assertAnswer(await post(h, signed('alice')), errorXml('page', 'User was not found'));
+});
+
+test('first_name and last_name: given on POST, changed or cleared by PATCH, read back by GET, each change audited', async (t) => {
+  const h = await adminHarness(t);
+  const created = await h.as.admin.POST('/admin/v1/users', { body: { username: 'ada', first_name: 'Ada', last_name: ' Lovelace ' } });
+  assert.equal(created.response.status, 201);
+  assert.deepEqual([created.data?.first_name, created.data?.last_name], ['Ada', ' Lovelace ']);
+  const id = String(created.data!.id);
+  const changed = await h.as.admin.PATCH('/admin/v1/users/{id}', { params: { path: { id } }, body: { first_name: 'Augusta', last_name: '' } });
+  assert.equal(changed.response.status, 200);
+  const read = await h.as.viewer.GET('/admin/v1/users/{id}', { params: { path: { id } } });
+  assert.deepEqual([read.data?.first_name, read.data?.last_name], ['Augusta', '']);
+  const audit = await h.as.owner.GET('/admin/v1/audit', { params: { query: { limit: '2' } } });
+  assert.deepEqual(audit.data?.data.map((record) => record.detail), ['last_name " Lovelace " to ""', 'first_name "Ada" to "Augusta"']);
+});
+
+test('a first or last name over 255 characters or with a control character is refused with 422, changing nothing', async (t) => {
+  const h = await adminHarness(t, { users: [{ name: 'alice', balance: '10' }] });
+  const message = 'must be at most 255 characters, none of them a control character';
+  for (const [field, value] of [['first_name', 'x'.repeat(256)], ['last_name', 'a\u0000b'], ['first_name', 'line\nbreak']] as const) {
+    const refused = await adminRequest(h, 'PATCH', '/admin/v1/users/1', { token: h.tokens.admin, body: JSON.stringify({ username: 'alicia', [field]: value }) });
+    assert.equal(refused.status, 422, field);
+    assert.deepEqual((refused.json as { errors: unknown[] }).errors, [{ field, message }]);
+  }
+  const added = await adminRequest(h, 'POST', '/admin/v1/users', { token: h.tokens.admin, body: JSON.stringify({ username: 'bob', last_name: 'tab\there' }) });
+  assert.equal(added.status, 422);
+  const alice = await h.operator.user('alice');
+  assert.equal(alice.username, 'alice');
+  assert.equal((await h.as.viewer.GET('/admin/v1/users', { params: { query: { q: 'bob' } } })).data?.data.length, 0);
 });
 
 test('PATCH is all or nothing: a valid rename with an unknown currency changes nothing', async (t) => {

@@ -81,6 +81,11 @@ for (const backend of BACKENDS) {
         [9, 'unclosed_quote'],
       ]);
       assert.deepEqual(await refusedLines(store, 'username,balance\nv,1\n'), [[1, 'missing_column']]);
+      const names = 'username,currency,balance,first_name,last_name\nn1,USD,1,Ada,Lovelace\nn2,USD,1,"a\tb",\nn3,USD,1,,' + 'x'.repeat(256) + '\n';
+      assert.deepEqual(await refusedLines(store, names), [
+        [3, 'invalid_name'],
+        [4, 'invalid_name'],
+      ]);
       assert.deepEqual(await refusedLines(store, ''), [[1, 'empty_file']]);
       const latin1 = Buffer.concat([Buffer.from('username,currency,balance\nok,USD,1\n'), Buffer.from([0x4a, 0xe9]), Buffer.from(',USD,1\n')]);
       assert.deepEqual(await refusedLines(store, latin1), [[3, 'not_utf8']]);
@@ -92,17 +97,23 @@ for (const backend of BACKENDS) {
       await addUser(source.store, { username: '=SUM(A1)', balance: '0.000001' }, ACTOR);
       await addUser(source.store, { username: 'gone', balance: '3' }, ACTOR);
       await addUser(source.store, { username: 'ops', role: 'admin' }, ACTOR);
+      await addUser(source.store, { username: 'ada', firstName: ' Ada, Countess', lastName: '+Lovelace "Byron"' }, ACTOR);
       await closeUser(source.store, { username: 'gone' }, ACTOR);
       const text = await exported(source.store);
       const lines = text.trimEnd().split('\n');
-      assert.equal(lines[0], 'id,username,currency,balance,uniquehash');
-      assert.equal(lines.length, 3, 'neither admin logins nor closed users are exported');
+      assert.equal(lines[0], 'id,username,currency,balance,uniquehash,first_name,last_name');
+      assert.equal(lines.length, 4, 'neither admin logins nor closed users are exported');
       const comma = await findUser(source.store, { username: 'with,comma' });
-      assert.equal(lines[1], `${comma.id},"with,comma",USD,-12.5,${comma.uniquehash}`);
+      assert.equal(lines[1], `${comma.id},"with,comma",USD,-12.5,${comma.uniquehash},,`);
+      // Names are quoted like usernames, and a would-be formula gets its leading quote.
+      const ada = await findUser(source.store, { username: 'ada' });
+      assert.equal(lines[3], `${ada.id},ada,USD,0.0,${ada.uniquehash}," Ada, Countess","'+Lovelace ""Byron"""`);
 
       const target = await freshDb(t, backend);
       await importUsers(target.store, { source: csv(text), name: 'all.csv' }, ACTOR);
       assert.equal(await exported(target.store), text);
+      const copied = await findUser(target.store, { username: 'ada' });
+      assert.deepEqual([copied.firstName, copied.lastName], [' Ada, Countess', '+Lovelace "Byron"']);
     });
   });
 }

@@ -30,6 +30,18 @@ describe('tally hash --secret', () => {
     assert.equal(stdout, `${VECTOR_1}\n`);
   });
 
+  test('knows the recipes of payment_create, payments_get and user_details_get, old names included', async () => {
+    const create = await hashWith('secret', '/billing/api/payment_create?u=admin&currency=EUR&amount=10&user_id=007&comment=x&transaction_id=t1&description=d&fee=1');
+    assert.equal(create.stdout, `${sha1('7d101EURt1secret')}\n`);
+    const old = await hashWith('secret', '/billing/api/create_payment?user_id=7&amount=10&currency=EUR');
+    assert.equal(old.stdout, `${sha1('710EURsecret')}\n`);
+    // payments_get: the key alone, whatever filters the URI carries.
+    assert.equal((await hashWith('secret', '/billing/api/payments_get?u=admin&user_id_s=3&from_s=1')).stdout, `${sha1('secret')}\n`);
+    assert.equal((await hashWith('secret', '/billing/api/payments_list?u=admin')).stdout, `${sha1('secret')}\n`);
+    assert.equal((await hashWith('secret', '/billing/api/user_details_get?username=alice&u=admin&user_id=2&p=x')).stdout, `${sha1('2alicesecret')}\n`);
+    assert.equal((await hashWith('secret', '/billing/api/user_details?username=alice')).stdout, `${sha1('alicesecret')}\n`);
+  });
+
   test('reproduces the second spec vector from a request URI', async () => {
     const { stdout } = await hashWith('secret', '/billing/api/user_balance_get?username=user_admin&currency=EUR');
     assert.equal(stdout, `${VECTOR_2}\n`);

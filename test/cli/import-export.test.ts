@@ -245,7 +245,7 @@ describe('tally export', () => {
     const dir = await freshDb();
     await withOperator(dir.db, (operator) => operator.addUser('b,"ob"', { currency: 'EUR', balance: '-2.5' }));
     const text = await ok(dir.db, 'export');
-    assert.equal(text.split('\n')[0], 'id,username,currency,balance,uniquehash');
+    assert.equal(text.split('\n')[0], 'id,username,currency,balance,uniquehash,first_name,last_name');
     const rows = records(text).slice(1);
     assert.deepEqual(rows.map((row) => row.slice(0, 4)), [['1', 'taken', 'USD', '1'], ['2', 'b,"ob"', 'EUR', '-2.5']]);
     assert.deepEqual(rows.map((row) => row[4]), [await uniquehashOf(dir.db, 'taken'), await uniquehashOf(dir.db, 'b,"ob"')]);

@@ -10,7 +10,7 @@ before(async () => {
 });
 after(() => dirs.removeAll());
 
-const BOOLS = ['allow_api', 'allow_get_api', 'disable_hash_checking', 'balance_get_enabled', 'xml_api_extension'];
+const BOOLS = ['allow_api', 'allow_get_api', 'disable_hash_checking', 'balance_get_enabled', 'payments_enabled', 'xml_api_extension'];
 const HARDENING = ['auth_failure_limit', 'auth_failure_cooldown', 'trusted_proxies', 'signature_mode', 'signature_key', 'signature_key_previous'];
 const ALL = [...BOOLS.slice(0, 2), 'api_secret_key', ...BOOLS.slice(2), 'number_digits', ...HARDENING];
 
@@ -55,6 +55,7 @@ describe('tally settings list', () => {
     assert.equal(values.allow_get_api, 'off');
     assert.equal(values.disable_hash_checking, 'off');
     assert.equal(values.balance_get_enabled, 'on');
+    assert.equal(values.payments_enabled, 'off');
     assert.equal(values.xml_api_extension, 'on');
     assert.equal(values.number_digits, '2');
     assert.equal(values.auth_failure_limit, '20');

@@ -153,6 +153,28 @@ describe('tally user set', () => {
   });
 });
 
+describe('first and last names', () => {
+  test('user add and user set keep --first-name and --last-name as typed; show prints them, --json names them first_name and last_name', async () => {
+    const added = parseFields(await ok(db, 'user', 'add', 'ada', '--first-name', 'Ada', '--last-name', 'Lovelace Byron'));
+    assert.deepEqual([added.first_name, added.last_name], ['Ada', 'Lovelace Byron']);
+    await ok(db, 'user', 'set', 'ADA', '--first-name', ' Augusta', '--last-name', '');
+    const shown = JSON.parse(await ok(db, 'user', 'show', 'ada', '--json')) as { first_name: string; last_name: string };
+    assert.deepEqual([shown.first_name, shown.last_name], [' Augusta', '']);
+  });
+
+  test('refuses a name with a control character or over 255 characters, naming the flag, and changes nothing', async () => {
+    await add('grace');
+    for (const [flag, value] of [['--first-name', 'Grace\nHopper'], ['--last-name', 'x'.repeat(256)], ['--first-name', '\u0085']] as const) {
+      const result = await assertUnchanged(db, () => on(db, 'user', 'set', 'grace', flag, value), flag);
+      assertRefused(result, flag);
+      assert.equal(result.stderr, `tally: ${flag} must be at most 255 characters, none of them a control character\n`);
+    }
+    assertRefused(await on(untouched, 'user', 'add', 'newbie', '--last-name', 'a\tb'));
+    await ok(db, 'user', 'set', 'grace', '--last-name', 'é'.repeat(255));
+    assert.equal(JSON.parse(await ok(db, 'user', 'show', 'grace', '--json')).last_name, 'é'.repeat(255));
+  });
+});
+
 describe('tally user show', () => {
   test('refuses an unknown user with one line', async () => {
     assertRefused(await on(db, 'user', 'show', 'nobody-at-all'));

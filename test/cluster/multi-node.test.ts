@@ -12,14 +12,15 @@ import { postgresAvailable, startServeProcess, type ServeProcess } from '../supp
 const SECRET = 'multi-node-secret';
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
-/** Each test of a pair of nodes works on a user of its own: alice, carol and dave. */
+/** Each test of a pair of nodes works on a user of its own: alice, carol, dave and erin. */
 const PLAN: SeedPlan = {
-  settings: { api_secret_key: SECRET },
+  settings: { api_secret_key: SECRET, payments_enabled: 'on' },
   currencies: [{ code: 'EUR', rate: '0.5' }],
   users: [
     { name: 'alice', balance: '10' },
     { name: 'carol', balance: '10' },
     { name: 'dave', balance: '13.5' },
+    { name: 'erin' },
   ],
 };
 
@@ -70,6 +71,24 @@ describe('two tally serve nodes on one PostgreSQL', { skip: pgReachable ? false 
     assert.equal(new Set(answers).size, 1, 'every retry answers the first document');
     assert.match(answers[0]!, /<balance>11\.5<\/balance>/);
     assert.equal(await ledgerCount('carol'), before + 1);
+  });
+
+  it('lands 100 concurrent payments sent to both nodes, each also retried on the other node, exactly once each', async () => {
+    const id = (await operator.user('erin')).id;
+    const request = (i: number) => {
+      const key = `pay-across-${i}`;
+      return { u: 'admin', user_id: id, amount: '0.5', currency: 'EUR', transaction_id: key, hash: sha1(`${id}0.5EUR${key}${SECRET}`) };
+    };
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(nodes[i % 2]!.url, 'payment_create', request(Math.floor(i / 2)))));
+    for (let i = 0; i < 100; i++) {
+      assert.equal(answers[2 * i], answers[2 * i + 1], `payment ${i} and its retry answer the same bytes`);
+      assert.match(answers[2 * i]!, /<payment currency="EUR">\n {6}<payment_id>\d+<\/payment_id>/);
+    }
+    assert.equal(new Set(answers).size, 100, 'each payment has an id of its own');
+    // 100 payments of 0.5 EUR at 0.5: 1 USD each.
+    assert.match(await balanceOf(nodes[1]!.url, '', 'erin'), /<balance>100\.00<\/balance>/);
+    assert.equal(await ledgerCount('erin'), 100);
+    await operator.assertVerified();
   });
 
   it('shows a rate changed through one node on the other within a second', async () => {

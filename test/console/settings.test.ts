@@ -59,7 +59,7 @@ describe('console: settings', () => {
         else if (typeof value === 'string') assert.equal(await row.getByRole('combobox').inputValue(), value, name);
         else assert.equal(await row.locator('.key-state > span').first().innerText(), (value as { set: boolean }).set ? 'Set' : 'Not set', name);
       }
-      for (const label of ['Allow API', 'Allow GET API', 'Disable hash checking', 'Balance methods enabled', 'XML API extension'])
+      for (const label of ['Allow API', 'Allow GET API', 'Disable hash checking', 'Balance methods enabled', 'API allow Payments', 'XML API extension'])
         assert.equal(await page.getByRole('checkbox', { name: label, exact: true }).count(), 1, label);
       assert.equal(await page.getByRole('textbox', { name: 'Number digits', exact: true }).inputValue(), '2');
       await page.getByRole('group', { name: 'API Secret Key', exact: true }).waitFor();

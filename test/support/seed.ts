@@ -11,7 +11,7 @@ import { adjustBalance } from '../../src/admin/balances.js';
 import { currencyHistory, saveCurrency } from '../../src/admin/currencies.js';
 import { initializeDatabase } from '../../src/admin/database.js';
 import { getSetting, rotateKey, setSettings } from '../../src/admin/settings.js';
-import { addUser, findUser, rotateToken, updateUser } from '../../src/admin/users.js';
+import { addUser, closeUser, findUser, rotateToken, updateUser } from '../../src/admin/users.js';
 import { checkNewCurrencyCode } from '../../src/domain/currency.js';
 import type { LedgerEntry } from '../../src/domain/ledger.js';
 import { formatMoney, formatRate, parseMoney } from '../../src/domain/money.js';
@@ -39,6 +39,9 @@ export interface UserSeed {
   readonly balance?: string;
   /** Any letter case, as `--currency` takes it (default the system currency). */
   readonly currency?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly role?: 'user' | 'admin';
 }
 
 /** What a test database holds before its test starts, each part added in this order. */
@@ -162,6 +165,11 @@ export class Operator {
     return shown(await addUser(this.store, { username: name, ...options }, CLI));
   }
 
+  /** `tally user close NAME`. */
+  async closeUser(name: string): Promise<void> {
+    await closeUser(this.store, { username: name }, CLI);
+  }
+
   /** `tally user set NAME [--balance B] [--currency C]`: a new balance is written as a ledger entry. */
   async setUser(name: string, options: Omit<UserSeed, 'name'>): Promise<ShownUser> {
     return shown(await updateUser(this.store, { username: name }, options, CLI));
@@ -198,6 +206,12 @@ export class Operator {
   }
 
   /** Every ledger entry of a user, newest first, as `tally balance history NAME --json` prints them. */
+  /** The user's ledger entries as stored, newest first (with their times). */
+  async entries(name: string): Promise<readonly LedgerEntry[]> {
+    const user = await findUser(this.store, { username: name });
+    return this.store.ledgerEntries(user.id, 100_000);
+  }
+
   async history(name: string): Promise<HistoryEntry[]> {
     const user = await findUser(this.store, { username: name });
     return (await this.store.ledgerEntries(user.id, 100_000)).map(historyEntry);

@@ -7,6 +7,9 @@ import { operation } from '../operation.js';
 import { CursorParam, LimitParam, Page, SignedMoney } from '../schemas.js';
 import { ledgerEntryView, LedgerEntrySchema, userView, UserSchema } from '../views.js';
 
+const PersonName = (example: string) =>
+  Type.String({ description: 'At most 255 characters, no control characters; kept as given, spaces included. Empty clears it.', examples: [example] });
+
 export const UserIdParams = Type.Object({ id: Type.String({ description: "The user's numeric id (the Kolmisoft API's user_id).", examples: ['1'] }) }, { additionalProperties: false });
 
 export const userOperations = [
@@ -59,10 +62,12 @@ export const userOperations = [
         username: Type.String({ examples: ['alice'] }),
         currency: Type.Optional(Type.String({ description: 'The system currency when absent.', examples: ['EUR'] })),
         balance: Type.Optional(Type.String({ description: 'Exact decimal in a string, in the system currency.', examples: ['10.5'] })),
+        first_name: Type.Optional(PersonName('Ada')),
+        last_name: Type.Optional(PersonName('Lovelace')),
       },
       { additionalProperties: false },
     ),
-    example: { username: 'alice', currency: 'EUR', balance: '10.5' },
+    example: { username: 'alice', currency: 'EUR', balance: '10.5', first_name: 'Ada', last_name: 'Lovelace' },
     idempotent: { replayStatus: 200 },
     answers: { 201: { description: 'The new user.', schema: UserSchema }, 200: { description: 'A replay: the first answer again.', schema: UserSchema } },
     problems: ['invalid', 'conflict', 'malformed', 'unsupported_media_type', 'payload_too_large'],
@@ -73,6 +78,8 @@ export const userOperations = [
           username: body.username,
           ...(body.currency !== undefined && { currency: body.currency }),
           ...(body.balance !== undefined && { balance: body.balance }),
+          ...(body.first_name !== undefined && { firstName: body.first_name }),
+          ...(body.last_name !== undefined && { lastName: body.last_name }),
           ...(idempotencyKey !== undefined && { idempotencyKey }),
         },
         actor,
@@ -101,19 +108,21 @@ export const userOperations = [
     path: '/admin/v1/users/{id}',
     access: 'admin',
     tag: 'Users',
-    summary: 'Rename, change the currency of, close or reopen a user',
+    summary: 'Rename, change the names or the currency of, close or reopen a user',
     description:
-      'All of it or nothing: every field is checked first (a name unique in any letter case and not the current one, a known currency, a status that changes), then the whole change is written at once. A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`.',
+      'All of it or nothing: every field is checked first (a name unique in any letter case and not the current one, first and last names by their rule, a known currency, a status that changes), then the whole change is written at once. A closed user keeps its ledger; every Kolmisoft method answers it as `User was not found`.',
     params: UserIdParams,
     body: Type.Object(
       {
         username: Type.Optional(Type.String({ examples: ['alice2'] })),
         currency: Type.Optional(Type.String({ examples: ['USD'] })),
         status: Type.Optional(Type.Enum(['active', 'closed'])),
+        first_name: Type.Optional(PersonName('Ada')),
+        last_name: Type.Optional(PersonName('King')),
       },
       { additionalProperties: false },
     ),
-    example: { username: 'alice2', currency: 'USD' },
+    example: { username: 'alice2', currency: 'USD', last_name: 'King' },
     answers: { 200: { description: 'The user as changed.', schema: UserSchema } },
     problems: ['invalid', 'not_found', 'conflict', 'malformed', 'unsupported_media_type', 'payload_too_large'],
     async handle({ params, body, actor, operator, deps }) {
@@ -124,6 +133,8 @@ export const userOperations = [
           ...(body.username !== undefined && { username: body.username }),
           ...(body.currency !== undefined && { currency: body.currency }),
           ...(body.status !== undefined && { status: body.status }),
+          ...(body.first_name !== undefined && { firstName: body.first_name }),
+          ...(body.last_name !== undefined && { lastName: body.last_name }),
         },
         actor,
       );

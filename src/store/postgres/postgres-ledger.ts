@@ -8,7 +8,8 @@ import { balanceAdjusted, usersImported } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
 import type { LedgerEntry, LedgerReport } from '../../domain/ledger.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
-import { isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
+import { formatRate, isMoneyInRange, MONEY_LIMIT_UNITS } from '../../domain/money.js';
+import { isSameChange } from '../replays.js';
 import { importIdTooLarge, MAX_USER_ID } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } from '../store.js';
@@ -46,8 +47,9 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
            WHERE ${column} = $1 AND status = 'active' AND abs(balance + $2::numeric) < $3::numeric
            RETURNING id, username, balance
          ), entry AS (
-           INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
-           SELECT id, $2::numeric, balance, $4, $5, $6, $9, $10 FROM changed
+           INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id,
+                                       payment_currency, payment_amount, payment_rate)
+           SELECT id, $2::numeric, balance, $4, $5, $6, $9, $10, $11::text, $12::numeric, $13::numeric FROM changed
            RETURNING ${LEDGER_COLUMNS}
          ), hashed AS (
            INSERT INTO request_hashes (hash, request) SELECT $7::text, $8::text FROM entry WHERE $7::text IS NOT NULL
@@ -64,6 +66,7 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
           authorization?.request ?? null,
           storedActorName(change.by),
           change.by.requestId ?? null,
+          ...paymentParameters(change),
         ],
       ),
     );
@@ -129,7 +132,7 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
     );
     const row = seen.rows[0];
     if (row !== undefined) {
-      const sameChange = row.entry_id !== null && row.user_id === user.id && money(row.amount) === change.amount;
+      const sameChange = row.entry_id !== null && row.user_id === user.id && isSameChange(toLedgerEntry(row), change);
       if (!sameChange) return { kind: 'duplicate_key' };
       // The first entry's user is this one, so its name is the one just read.
       return { kind: 'replayed', entry: toLedgerEntry(row), username: user.username };
@@ -139,8 +142,9 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
   await client.query('UPDATE users SET balance = $2 WHERE id = $1', [user.id, moneyParameter(balanceAfter)]);
   const inserted = await client.query<LedgerRow>(
-    `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LEDGER_COLUMNS}`,
+    `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id,
+                                 payment_currency, payment_amount, payment_rate)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${LEDGER_COLUMNS}`,
     [
       user.id,
       moneyParameter(change.amount),
@@ -150,6 +154,7 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
       change.idempotencyKey ?? null,
       storedActorName(change.by),
       change.by.requestId ?? null,
+      ...paymentParameters(change),
     ],
   );
   // The entry's key, if any, is claimed in idempotency_keys by the table's trigger (migration 5).
@@ -167,6 +172,11 @@ export async function claimHash(client: pg.PoolClient, authorization: RequestAut
   await client.query('INSERT INTO request_hashes (hash, request) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [authorization.hash, authorization.request]);
   const recorded = await client.query<{ request: string }>(named('hashed_request', 'SELECT request FROM request_hashes WHERE hash = $1', [authorization.hash]));
   return recorded.rows[0]?.request === authorization.request;
+}
+
+/** A payment's currency, amount as entered and rate, or three NULLs for any other change. */
+function paymentParameters({ payment }: BalanceChange): [string | null, string | null, string | null] {
+  return payment === undefined ? [null, null, null] : [payment.currency, moneyParameter(payment.amount), formatRate(payment.rate)];
 }
 
 function isDeadlock(error: unknown): boolean {

@@ -30,6 +30,8 @@ import type {
   InitializeOptions,
   InitializeReport,
   NewUser,
+  PaymentListing,
+  PaymentQuery,
   Store,
   TakenUsers,
   ThrottledClient,
@@ -88,6 +90,7 @@ import { planRepairs } from './username-repair.js';
 import { createPool, isUniqueViolation, migrate, NUL, parsePgLocation } from './connection.js';
 import { inTransaction } from './write-transactions.js';
 import { moneyParameter, toUser, USER_COLUMNS, type UserRow } from './rows.js';
+import { listPayments } from './postgres-payments.js';
 import { PgWriteHealth } from './write-health.js';
 
 export interface PostgresStoreOptions {
@@ -272,6 +275,10 @@ class PostgresStore implements Store {
 
   async updateUser(ref: UserRef, change: UserChange, by: Actor): Promise<UserRecord> {
     return this.write(() => inTransaction(this.pool, (client) => updateUser(client, ref, change, by)));
+  }
+
+  async listPayments(query: PaymentQuery): Promise<readonly PaymentListing[]> {
+    return listPayments(this.pool, query);
   }
 
   async findUser(ref: UserRef): Promise<UserRecord | undefined> {

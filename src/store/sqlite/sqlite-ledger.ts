@@ -8,13 +8,14 @@ import { storedActorName, type Actor } from '../../domain/actor.js';
 import { balanceAdjusted, usersImported } from '../../domain/audit-events.js';
 import { IdempotencyKeyTaken, TallyError } from '../../domain/errors.js';
 import type { RequestAuthorization } from '../../domain/hash.js';
-import type { LedgerEntry, LedgerReport, LedgerSource } from '../../domain/ledger.js';
-import { isMoneyInRange } from '../../domain/money.js';
+import type { LedgerEntry, LedgerReport, LedgerSource, PaymentDetails } from '../../domain/ledger.js';
+import { formatRate, isMoneyInRange } from '../../domain/money.js';
 import { importIdTooLarge, MAX_USER_ID, noUserIdLeft } from '../../domain/user-ids.js';
 import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser, TakenUsers, UserRole } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
 import { SqliteAudit } from './sqlite-audit.js';
+import { isSameChange } from '../replays.js';
 
 const TAKEN_BATCH = 500;
 
@@ -96,11 +97,15 @@ export class SqliteLedger {
           key: string | null,
           actor: string,
           requestId: string | null,
+          paymentCurrency: string | null,
+          paymentAmount: bigint | null,
+          paymentRate: string | null,
         ],
         LedgerRow
       >(
-        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
+        `INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id,
+                                     payment_currency, payment_amount, payment_rate)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${LEDGER_COLUMNS}`,
       ),
       // A key whose entry_id is NULL was used by two sources before keys were shared: refused.
       keyedEntry: prepare<[string], KeyedEntryRow>(
@@ -178,11 +183,23 @@ export class SqliteLedger {
     return taken;
   }
 
-  /** Sets the balance and writes the entry, naming its actor. Runs inside the caller's transaction. */
-  append(userId: bigint, amount: bigint, balanceAfter: bigint, by: Actor, comment: string, key: string | null): LedgerEntry {
+  /** Sets the balance and writes the entry (a payment's with its details), naming its actor. Runs inside the caller's transaction. */
+  append(userId: bigint, amount: bigint, balanceAfter: bigint, by: Actor, comment: string, key: string | null, payment?: PaymentDetails): LedgerEntry {
     this.statements.setBalance.run(balanceAfter, userId);
     // A key is claimed in idempotency_keys by the table's trigger (migration 5).
-    const row = this.statements.insertEntry.get(userId, amount, balanceAfter, by.source, comment, key, storedActorName(by), by.requestId ?? null);
+    const row = this.statements.insertEntry.get(
+      userId,
+      amount,
+      balanceAfter,
+      by.source,
+      comment,
+      key,
+      storedActorName(by),
+      by.requestId ?? null,
+      payment?.currency ?? null,
+      payment?.amount ?? null,
+      payment === undefined ? null : formatRate(payment.rate),
+    );
     // RETURNING gives the row just inserted.
     return toLedgerEntry(row!);
   }
@@ -201,7 +218,7 @@ export class SqliteLedger {
     }
     const balanceAfter = user.balance + change.amount;
     if (!isMoneyInRange(balanceAfter)) return { kind: 'out_of_range' };
-    const entry = this.append(user.id, change.amount, balanceAfter, change.by, change.comment, change.idempotencyKey ?? null);
+    const entry = this.append(user.id, change.amount, balanceAfter, change.by, change.comment, change.idempotencyKey ?? null, change.payment);
     // The API's own changes are in the ledger, which names the login and the request; an
     // operator's go to the audit log too.
     if (change.by.source !== 'api') this.audit.write(change.by, balanceAdjusted(entry.userId, change.amount, balanceAfter, entry.id));
@@ -223,8 +240,9 @@ export class SqliteLedger {
   private replay(seen: KeyedEntryRow, change: BalanceChange): BalanceChangeResult {
     if (seen.entry_id === null) return { kind: 'duplicate_key' };
     const sameUser = 'id' in change.user ? BigInt(change.user.id) === seen.user_id : this.isUser(seen.user_id, change.user.usernameKey);
-    if (!sameUser || seen.amount !== change.amount) return { kind: 'duplicate_key' };
-    return { kind: 'replayed', entry: toLedgerEntry(seen), username: this.statements.usernameById.get(seen.user_id)! };
+    const entry = toLedgerEntry(seen);
+    if (!sameUser || !isSameChange(entry, change)) return { kind: 'duplicate_key' };
+    return { kind: 'replayed', entry, username: this.statements.usernameById.get(seen.user_id)! };
   }
 
   private isUser(id: bigint, key: string): boolean {

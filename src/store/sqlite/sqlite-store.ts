@@ -26,6 +26,8 @@ import type {
   InitializeOptions,
   InitializeReport,
   NewUser,
+  PaymentListing,
+  PaymentQuery,
   Store,
   TakenUsers,
   ThrottledClient,
@@ -54,6 +56,7 @@ import { SqliteConfig } from './sqlite-config.js';
 import { exportTables, importTables, summarize } from './sqlite-copy.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteListings } from './sqlite-listings.js';
+import { SqlitePayments } from './sqlite-payments.js';
 import { SqliteOperators } from './sqlite-operators.js';
 import { SqliteReplies } from './sqlite-replies.js';
 import { SqliteSessions } from './sqlite-sessions.js';
@@ -91,6 +94,7 @@ class SqliteStore implements Store {
   private readonly sessions: SqliteSessions;
   private readonly replies: SqliteReplies;
   private readonly listings: SqliteListings;
+  private readonly payments: SqlitePayments;
   private readonly balanceReads: SqliteBalanceReads;
   private readonly watchdog: WriteWatchdog;
 
@@ -115,6 +119,7 @@ class SqliteStore implements Store {
     this.sessions = new SqliteSessions(db, this.operators);
     this.replies = new SqliteReplies(db);
     this.listings = new SqliteListings(db);
+    this.payments = new SqlitePayments(db);
     this.balanceReads = new SqliteBalanceReads(db);
     // The file just opened and migrated: the one every later write must still be going to.
     this.watchdog = new WriteWatchdog(resolve(location), () => this.probeWrite());
@@ -306,6 +311,10 @@ class SqliteStore implements Store {
 
   async findUser(ref: UserRef): Promise<UserRecord | undefined> {
     return this.users.find(ref);
+  }
+
+  async listPayments(query: PaymentQuery): Promise<readonly PaymentListing[]> {
+    return this.payments.list(query);
   }
 
   async searchUsers(search: UserSearch): Promise<readonly UserRecord[]> {

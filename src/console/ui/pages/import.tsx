@@ -110,7 +110,7 @@ export function ImportPage() {
       <section aria-labelledby="format-title">
         <h2 id="format-title">The file</h2>
         <p>
-          A header line naming the columns <code>username</code>, <code>currency</code> and <code>balance</code>, in any order, and optionally <code>id</code> and <code>uniquehash</code>;
+          A header line naming the columns <code>username</code>, <code>currency</code> and <code>balance</code>, in any order, and optionally <code>id</code>, <code>uniquehash</code>, <code>first_name</code> and <code>last_name</code>;
           then one user a line. Text is UTF-8; a cell with a comma or a quote is quoted (<code>"a, b"</code>).
         </p>
         <ul className="import-rules">
@@ -126,6 +126,9 @@ export function ImportPage() {
           </li>
           <li>
             <code>uniquehash</code> (optional): the user's token as given, 1 to 64 of <code>A-Z a-z 0-9</code>, so device URLs keep working; empty or absent gets a fresh one.
+          </li>
+          <li>
+            <code>first_name</code>, <code>last_name</code> (optional): kept as given, spaces included, at most 255 characters; empty or absent is no name.
           </li>
           <li>No username, id or uniquehash may repeat in the file or exist already. One bad line and nothing is imported.</li>
         </ul>

@@ -58,6 +58,12 @@ export const KNOWN_SETTINGS: Readonly<Record<string, KnownSetting>> = {
     kolmisoftName: 'Devices_Check_Ballance',
     hint: 'user_balance_get and user_simple_balance_get. Off: they answer "Feature disabled".',
   },
+  payments_enabled: {
+    label: 'API allow Payments',
+    group: 'kolmisoft',
+    kolmisoftName: 'API allow Payments',
+    hint: 'payment_create makes payments. Off: it answers "Payments are not allowed from API".',
+  },
   xml_api_extension: {
     label: 'XML API extension',
     group: 'kolmisoft',
