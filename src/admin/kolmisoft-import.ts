@@ -221,7 +221,16 @@ async function* importRows(source: KolmisoftSnapshot, codes: ReadonlyMap<string,
 
 /** A user in the shape the CSV import's cross-row and database checks take: the row id stands for the line. */
 function asCsvUser(user: KolmisoftUser): CsvUser {
-  return { line: user.id, id: user.id, username: user.username, currency: user.currency, balance: user.balance, ...(user.uniquehash !== undefined && { uniquehash: user.uniquehash }) };
+  return {
+    line: user.id,
+    id: user.id,
+    username: user.username,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    currency: user.currency,
+    balance: user.balance,
+    ...(user.uniquehash !== undefined && { uniquehash: user.uniquehash }),
+  };
 }
 
 function fromLineError(error: ImportLineError): KolmisoftProblem {
