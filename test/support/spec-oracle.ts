@@ -434,18 +434,31 @@ export function sha1Hex(text: string): string {
 }
 
 /** The recipes of spec sections 2 and 10, written from the spec: hashed names in order. */
+const PAYMENT_CREATE_RECIPE = ['user_id', 'description', 'p_currency', 'paymenttype', 'tax_in_amount', 'amount', 'transaction', 'payer_email', 'fee', 'currency', 'transaction_id'];
+
 export const REFERENCE_RECIPES: Readonly<Record<string, readonly string[]>> = {
   user_balance_get: ['username', 'currency'],
   balance: ['username', 'currency'],
   user_balance_update: ['user_id', 'balance', 'transaction_id'],
   user_balance_change: ['user_id', 'balance', 'transaction_id'],
   exchange_rate_update: ['currency', 'rate'],
+  // m4-payments.md: payment_create's fixed global order (user_id as an integer), payments_get's
+  // key alone (its other accepted form, user_id_s then the key, is not the recipe), user_details_get's two.
+  payment_create: PAYMENT_CREATE_RECIPE,
+  create_payment: PAYMENT_CREATE_RECIPE,
+  payments_get: [],
+  payments_list: [],
+  user_details_get: ['user_id', 'username'],
+  user_details: ['user_id', 'username'],
 };
 
 /** `user_id` is hashed as the integer Kolmisoft reads: `007` as `7`. */
 export function referenceIntegerText(value: string): string {
   return /^[0-9]+$/.test(value) ? BigInt(value).toString() : value;
 }
+
+/** m4-payments.md says `user_id` is hashed as an integer for payment_create only, as for user_balance_update. */
+const USER_ID_AS_SENT: ReadonlySet<string> = new Set(['user_details_get', 'user_details']);
 
 /** The values a recipe hashes, present and non-empty, in order. */
 export function referenceHashedValues(method: string, params: ReadonlyMap<string, string>): string[] {
@@ -454,7 +467,7 @@ export function referenceHashedValues(method: string, params: ReadonlyMap<string
   for (const name of names) {
     const value = params.get(name);
     if (value === undefined || value === '') continue;
-    values.push(name === 'user_id' ? referenceIntegerText(value) : value);
+    values.push(name === 'user_id' && !USER_ID_AS_SENT.has(method) ? referenceIntegerText(value) : value);
   }
   return values;
 }
