@@ -51,7 +51,11 @@ export function startServeProcess(db: string, options: ServeOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const listeningPids: number[] = [];
     const lines: string[] = [];
-    const timer = setTimeout(() => reject(new Error('tally serve did not start in 20 s')), 20_000);
+    // A wait, not a timed assertion: two workers on PostgreSQL on a loaded machine took over 20 s.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('tally serve did not start in 60 s'));
+    }, 60_000);
     child.once('exit', (code) => reject(new Error(`tally serve exited early with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
