@@ -1092,6 +1092,11 @@ export interface operations {
                              */
                             created_at: string;
                             /**
+                             * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                             * @example 26.5
+                             */
+                            warning_balance?: string;
+                            /**
                              * @description The user's token; only for the admin and owner roles.
                              * @example a1B2c3D4e5
                              */
@@ -1213,6 +1218,11 @@ export interface operations {
                          */
                         created_at: string;
                         /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
+                        /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
                          */
@@ -1273,6 +1283,11 @@ export interface operations {
                          * @example 2026-12-01T18:20:44.123Z
                          */
                         created_at: string;
+                        /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
                         /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
@@ -1358,6 +1373,11 @@ export interface operations {
                          */
                         created_at: string;
                         /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
+                        /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
                          */
@@ -1412,6 +1432,11 @@ export interface operations {
                      * @example King
                      */
                     last_name?: string;
+                    /**
+                     * @description The user's own warning balance in the system currency (`balance.low`); "" clears it, so the global `warning_balance` applies.
+                     * @example 5.00
+                     */
+                    warning_balance?: string;
                 };
             };
         };
@@ -1469,6 +1494,11 @@ export interface operations {
                          * @example 2026-12-01T18:20:44.123Z
                          */
                         created_at: string;
+                        /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
                         /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
@@ -1557,6 +1587,11 @@ export interface operations {
                          * @example 2026-12-01T18:20:44.123Z
                          */
                         created_at: string;
+                        /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
                         /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
@@ -2191,6 +2226,13 @@ export interface operations {
                         signature_key_previous: {
                             set: boolean;
                         };
+                        /**
+                         * @description balance.low fires when a balance drops below this (empty: none; a user may set their own). A decimal amount in the system currency, as a string; "" for none. Kolmisoft's `Warning Balance`.
+                         * @example 5.0
+                         */
+                        warning_balance: string;
+                        /** @description Allow webhook endpoints on loopback, link-local and private addresses. Tally's own (Kolmisoft has no such setting). */
+                        webhook_allow_private: boolean;
                     };
                 };
             };
@@ -2260,6 +2302,13 @@ export interface operations {
                     signature_key?: string;
                     /** @description Old signing key, accepted until a rotation ends. Write-only: the new key, empty or at least 6 characters without control characters ("" clears it). Tally's own (Kolmisoft has no such setting). */
                     signature_key_previous?: string;
+                    /**
+                     * @description balance.low fires when a balance drops below this (empty: none; a user may set their own). A decimal amount in the system currency, as a string; "" for none. Kolmisoft's `Warning Balance`.
+                     * @example 5.0
+                     */
+                    warning_balance?: string;
+                    /** @description Allow webhook endpoints on loopback, link-local and private addresses. Tally's own (Kolmisoft has no such setting). */
+                    webhook_allow_private?: boolean;
                 };
             };
         };
@@ -2316,6 +2365,13 @@ export interface operations {
                         signature_key_previous: {
                             set: boolean;
                         };
+                        /**
+                         * @description balance.low fires when a balance drops below this (empty: none; a user may set their own). A decimal amount in the system currency, as a string; "" for none. Kolmisoft's `Warning Balance`.
+                         * @example 5.0
+                         */
+                        warning_balance: string;
+                        /** @description Allow webhook endpoints on loopback, link-local and private addresses. Tally's own (Kolmisoft has no such setting). */
+                        webhook_allow_private: boolean;
                     };
                 };
             };

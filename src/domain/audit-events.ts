@@ -61,6 +61,12 @@ export function userNameChanged(id: number, field: 'first_name' | 'last_name', f
   return { action: 'user.update', target: userTarget(id), detail: `${field} ${quoted(from)} to ${quoted(to)}` };
 }
 
+/** A user's own warning balance set or cleared (none: the global one applies). */
+export function userWarningBalanceChanged(id: number, from: bigint | undefined, to: bigint | undefined): AuditEvent {
+  const text = (value: bigint | undefined): string => (value === undefined ? 'none' : formatMoney(value));
+  return { action: 'user.update', target: userTarget(id), detail: `warning_balance ${text(from)} to ${text(to)}` };
+}
+
 export function userCurrencyChanged(id: number, from: string, to: string): AuditEvent {
   return { action: 'user.update', target: userTarget(id), detail: `currency ${from} to ${to}` };
 }

@@ -28,6 +28,8 @@ export interface UserRecord extends BalanceView {
   readonly status: UserStatus;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
+  /** The user's own warning balance in millionths (balance.low); absent: the global one. */
+  readonly warningBalance?: bigint;
 }
 
 export interface NewUser {
@@ -63,6 +65,8 @@ export interface UserChange {
   readonly uniquehash?: string;
   readonly firstName?: string;
   readonly lastName?: string;
+  /** The user's own warning balance in millionths; null clears it (the global one applies). */
+  readonly warningBalance?: bigint | null;
 }
 
 /** What takenUsers found taken. */

@@ -84,6 +84,7 @@ import { createSession, deleteSession, findSession, purgeSessions, touchSession 
 import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledClients, unblockClient } from './postgres-throttle.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
+import { afterBalanceChange, settingsChanged } from './postgres-events.js';
 import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { findUserOn, requireCurrency, searchUsers, updateUser } from './postgres-users.js';
 import { planRepairs } from './username-repair.js';
@@ -190,7 +191,12 @@ class PostgresStore implements Store {
 
   async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
     if (values.size === 0) return;
-    await this.write(() => inTransaction(this.pool, (client) => writeSettings(client, values, by, action)));
+    await this.write(() =>
+      inTransaction(this.pool, async (client) => {
+        await writeSettings(client, values, by, action);
+        await settingsChanged(client, values.keys());
+      }),
+    );
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -269,6 +275,7 @@ class PostgresStore implements Store {
         'INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id) VALUES ($1, $2, $2, $3, $4, $5, $6, $7)',
         [id, amount, by.source, comment, key, storedActorName(by), by.requestId ?? null],
       );
+      await afterBalanceChange(client, id, 0n, user.balance);
     }
     return Number(id);
   }

@@ -202,7 +202,10 @@ class SqliteStore implements Store {
 
   async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
     if (values.size === 0) return;
-    await this.write(() => this.config.writeSettings(values, by, action));
+    await this.write(() => {
+      this.config.writeSettings(values, by, action);
+      this.ledger.events.settingsChanged(values.keys());
+    });
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
