@@ -458,6 +458,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every webhook endpoint
+         * @description As `tally webhook list`: each endpoint with its events and state, never its secret. One page: `next_cursor` is always null.
+         *
+         *     **Role:** owner or above.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description As `tally webhook add URL --events LIST`. The URL is http:// or https://; loopback, link-local and private destinations are refused unless the setting `webhook_allow_private` is on.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint
+         * @description As `tally webhook remove ID`: the endpoint and its pending deliveries.
+         *
+         *     **Role:** owner or above.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's secret
+         * @description As `tally webhook rotate-secret ID`: the new secret is answered once; the old one keeps signing beside it for 24 hours, or until the next rotation.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/stats": {
         parameters: {
             query?: never;
@@ -2757,6 +2829,206 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 1 */
+                            id: number;
+                            /** @example https://hooks.example.com/tally */
+                            url: string;
+                            /**
+                             * @example [
+                             *       "balance.low"
+                             *     ]
+                             */
+                            events: ("balance.changed" | "balance.low" | "payment.created" | "user.created" | "user.closed" | "settings.changed")[];
+                            /**
+                             * @description `failing` after about three days of failed deliveries; `disabled` after an answer of 410.
+                             * @enum {unknown}
+                             */
+                            state: "enabled" | "failing" | "disabled";
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/tally",
+                 *       "events": [
+                 *         "balance.low"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @example https://hooks.example.com/tally */
+                    url: string;
+                    /**
+                     * @description Event types: balance.changed, balance.low, payment.created, user.created, user.closed, settings.changed.
+                     * @example [
+                     *       "balance.low",
+                     *       "balance.changed"
+                     *     ]
+                     */
+                    events: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The new endpoint and its secret. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 1 */
+                        id: number;
+                        /** @example https://hooks.example.com/tally */
+                        url: string;
+                        /**
+                         * @example [
+                         *       "balance.low"
+                         *     ]
+                         */
+                        events: ("balance.changed" | "balance.low" | "payment.created" | "user.created" | "user.closed" | "settings.changed")[];
+                        /**
+                         * @description `failing` after about three days of failed deliveries; `disabled` after an answer of 410.
+                         * @enum {unknown}
+                         */
+                        state: "enabled" | "failing" | "disabled";
+                        /** Format: date-time */
+                        created_at: string;
+                        /**
+                         * @description The signing secret, `whsec_` and base64 (Standard Webhooks): shown in this answer only (the example is no real secret).
+                         * @example whsec_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                         */
+                        secret: string;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The signing secret, `whsec_` and base64 (Standard Webhooks): shown in this answer only (the example is no real secret).
+                         * @example whsec_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                         */
+                        secret: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

@@ -156,3 +156,17 @@ export function operatorTokenAdded(username: string, label: string): AuditEvent 
 export function operatorTokenRevoked(username: string, label: string): AuditEvent {
   return { action: 'operator.token_revoke', target: operatorTarget(username), detail: `label ${quoted(label)}` };
 }
+
+/** An endpoint added: its URL and events, never its secret. */
+export function webhookAdded(id: number, url: string, events: readonly string[]): AuditEvent {
+  return { action: 'webhook.add', target: `webhook:${id}`, detail: `${url} for ${events.join(',')}` };
+}
+
+export function webhookRemoved(id: number): AuditEvent {
+  return { action: 'webhook.remove', target: `webhook:${id}` };
+}
+
+/** A new secret: neither the old one nor the new one is written. */
+export function webhookSecretRotated(id: number): AuditEvent {
+  return { action: 'webhook.rotate_secret', target: `webhook:${id}` };
+}

@@ -3,6 +3,8 @@
  * dialect, each inside one transaction; nothing outside a backend's folder sees SQL or asks
  * which database is in use. Asynchronous throughout, because PostgreSQL is.
  */
+import type { EventType } from '../domain/events.js';
+import type { WebhookState } from '../domain/webhooks.js';
 import type { Actor } from '../domain/actor.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { BalanceView } from '../domain/balance.js';
@@ -551,7 +553,35 @@ export interface Replies {
   ledgerKeyTaken(key: string): Promise<boolean>;
 }
 
-export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health {
+/** A webhook endpoint as listed: never its secrets. */
+export interface WebhookEndpointRecord {
+  readonly id: number;
+  readonly url: string;
+  readonly events: readonly EventType[];
+  readonly state: WebhookState;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+}
+
+export interface NewWebhookEndpoint {
+  readonly url: string;
+  readonly events: readonly EventType[];
+  /** `whsec_` and base64. */
+  readonly secret: string;
+}
+
+/** The owner's webhook endpoints; each change writes its audit record in its own transaction. */
+export interface Webhooks {
+  addWebhookEndpoint(endpoint: NewWebhookEndpoint, by: Actor): Promise<WebhookEndpointRecord>;
+  /** Every endpoint, by id. */
+  listWebhookEndpoints(): Promise<readonly WebhookEndpointRecord[]>;
+  /** Removes the endpoint and its deliveries. */
+  removeWebhookEndpoint(id: number, by: Actor): Promise<'removed' | 'not_found'>;
+  /** The current secret becomes the previous one, signing beside `secret` until `previousUntil` (ISO 8601). */
+  rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'>;
+}
+
+export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health, Webhooks {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;
 

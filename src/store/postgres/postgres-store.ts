@@ -51,6 +51,8 @@ import type {
   LedgerTotals,
   SessionRecord,
   StoredReply,
+  NewWebhookEndpoint,
+  WebhookEndpointRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { BatchedLookup } from './balance-reads.js';
@@ -85,6 +87,7 @@ import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledC
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
 import { afterBalanceChange, settingsChanged } from './postgres-events.js';
+import { addWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint, rotateWebhookSecret } from './postgres-webhooks.js';
 import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { findUserOn, requireCurrency, searchUsers, updateUser } from './postgres-users.js';
 import { planRepairs } from './username-repair.js';
@@ -401,6 +404,22 @@ class PostgresStore implements Store {
 
   async addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord> {
     return this.write(() => inTransaction(this.pool, (client) => addOperator(client, operator, by)));
+  }
+
+  async addWebhookEndpoint(endpoint: NewWebhookEndpoint, by: Actor): Promise<WebhookEndpointRecord> {
+    return this.write(() => inTransaction(this.pool, (client) => addWebhookEndpoint(client, endpoint, by)));
+  }
+
+  async listWebhookEndpoints(): Promise<readonly WebhookEndpointRecord[]> {
+    return listWebhookEndpoints(this.pool);
+  }
+
+  async removeWebhookEndpoint(id: number, by: Actor): Promise<'removed' | 'not_found'> {
+    return this.write(() => inTransaction(this.pool, (client) => removeWebhookEndpoint(client, id, by)));
+  }
+
+  async rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'> {
+    return this.write(() => inTransaction(this.pool, (client) => rotateWebhookSecret(client, id, secret, previousUntil, by)));
   }
 
   async listOperators(): Promise<readonly OperatorRecord[]> {

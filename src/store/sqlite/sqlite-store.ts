@@ -47,6 +47,8 @@ import type {
   LedgerTotals,
   SessionRecord,
   StoredReply,
+  NewWebhookEndpoint,
+  WebhookEndpointRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { SqliteBalanceReads } from './balance-reads.js';
@@ -58,6 +60,7 @@ import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteListings } from './sqlite-listings.js';
 import { SqlitePayments } from './sqlite-payments.js';
 import { SqliteOperators } from './sqlite-operators.js';
+import { SqliteWebhooks } from './sqlite-webhooks.js';
 import { SqliteReplies } from './sqlite-replies.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThrottle } from './sqlite-throttle.js';
@@ -91,6 +94,7 @@ class SqliteStore implements Store {
   private readonly config: SqliteConfig;
   private readonly throttle: SqliteThrottle;
   private readonly operators: SqliteOperators;
+  private readonly webhooks: SqliteWebhooks;
   private readonly sessions: SqliteSessions;
   private readonly replies: SqliteReplies;
   private readonly listings: SqliteListings;
@@ -116,6 +120,7 @@ class SqliteStore implements Store {
     this.config = new SqliteConfig(db, this.ledger.audit);
     this.throttle = new SqliteThrottle(db, this.ledger.audit);
     this.operators = new SqliteOperators(db, this.ledger.audit);
+    this.webhooks = new SqliteWebhooks(db, this.ledger.audit);
     this.sessions = new SqliteSessions(db, this.operators);
     this.replies = new SqliteReplies(db);
     this.listings = new SqliteListings(db);
@@ -214,6 +219,22 @@ class SqliteStore implements Store {
 
   async addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord> {
     return this.write(() => this.operators.add(operator, by));
+  }
+
+  async addWebhookEndpoint(endpoint: NewWebhookEndpoint, by: Actor): Promise<WebhookEndpointRecord> {
+    return this.write(() => this.webhooks.add(endpoint, by));
+  }
+
+  async listWebhookEndpoints(): Promise<readonly WebhookEndpointRecord[]> {
+    return this.webhooks.list();
+  }
+
+  async removeWebhookEndpoint(id: number, by: Actor): Promise<'removed' | 'not_found'> {
+    return this.write(() => this.webhooks.remove(id, by));
+  }
+
+  async rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'> {
+    return this.write(() => this.webhooks.rotate(id, secret, previousUntil, by));
   }
 
   async listOperators(): Promise<readonly OperatorRecord[]> {
