@@ -5,6 +5,7 @@
  */
 import type { EventType } from '../domain/events.js';
 import type { WebhookState } from '../domain/webhooks.js';
+import type { AttemptOutcome } from '../domain/webhook-delivery.js';
 import type { Actor } from '../domain/actor.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { BalanceView } from '../domain/balance.js';
@@ -581,7 +582,44 @@ export interface Webhooks {
   rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'>;
 }
 
-export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health, Webhooks {
+/** A delivery claimed for one attempt, with what it takes to send it. */
+export interface DueDelivery {
+  readonly eventId: number;
+  readonly endpointId: number;
+  readonly type: string;
+  /** The event's data as stored: JSON text. */
+  readonly data: string;
+  /** The event's time, ISO 8601 UTC. */
+  readonly createdAt: string;
+  readonly url: string;
+  /** The current secret, then the previous one while its rotation lasts. */
+  readonly secrets: readonly string[];
+  /** Attempts made before this one. */
+  readonly attempts: number;
+}
+
+export interface DeliveryAttempt {
+  readonly eventId: number;
+  readonly endpointId: number;
+  /** The answer's status; undefined when none came (refused, timed out, stopped). */
+  readonly status?: number;
+  readonly durationMs: number;
+  readonly outcome: AttemptOutcome;
+  /** When to try again, for a `retry`. */
+  readonly nextAttemptAt?: Date;
+}
+
+/**
+ * The outbox's deliveries, for every node at once: a claim leases each delivery to one node,
+ * and takes an event of a user only once that user's earlier events reached the endpoint.
+ */
+export interface Deliveries {
+  claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]>;
+  /** Ends the claim: delivered, to be retried, given up (the endpoint goes failing) or disabled (410). */
+  recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void>;
+}
+
+export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health, Webhooks, Deliveries {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;
 

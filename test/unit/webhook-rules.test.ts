@@ -39,3 +39,23 @@ describe('checkWebhookUrl and parseEventList', () => {
     assert.deepEqual([...secretKey(secret)], [...bytes]);
   });
 });
+
+describe('retryDelayMs and attemptOutcome', () => {
+  it('retries first within 5 seconds, then doubles with jitter up to an hour apart', async () => {
+    const { retryDelayMs } = await import('../../src/domain/webhook-delivery.js');
+    assert.ok(retryDelayMs(1, 0) >= 1000 && retryDelayMs(1, 0.999) <= 5000);
+    assert.deepEqual([retryDelayMs(2, 0.999), retryDelayMs(3, 0.999), retryDelayMs(4, 0.999)].map((ms) => Math.round(ms / 1000)), [10, 20, 40]);
+    assert.ok(retryDelayMs(2, 0) >= 7500);
+    assert.equal(retryDelayMs(30, 0.9999), 3_599_910);
+    assert.ok(retryDelayMs(30, 0.9999) <= 3_600_000);
+  });
+
+  it('counts 2xx only as delivered, 410 as disabled, and gives up after about three days', async () => {
+    const { attemptOutcome, RETRY_FOR_MS } = await import('../../src/domain/webhook-delivery.js');
+    assert.deepEqual([200, 204, 299].map((status) => attemptOutcome(status, 0)), ['delivered', 'delivered', 'delivered']);
+    assert.deepEqual([undefined, 199, 301, 302, 404, 500].map((status) => attemptOutcome(status, 0)), Array(6).fill('retry'));
+    assert.equal(attemptOutcome(410, 0), 'disabled');
+    assert.equal(attemptOutcome(500, RETRY_FOR_MS), 'gave_up');
+    assert.equal(RETRY_FOR_MS, 3 * 86_400_000);
+  });
+});

@@ -335,9 +335,20 @@ export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] =
         last_duration_ms INTEGER,
         last_attempt_at  TIMESTAMPTZ,
         delivered_at     TIMESTAMPTZ,
+        failed_at        TIMESTAMPTZ,             -- retries ran out (about three days): the endpoint went failing
         PRIMARY KEY (endpoint_id, event_id)
       );
-      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_id) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      -- Every endpoint that takes the event's type gets its delivery in the event's own transaction.
+      CREATE FUNCTION fan_out_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id, next_attempt_at)
+            SELECT NEW.id, e.id, NEW.user_id, NEW.created_at FROM webhook_endpoints e
+            WHERE e.state <> 'disabled' AND NEW.type = ANY (string_to_array(e.events, ','));
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER events_fan_out AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION fan_out_event();
     `,
   },
 ];

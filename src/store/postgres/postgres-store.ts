@@ -52,6 +52,8 @@ import type {
   SessionRecord,
   StoredReply,
   NewWebhookEndpoint,
+  DueDelivery,
+  DeliveryAttempt,
   WebhookEndpointRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
@@ -87,6 +89,7 @@ import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledC
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
 import { afterBalanceChange, settingsChanged } from './postgres-events.js';
+import { claimDeliveries, recordAttempt } from './postgres-deliveries.js';
 import { addWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint, rotateWebhookSecret } from './postgres-webhooks.js';
 import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { findUserOn, requireCurrency, searchUsers, updateUser } from './postgres-users.js';
@@ -420,6 +423,17 @@ class PostgresStore implements Store {
 
   async rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'> {
     return this.write(() => inTransaction(this.pool, (client) => rotateWebhookSecret(client, id, secret, previousUntil, by)));
+  }
+
+  async claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]> {
+    // A read first: a server with nothing to deliver writes nothing for it.
+    const due = await this.pool.query('SELECT 1 FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now() LIMIT 1');
+    if (due.rowCount === 0) return [];
+    return this.write(() => claimDeliveries(this.pool, leaseMs, limit));
+  }
+
+  async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return this.write(() => inTransaction(this.pool, (client) => recordAttempt(client, attempt)));
   }
 
   async listOperators(): Promise<readonly OperatorRecord[]> {

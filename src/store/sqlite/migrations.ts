@@ -391,9 +391,18 @@ export const MIGRATIONS: readonly Migration[] = [
         last_duration_ms INTEGER,
         last_attempt_at  TEXT,
         delivered_at     TEXT,
+        failed_at        TEXT,                    -- retries ran out (about three days): the endpoint went failing
         PRIMARY KEY (endpoint_id, event_id)
       ) STRICT;
-      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_id) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      -- Every endpoint that takes the event's type gets its delivery in the event's own transaction.
+      CREATE TRIGGER events_fan_out AFTER INSERT ON events
+      BEGIN
+        INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id, next_attempt_at)
+          SELECT NEW.id, e.id, NEW.user_id, NEW.created_at FROM webhook_endpoints e
+          WHERE e.state <> 'disabled' AND instr(',' || e.events || ',', ',' || NEW.type || ',') > 0;
+      END;
     `,
   },
 ];

@@ -48,6 +48,8 @@ import type {
   SessionRecord,
   StoredReply,
   NewWebhookEndpoint,
+  DueDelivery,
+  DeliveryAttempt,
   WebhookEndpointRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
@@ -61,6 +63,7 @@ import { SqliteListings } from './sqlite-listings.js';
 import { SqlitePayments } from './sqlite-payments.js';
 import { SqliteOperators } from './sqlite-operators.js';
 import { SqliteWebhooks } from './sqlite-webhooks.js';
+import { SqliteDeliveries } from './sqlite-deliveries.js';
 import { SqliteReplies } from './sqlite-replies.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThrottle } from './sqlite-throttle.js';
@@ -95,6 +98,7 @@ class SqliteStore implements Store {
   private readonly throttle: SqliteThrottle;
   private readonly operators: SqliteOperators;
   private readonly webhooks: SqliteWebhooks;
+  private readonly deliveries: SqliteDeliveries;
   private readonly sessions: SqliteSessions;
   private readonly replies: SqliteReplies;
   private readonly listings: SqliteListings;
@@ -121,6 +125,7 @@ class SqliteStore implements Store {
     this.throttle = new SqliteThrottle(db, this.ledger.audit);
     this.operators = new SqliteOperators(db, this.ledger.audit);
     this.webhooks = new SqliteWebhooks(db, this.ledger.audit);
+    this.deliveries = new SqliteDeliveries(db);
     this.sessions = new SqliteSessions(db, this.operators);
     this.replies = new SqliteReplies(db);
     this.listings = new SqliteListings(db);
@@ -235,6 +240,15 @@ class SqliteStore implements Store {
 
   async rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'> {
     return this.write(() => this.webhooks.rotate(id, secret, previousUntil, by));
+  }
+
+  async claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]> {
+    if (!this.deliveries.anyDue()) return [];
+    return this.write(() => this.deliveries.claim(leaseMs, limit));
+  }
+
+  async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return this.write(() => this.deliveries.record(attempt));
   }
 
   async listOperators(): Promise<readonly OperatorRecord[]> {
