@@ -131,6 +131,33 @@ for (const backend of BACKENDS) {
       new Webhook(fresh).verify(r.body, headers(r));
     });
 
+    it('two workers on one database deliver every event once, each user\'s in order', async (t) => {
+      const db = await freshDb(t, backend);
+      const { url, received } = await receiver(t);
+      await db.store.writeSettings(new Map([['webhook_allow_private', '1']]), CLI);
+      await addWebhook(db.store, { url, events: 'balance.changed' }, CLI);
+      const users = await Promise.all(['u1', 'u2', 'u3'].map((name) => db.store.addUser(newUser(name), CLI)));
+      await withWorker(t, db);
+      const other = await db.open();
+      const second = startWebhookWorker(other, pino({ level: 'silent' }), { pollMs: 50 });
+      t.after(() => second.stop());
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(users.map((user) => db.store.applyBalanceChange({ by: CLI, comment: '', user: { id: user.id }, amount: money('1') })));
+      }
+      await until(() => received.length >= 15, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ids = received.map((r) => String(r.headers['webhook-id']));
+      assert.equal(new Set(ids).size, 15, 'no event twice');
+      assert.equal(received.length, 15);
+      for (const user of users) {
+        const afters = received
+          .map((r) => (JSON.parse(r.body) as { data: { user: { id: number }; entry: { balance_after: string } } }).data)
+          .filter((data) => data.user.id === user.id)
+          .map((data) => data.entry.balance_after);
+        assert.deepEqual(afters, ['1.000000', '2.000000', '3.000000', '4.000000', '5.000000']);
+      }
+    });
+
     it('refuses a private destination at delivery once webhook_allow_private is off again', async (t) => {
       const db = await freshDb(t, backend);
       const { url, received } = await receiver(t);
