@@ -615,6 +615,8 @@ export interface DeliveryAttempt {
  */
 export interface Deliveries {
   claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]>;
+  /** Keeps a claim of an attempt still in flight: a live node's lease never runs out under it. */
+  renewWebhookLease(eventId: number, endpointId: number, leaseMs: number): Promise<void>;
   /** Ends the claim: delivered, to be retried, given up (the endpoint goes failing) or disabled (410). */
   recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void>;
 }

@@ -9,8 +9,12 @@ import { attemptOutcome, retryDelayMs, signatureHeader, webhookBody, webhookId }
 import type { DueDelivery, Store } from '../store/store.js';
 import { sendWebhook, type SendResult } from './send-webhook.js';
 
-/** Less than 30 s, and longer than one attempt's 30 s would be unsafe: an attempt ends within it. */
+/**
+ * Under 30 s, so a dead node's deliveries move on soon; an attempt may last 30 s, so a live node
+ * renews the lease of each attempt in flight every RENEW_MS, and no other node takes it meanwhile.
+ */
 export const LEASE_MS = 25_000;
+const RENEW_MS = 10_000;
 const POLL_MS = 500;
 const CLAIM_LIMIT = 32;
 /** At most this many attempts in flight per process. */
@@ -33,6 +37,9 @@ export function startWebhookWorker(store: Store, logger: Logger, options: { poll
     const timestamp = Math.floor(Date.now() / 1000);
     const body = webhookBody(delivery.type, delivery.createdAt, delivery.data);
     const started = performance.now();
+    const renewal = setInterval(() => {
+      store.renewWebhookLease(delivery.eventId, delivery.endpointId, LEASE_MS).catch((error: unknown) => logger.warn({ err: error }, 'could not renew a webhook lease'));
+    }, RENEW_MS);
     const result: SendResult = await sendWebhook({
       url: delivery.url,
       body,
@@ -40,6 +47,7 @@ export function startWebhookWorker(store: Store, logger: Logger, options: { poll
       signal: abort.signal,
       headers: { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(delivery.secrets, id, timestamp, body) },
     });
+    clearInterval(renewal);
     const durationMs = performance.now() - started;
     const outcome = attemptOutcome(result.status, Date.now() - Date.parse(delivery.createdAt));
     const failures = delivery.attempts + 1;

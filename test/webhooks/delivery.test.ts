@@ -158,6 +158,22 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('leases a claimed delivery to one claimant until the lease runs out, and a renewal keeps it', async (t) => {
+      const db = await freshDb(t, backend);
+      await db.store.writeSettings(new Map([['webhook_allow_private', '1']]), CLI);
+      await addWebhook(db.store, { url: 'http://127.0.0.1:9/never', events: 'user.created' }, CLI);
+      await db.store.addUser(newUser('Gail'), CLI);
+      await db.store.addUser(newUser('Hal'), CLI);
+      const other = await db.open();
+      const first = await db.store.claimWebhookDeliveries(300, 10);
+      assert.equal(first.length, 2);
+      assert.deepEqual(await other.claimWebhookDeliveries(300, 10), [], 'leased: no second claimant');
+      await db.store.renewWebhookLease(first[0]!.eventId, first[0]!.endpointId, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // The lease left to run out moves on; the renewed one stays.
+      assert.deepEqual((await other.claimWebhookDeliveries(300, 10)).map((d) => d.eventId), [first[1]!.eventId]);
+    });
+
     it('refuses a private destination at delivery once webhook_allow_private is off again', async (t) => {
       const db = await freshDb(t, backend);
       const { url, received } = await receiver(t);

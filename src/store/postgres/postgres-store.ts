@@ -432,6 +432,15 @@ class PostgresStore implements Store {
     return this.write(() => claimDeliveries(this.pool, leaseMs, limit));
   }
 
+  async renewWebhookLease(eventId: number, endpointId: number, leaseMs: number): Promise<void> {
+    await this.write(() =>
+      this.pool.query(
+        "UPDATE webhook_deliveries SET lease_until = now() + $3 * interval '1 millisecond' WHERE event_id = $1 AND endpoint_id = $2 AND lease_until IS NOT NULL",
+        [eventId, endpointId, leaseMs],
+      ),
+    );
+  }
+
   async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
     return this.write(() => inTransaction(this.pool, (client) => recordAttempt(client, attempt)));
   }

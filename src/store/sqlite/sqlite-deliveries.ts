@@ -48,6 +48,9 @@ export class SqliteDeliveries {
       anyDue: db.prepare<[now: string]>(
         'SELECT 1 FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? LIMIT 1',
       ).pluck(),
+      renew: db.prepare<[leaseUntil: string, eventId: number, endpointId: number]>(
+        'UPDATE webhook_deliveries SET lease_until = ? WHERE event_id = ? AND endpoint_id = ? AND lease_until IS NOT NULL',
+      ),
       setState: db.prepare<[state: string, endpointId: number]>("UPDATE webhook_endpoints SET state = ? WHERE id = ? AND state <> 'disabled'"),
     };
   }
@@ -68,6 +71,11 @@ export class SqliteDeliveries {
         const previous = d.previous_secret !== null && d.previous_expires_at !== null && d.previous_expires_at > at ? [d.previous_secret] : [];
         return { eventId: row.event_id, endpointId: row.endpoint_id, attempts: row.attempts, type: d.type, data: d.data, createdAt: d.created_at, url: d.url, secrets: [d.secret, ...previous] };
       });
+  }
+
+  /** Inside the caller's write transaction. */
+  renew(eventId: number, endpointId: number, leaseMs: number, now = new Date()): void {
+    this.statements.renew.run(new Date(now.getTime() + leaseMs).toISOString(), eventId, endpointId);
   }
 
   /** Inside the caller's write transaction. */

@@ -247,6 +247,10 @@ class SqliteStore implements Store {
     return this.write(() => this.deliveries.claim(leaseMs, limit));
   }
 
+  async renewWebhookLease(eventId: number, endpointId: number, leaseMs: number): Promise<void> {
+    return this.write(() => this.deliveries.renew(eventId, endpointId, leaseMs));
+  }
+
   async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
     return this.write(() => this.deliveries.record(attempt));
   }
