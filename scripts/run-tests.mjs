@@ -18,7 +18,7 @@ const PG_URL = process.env.TALLY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5
 const CONCURRENCY = Number(process.env.TALLY_TEST_CONCURRENCY ?? 3);
 // Folders, or single files: of test/property only the whole-server property depends on the
 // backend; its pure-function properties run once, in the SQLite half. The store contract, the
-// cluster tests and the Kolmisoft import tests (test/import, which also need the local MariaDB:
+// webhook delivery tests (test/webhooks), the cluster tests and the Kolmisoft import tests (test/import, which also need the local MariaDB:
 // TALLY_TEST_MYSQL_URL, and fail under CI when it does not answer) loop over both backends
 // themselves, in the SQLite half. The soak test (npm run
 // soak) is a script, not a test file, and runs for minutes: it is not part of this run.
@@ -28,6 +28,7 @@ const SLOW_FIRST = [
   'property/server',
   'crash/',
   'cluster/',
+  'webhooks/',
   'console/users',
   'console/settings',
   'console/security',

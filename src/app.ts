@@ -2,6 +2,7 @@
  * The composition root: builds the store, the live config, the surfaces and the HTTP server
  * once, for `tally serve` and for the tests, so both run exactly the same wiring.
  */
+import { startWebhookWorker, type WebhookWorker } from './webhooks/webhook-worker.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initializeDatabase } from './admin/database.js';
@@ -81,6 +82,7 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
   const store = await openServedDatabase(config, logger, { ...options, poolSize: config.pgPoolSize });
   let liveConfig: LiveConfig | undefined;
   let housekeeping: { stop(): void } | undefined;
+  let webhooks: WebhookWorker | undefined;
   try {
     watchWriteHealth(store, describeLocation(config.db), logger);
     liveConfig = await LiveConfig.load(store);
@@ -90,6 +92,9 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
     const metrics = new Metrics(() => throttle.blockedCount());
     housekeeping = startHousekeeping(store, throttle, logger);
     const chores = housekeeping;
+    // Every node delivers: each delivery is leased to one at a time.
+    webhooks = startWebhookWorker(store, logger);
+    const delivering = webhooks;
     let closing = false;
     // Blocks recorded before this process started apply from its first request.
     await throttle.refresh();
@@ -146,7 +151,11 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
         closing = true;
         live.stop();
         chores.stop();
-        await Promise.all([stop(server, dropWaitingConnections), admin === undefined ? undefined : stop(admin.server, admin.dropWaitingConnections)]);
+        await Promise.all([
+          stop(server, dropWaitingConnections),
+          admin === undefined ? undefined : stop(admin.server, admin.dropWaitingConnections),
+          delivering.stop(),
+        ]);
         await store.close();
       },
     };
@@ -154,6 +163,7 @@ export async function startServer(config: TallyConfig, logger: Logger, options: 
     // A server that could not start leaves nothing running behind it.
     liveConfig?.stop();
     housekeeping?.stop();
+    await webhooks?.stop();
     await store.close();
     throw error;
   }

@@ -16,6 +16,7 @@ const TAGS: readonly { readonly name: string; readonly description: string }[] =
   { name: 'Currencies', description: 'Exchange rates against the system currency, and their history.' },
   { name: 'Settings', description: "Kolmisoft's API settings and Tally's own, and their keys." },
   { name: 'Security', description: 'Throttled client addresses, the audit log, and operators.' },
+  { name: 'Webhooks', description: 'Endpoints that events (balance.low, balance.changed...) are delivered to, signed by the Standard Webhooks specification.' },
   { name: 'Tools', description: 'Verify the ledger, import users, generate a hash, statistics.' },
   { name: 'Reference', description: 'This document.' },
 ];

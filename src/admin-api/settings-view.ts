@@ -8,6 +8,7 @@
 import Type, { type TSchema } from 'typebox';
 import type { SettingValue } from '../admin/settings.js';
 import { invalid } from '../admin/admin-error.js';
+import { formatMoney } from '../domain/money.js';
 import { MIN_SECRET_KEY_LENGTH, readSettings, SETTING_DEFINITIONS, SETTING_NAMES, SIGNATURE_MODES, type SettingName, type Settings } from '../domain/settings.js';
 
 type Kind = (typeof SETTING_DEFINITIONS)[SettingName]['kind'];
@@ -30,6 +31,8 @@ const IN_FORCE: { readonly [N in PlainName]: (settings: Settings) => boolean | n
   auth_failure_cooldown: (s) => s.authFailureCooldownSeconds,
   trusted_proxies: (s) => s.trustedProxies,
   signature_mode: (s) => s.signatureMode,
+  warning_balance: (s) => (s.warningBalance === undefined ? '' : formatMoney(s.warningBalance)),
+  webhook_allow_private: (s) => s.webhookAllowPrivate,
 };
 
 function kindOf(name: SettingName): Kind {
@@ -48,6 +51,7 @@ function describeSetting(name: SettingName, forPatch: boolean): string {
     count: '0 to 1000000.',
     seconds: '1 to 86400.',
     proxies: 'Addresses and CIDR ranges; empty for none.',
+    money_or_empty: 'A decimal amount in the system currency, as a string; "" for none.',
     secret: forPatch
       ? `Write-only: the new key, empty or at least ${MIN_SECRET_KEY_LENGTH} characters without control characters ("" clears it).${name === 'signature_key_previous' ? '' : ' Read it with GET /admin/v1/settings/secrets/{name}.'}`
       : 'A key: only whether it is set.',
@@ -68,6 +72,8 @@ function valueSchema(name: SettingName, forPatch: boolean): TSchema {
       return Type.Array(Type.String(), { description, examples: [['10.0.0.0/8', '192.168.1.10']] });
     case 'signature_mode':
       return Type.Enum([...SIGNATURE_MODES], { description });
+    case 'money_or_empty':
+      return Type.String({ description, examples: ['5.0'] });
     case 'secret':
       return forPatch ? Type.String({ description }) : Type.Object({ set: Type.Boolean() }, { additionalProperties: false, description });
   }
@@ -88,6 +94,8 @@ const EXAMPLE = {
   signature_mode: 'off',
   signature_key: { set: true },
   signature_key_previous: { set: false },
+  warning_balance: '',
+  webhook_allow_private: false,
 } satisfies Record<SettingName, unknown>;
 
 export const SettingsSchema = Type.Object(Object.fromEntries(SETTING_NAMES.map((name) => [name, valueSchema(name, false)])), {

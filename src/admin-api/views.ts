@@ -34,6 +34,7 @@ export const UserSchema = Type.Object(
     status: Type.Enum(['active', 'closed']),
     role: Type.Enum(['user', 'admin'], { description: "`admin` is a Kolmisoft admin login (`u=`), not an operator." }),
     created_at: Time,
+    warning_balance: Type.Optional({ ...Money, description: "The user's own warning balance (`balance.low`); absent when the global one applies." }),
     uniquehash: Type.Optional(Type.String({ description: 'The user\'s token; only for the admin and owner roles.', examples: ['a1B2c3D4e5'] })),
   },
   { additionalProperties: false },
@@ -52,6 +53,7 @@ export function userView(user: UserRecord, currencies: CurrencyBook, role: Opera
     status: user.status,
     role: user.role,
     created_at: apiTime(user.createdAt),
+    ...(user.warningBalance !== undefined && { warning_balance: formatMoney(user.warningBalance) }),
     ...(roleAllows(role, 'admin') && { uniquehash: user.uniquehash }),
   };
 }

@@ -458,6 +458,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every webhook endpoint
+         * @description As `tally webhook list`: each endpoint with its events and state, never its secret. One page: `next_cursor` is always null.
+         *
+         *     **Role:** owner or above.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description As `tally webhook add URL --events LIST`. The URL is http:// or https://; loopback, link-local and private destinations are refused unless the setting `webhook_allow_private` is on.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint
+         * @description As `tally webhook remove ID`: the endpoint and its pending deliveries.
+         *
+         *     **Role:** owner or above.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's secret
+         * @description As `tally webhook rotate-secret ID`: the new secret is answered once; the old one keeps signing beside it for 24 hours, or until the next rotation.
+         *
+         *     **Role:** owner or above.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/stats": {
         parameters: {
             query?: never;
@@ -1092,6 +1164,11 @@ export interface operations {
                              */
                             created_at: string;
                             /**
+                             * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                             * @example 26.5
+                             */
+                            warning_balance?: string;
+                            /**
                              * @description The user's token; only for the admin and owner roles.
                              * @example a1B2c3D4e5
                              */
@@ -1213,6 +1290,11 @@ export interface operations {
                          */
                         created_at: string;
                         /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
+                        /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
                          */
@@ -1273,6 +1355,11 @@ export interface operations {
                          * @example 2026-12-01T18:20:44.123Z
                          */
                         created_at: string;
+                        /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
                         /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
@@ -1358,6 +1445,11 @@ export interface operations {
                          */
                         created_at: string;
                         /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
+                        /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
                          */
@@ -1412,6 +1504,11 @@ export interface operations {
                      * @example King
                      */
                     last_name?: string;
+                    /**
+                     * @description The user's own warning balance in the system currency (`balance.low`); "" clears it, so the global `warning_balance` applies.
+                     * @example 5.00
+                     */
+                    warning_balance?: string;
                 };
             };
         };
@@ -1469,6 +1566,11 @@ export interface operations {
                          * @example 2026-12-01T18:20:44.123Z
                          */
                         created_at: string;
+                        /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
                         /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
@@ -1557,6 +1659,11 @@ export interface operations {
                          * @example 2026-12-01T18:20:44.123Z
                          */
                         created_at: string;
+                        /**
+                         * @description The user's own warning balance (`balance.low`); absent when the global one applies.
+                         * @example 26.5
+                         */
+                        warning_balance?: string;
                         /**
                          * @description The user's token; only for the admin and owner roles.
                          * @example a1B2c3D4e5
@@ -2191,6 +2298,13 @@ export interface operations {
                         signature_key_previous: {
                             set: boolean;
                         };
+                        /**
+                         * @description balance.low fires when a balance drops below this (empty: none; a user may set their own). A decimal amount in the system currency, as a string; "" for none. Kolmisoft's `Warning Balance`.
+                         * @example 5.0
+                         */
+                        warning_balance: string;
+                        /** @description Allow webhook endpoints on loopback, link-local and private addresses. Tally's own (Kolmisoft has no such setting). */
+                        webhook_allow_private: boolean;
                     };
                 };
             };
@@ -2260,6 +2374,13 @@ export interface operations {
                     signature_key?: string;
                     /** @description Old signing key, accepted until a rotation ends. Write-only: the new key, empty or at least 6 characters without control characters ("" clears it). Tally's own (Kolmisoft has no such setting). */
                     signature_key_previous?: string;
+                    /**
+                     * @description balance.low fires when a balance drops below this (empty: none; a user may set their own). A decimal amount in the system currency, as a string; "" for none. Kolmisoft's `Warning Balance`.
+                     * @example 5.0
+                     */
+                    warning_balance?: string;
+                    /** @description Allow webhook endpoints on loopback, link-local and private addresses. Tally's own (Kolmisoft has no such setting). */
+                    webhook_allow_private?: boolean;
                 };
             };
         };
@@ -2316,6 +2437,13 @@ export interface operations {
                         signature_key_previous: {
                             set: boolean;
                         };
+                        /**
+                         * @description balance.low fires when a balance drops below this (empty: none; a user may set their own). A decimal amount in the system currency, as a string; "" for none. Kolmisoft's `Warning Balance`.
+                         * @example 5.0
+                         */
+                        warning_balance: string;
+                        /** @description Allow webhook endpoints on loopback, link-local and private addresses. Tally's own (Kolmisoft has no such setting). */
+                        webhook_allow_private: boolean;
                     };
                 };
             };
@@ -2701,6 +2829,206 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example 1 */
+                            id: number;
+                            /** @example https://hooks.example.com/tally */
+                            url: string;
+                            /**
+                             * @example [
+                             *       "balance.low"
+                             *     ]
+                             */
+                            events: ("balance.changed" | "balance.low" | "payment.created" | "user.created" | "user.closed" | "settings.changed")[];
+                            /**
+                             * @description `failing` after about three days of failed deliveries; `disabled` after an answer of 410.
+                             * @enum {unknown}
+                             */
+                            state: "enabled" | "failing" | "disabled";
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/tally",
+                 *       "events": [
+                 *         "balance.low"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @example https://hooks.example.com/tally */
+                    url: string;
+                    /**
+                     * @description Event types: balance.changed, balance.low, payment.created, user.created, user.closed, settings.changed.
+                     * @example [
+                     *       "balance.low",
+                     *       "balance.changed"
+                     *     ]
+                     */
+                    events: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The new endpoint and its secret. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 1 */
+                        id: number;
+                        /** @example https://hooks.example.com/tally */
+                        url: string;
+                        /**
+                         * @example [
+                         *       "balance.low"
+                         *     ]
+                         */
+                        events: ("balance.changed" | "balance.low" | "payment.created" | "user.created" | "user.closed" | "settings.changed")[];
+                        /**
+                         * @description `failing` after about three days of failed deliveries; `disabled` after an answer of 410.
+                         * @enum {unknown}
+                         */
+                        state: "enabled" | "failing" | "disabled";
+                        /** Format: date-time */
+                        created_at: string;
+                        /**
+                         * @description The signing secret, `whsec_` and base64 (Standard Webhooks): shown in this answer only (the example is no real secret).
+                         * @example whsec_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                         */
+                        secret: string;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the session cookie signs the request in: the session's csrf_token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The signing secret, `whsec_` and base64 (Standard Webhooks): shown in this answer only (the example is no real secret).
+                         * @example whsec_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                         */
+                        secret: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

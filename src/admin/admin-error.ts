@@ -37,7 +37,8 @@ export type AdminEntity =
   | 'cursor'
   | 'source'
   | 'session'
-  | 'uri';
+  | 'uri'
+  | 'webhook';
 
 /**
  * Why, in a word a surface can switch on. Decimal problems use the domain's DecimalProblem

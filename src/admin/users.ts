@@ -100,11 +100,13 @@ export interface UserChangeInput {
   /** A new first or last name; empty clears it. */
   readonly firstName?: string;
   readonly lastName?: string;
+  /** The user's own warning balance (balance.low); empty clears it, so the global one applies. */
+  readonly warningBalance?: string;
 }
 
-/** Changes a user's currency, balance, role or names, all of it or nothing. */
+/** Changes a user's currency, balance, role, names or warning balance, all of it or nothing. */
 export async function updateUser(store: Store, selector: UserSelector, input: UserChangeInput, by: Actor): Promise<UserRecord> {
-  const fields = [input.currency, input.balance, input.role, input.firstName, input.lastName];
+  const fields = [input.currency, input.balance, input.role, input.firstName, input.lastName, input.warningBalance];
   if (fields.every((field) => field === undefined)) {
     throw new AdminError('invalid', { entity: 'user', reason: 'nothing_to_change' });
   }
@@ -114,6 +116,7 @@ export async function updateUser(store: Store, selector: UserSelector, input: Us
     ...(input.balance !== undefined && { balance: readMoney('balance', input.balance) }),
     ...(input.comment !== undefined && { comment: readComment('comment', input.comment) }),
     ...(input.role !== undefined && { role: readRole('role', input.role) }),
+    ...readWarningBalance(input),
   };
   if (change.currency !== undefined) await requireCurrency(store, change.currency);
   const user = await findUser(store, selector);
@@ -130,6 +133,8 @@ export interface UserEditInput {
   /** A new first or last name; empty clears it. */
   readonly firstName?: string;
   readonly lastName?: string;
+  /** The user's own warning balance; empty clears it. */
+  readonly warningBalance?: string;
 }
 
 /**
@@ -138,7 +143,7 @@ export interface UserEditInput {
  * whole change is written in one transaction.
  */
 export async function changeUser(store: Store, selector: UserSelector, input: UserEditInput, by: Actor): Promise<UserRecord> {
-  const fields = [input.username, input.currency, input.status, input.firstName, input.lastName];
+  const fields = [input.username, input.currency, input.status, input.firstName, input.lastName, input.warningBalance];
   if (fields.every((field) => field === undefined)) {
     throw new AdminError('invalid', { entity: 'user', field: 'body', reason: 'nothing_to_change' });
   }
@@ -153,6 +158,7 @@ export async function changeUser(store: Store, selector: UserSelector, input: Us
   const change: UserChange = {
     ...(username !== undefined && { username }),
     ...names,
+    ...readWarningBalance(input),
     ...(currency !== undefined && { currency }),
     ...(status !== undefined && { status }),
   };
@@ -275,6 +281,12 @@ export function balanceInOwnCurrency(user: UserRecord, currencies: readonly Curr
 /** The same, as the exact decimal text every surface shows. */
 export function formatOwnCurrencyBalance(user: UserRecord, currencies: readonly Currency[]): string {
   return formatExact(balanceInOwnCurrency(user, currencies));
+}
+
+/** A user's own warning balance given: an amount, or empty for none (the global one applies). */
+function readWarningBalance(input: { readonly warningBalance?: string }): Pick<UserChange, 'warningBalance'> {
+  if (input.warningBalance === undefined) return {};
+  return { warningBalance: input.warningBalance === '' ? null : readMoney('warning_balance', input.warningBalance) };
 }
 
 /** The first and last names given, checked by the domain's rule; the field names are the API's. */

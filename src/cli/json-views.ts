@@ -27,6 +27,7 @@ export function userJson(user: UserRecord, currencies: readonly Currency[]) {
     role: user.role,
     created_at: user.createdAt,
     uniquehash: user.uniquehash,
+    ...(user.warningBalance !== undefined && { warning_balance: money(user.warningBalance) }),
   };
 }
 

@@ -17,6 +17,7 @@ import { configureUsageErrors } from './usage.js';
 import { registerOperator } from './operator-command.js';
 import { registerThrottle } from './throttle-command.js';
 import { registerUser } from './user-command.js';
+import { registerWebhook } from './webhook-command.js';
 import { packageVersion } from './version.js';
 
 const program = new Command('tally')
@@ -33,6 +34,7 @@ for (const register of [
   registerAudit,
   registerThrottle,
   registerOperator,
+  registerWebhook,
   registerImportExport,
   registerCopy,
   registerHash,

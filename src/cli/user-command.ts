@@ -12,6 +12,7 @@ interface UserOptions extends DbOption {
   readonly role?: string;
   readonly firstName?: string;
   readonly lastName?: string;
+  readonly warningBalance?: string;
 }
 
 interface ListOptions extends DbOption {
@@ -50,7 +51,8 @@ export function registerUser(program: Command): void {
       .option('--comment <text>', 'ledger comment for a balance change')
       .option('--role <role>', 'user, or admin for a Kolmisoft admin login (u=)')
       .option('--first-name <text>', 'a new first name ("" clears it)')
-      .option('--last-name <text>', 'a new last name ("" clears it)'),
+      .option('--last-name <text>', 'a new last name ("" clears it)')
+      .option('--warning-balance <amount>', 'balance.low fires when the balance drops below this ("" clears it: the global warning_balance applies)'),
   ).action(async (username: string, options: UserOptions & { comment?: string }) =>
     withStore(options, async (store) => printUser(await users.updateUser(store, { username }, options, cliActor()))),
   );
@@ -121,6 +123,7 @@ function printUser(user: UserRecord): void {
       ['last_name', user.lastName],
       ['currency', user.currency],
       ['balance', money(user.balance)],
+      ['warning_balance', user.warningBalance === undefined ? '' : money(user.warningBalance)],
       ['uniquehash', user.uniquehash],
       ['role', user.role],
       ['status', user.status],

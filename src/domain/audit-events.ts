@@ -61,6 +61,12 @@ export function userNameChanged(id: number, field: 'first_name' | 'last_name', f
   return { action: 'user.update', target: userTarget(id), detail: `${field} ${quoted(from)} to ${quoted(to)}` };
 }
 
+/** A user's own warning balance set or cleared (none: the global one applies). */
+export function userWarningBalanceChanged(id: number, from: bigint | undefined, to: bigint | undefined): AuditEvent {
+  const text = (value: bigint | undefined): string => (value === undefined ? 'none' : formatMoney(value));
+  return { action: 'user.update', target: userTarget(id), detail: `warning_balance ${text(from)} to ${text(to)}` };
+}
+
 export function userCurrencyChanged(id: number, from: string, to: string): AuditEvent {
   return { action: 'user.update', target: userTarget(id), detail: `currency ${from} to ${to}` };
 }
@@ -149,4 +155,18 @@ export function operatorTokenAdded(username: string, label: string): AuditEvent 
 
 export function operatorTokenRevoked(username: string, label: string): AuditEvent {
   return { action: 'operator.token_revoke', target: operatorTarget(username), detail: `label ${quoted(label)}` };
+}
+
+/** An endpoint added: its URL and events, never its secret. */
+export function webhookAdded(id: number, url: string, events: readonly string[]): AuditEvent {
+  return { action: 'webhook.add', target: `webhook:${id}`, detail: `${url} for ${events.join(',')}` };
+}
+
+export function webhookRemoved(id: number): AuditEvent {
+  return { action: 'webhook.remove', target: `webhook:${id}` };
+}
+
+/** A new secret: neither the old one nor the new one is written. */
+export function webhookSecretRotated(id: number): AuditEvent {
+  return { action: 'webhook.rotate_secret', target: `webhook:${id}` };
 }

@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'operator.role',
   'operator.token_add',
   'operator.token_revoke',
+  'webhook.add',
+  'webhook.remove',
+  'webhook.rotate_secret',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

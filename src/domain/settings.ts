@@ -2,6 +2,7 @@
  * The settings catalogue: spec section 7's Kolmisoft settings, then Tally's own hardening
  * settings (throttling, proxies, request signatures). Names, types, initial values, validation.
  */
+import { formatMoney, parseMoney, parseStoredMoney } from './money.js';
 import { parseProxyList } from './proxies.js';
 
 export interface Settings {
@@ -25,13 +26,17 @@ export interface Settings {
   readonly signatureMode: SignatureMode;
   /** The signing keys accepted: the current one, then the previous one during a rotation. Never logged. */
   readonly signatureKeys: readonly string[];
+  /** The global warning balance in millionths (balance.low), undefined when none is set. */
+  readonly warningBalance: bigint | undefined;
+  /** Webhooks may be sent to loopback, link-local and private addresses (off: a webhook is no way into the operator's network). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export const SIGNATURE_MODES = ['off', 'optional', 'required'] as const;
 /** off: ignored; optional: checked when a request carries one; required: every request must. */
 export type SignatureMode = (typeof SIGNATURE_MODES)[number];
 
-type Kind = 'bool' | 'secret' | 'digits' | 'count' | 'seconds' | 'proxies' | 'signature_mode';
+type Kind = 'bool' | 'secret' | 'digits' | 'count' | 'seconds' | 'proxies' | 'signature_mode' | 'money_or_empty';
 
 interface SettingDefinition {
   readonly kind: Kind;
@@ -59,6 +64,18 @@ export const SETTING_DEFINITIONS = {
   signature_mode: { kind: 'signature_mode', kolmisoftName: '', description: 'HMAC request signatures: off, optional or required', initial: 'off' },
   signature_key: { kind: 'secret', kolmisoftName: '', description: 'Key of the HMAC request signature', initial: '', generated: true },
   signature_key_previous: { kind: 'secret', kolmisoftName: '', description: 'Old signing key, accepted until a rotation ends', initial: '' },
+  warning_balance: {
+    kind: 'money_or_empty',
+    kolmisoftName: 'Warning Balance',
+    description: 'balance.low fires when a balance drops below this (empty: none; a user may set their own)',
+    initial: '',
+  },
+  webhook_allow_private: {
+    kind: 'bool',
+    kolmisoftName: '',
+    description: 'Allow webhook endpoints on loopback, link-local and private addresses',
+    initial: '0',
+  },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingName = keyof typeof SETTING_DEFINITIONS;
@@ -133,6 +150,12 @@ export function normalizeSettingValue(
       if (mode === undefined) return { ok: false, reason: `${name} takes ${SIGNATURE_MODES.join(', ')}` };
       return { ok: true, stored: mode };
     }
+    case 'money_or_empty': {
+      if (value === '') return { ok: true, stored: '' };
+      const amount = parseMoney(value);
+      if (!amount.ok) return { ok: false, reason: `${name} must be empty or an amount such as 5 or 2.50` };
+      return { ok: true, stored: formatMoney(amount.value) };
+    }
   }
 }
 
@@ -173,5 +196,12 @@ export function readSettings(stored: ReadonlyMap<string, string>): Settings {
     trustedProxies: proxies.ok ? proxies.entries : [],
     signatureMode: SIGNATURE_MODES.find((candidate) => candidate === mode) ?? 'required',
     signatureKeys,
+    warningBalance: storedWarningBalance(stored.get('warning_balance')),
+    webhookAllowPrivate: bool('webhook_allow_private', false),
   });
+}
+
+/** The stored global warning balance in millionths; empty, missing or damaged reads as none. */
+export function storedWarningBalance(stored: string | undefined): bigint | undefined {
+  return stored === undefined || stored === '' ? undefined : parseStoredMoney(stored);
 }

@@ -3,6 +3,9 @@
  * dialect, each inside one transaction; nothing outside a backend's folder sees SQL or asks
  * which database is in use. Asynchronous throughout, because PostgreSQL is.
  */
+import type { EventType } from '../domain/events.js';
+import type { WebhookState } from '../domain/webhooks.js';
+import type { AttemptOutcome } from '../domain/webhook-delivery.js';
 import type { Actor } from '../domain/actor.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { BalanceView } from '../domain/balance.js';
@@ -28,6 +31,8 @@ export interface UserRecord extends BalanceView {
   readonly status: UserStatus;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
+  /** The user's own warning balance in millionths (balance.low); absent: the global one. */
+  readonly warningBalance?: bigint;
 }
 
 export interface NewUser {
@@ -63,6 +68,8 @@ export interface UserChange {
   readonly uniquehash?: string;
   readonly firstName?: string;
   readonly lastName?: string;
+  /** The user's own warning balance in millionths; null clears it (the global one applies). */
+  readonly warningBalance?: bigint | null;
 }
 
 /** What takenUsers found taken. */
@@ -547,7 +554,74 @@ export interface Replies {
   ledgerKeyTaken(key: string): Promise<boolean>;
 }
 
-export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health {
+/** A webhook endpoint as listed: never its secrets. */
+export interface WebhookEndpointRecord {
+  readonly id: number;
+  readonly url: string;
+  readonly events: readonly EventType[];
+  readonly state: WebhookState;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+}
+
+export interface NewWebhookEndpoint {
+  readonly url: string;
+  readonly events: readonly EventType[];
+  /** `whsec_` and base64. */
+  readonly secret: string;
+}
+
+/** The owner's webhook endpoints; each change writes its audit record in its own transaction. */
+export interface Webhooks {
+  addWebhookEndpoint(endpoint: NewWebhookEndpoint, by: Actor): Promise<WebhookEndpointRecord>;
+  /** Every endpoint, by id. */
+  listWebhookEndpoints(): Promise<readonly WebhookEndpointRecord[]>;
+  /** Removes the endpoint and its deliveries. */
+  removeWebhookEndpoint(id: number, by: Actor): Promise<'removed' | 'not_found'>;
+  /** The current secret becomes the previous one, signing beside `secret` until `previousUntil` (ISO 8601). */
+  rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'>;
+}
+
+/** A delivery claimed for one attempt, with what it takes to send it. */
+export interface DueDelivery {
+  readonly eventId: number;
+  readonly endpointId: number;
+  readonly type: string;
+  /** The event's data as stored: JSON text. */
+  readonly data: string;
+  /** The event's time, ISO 8601 UTC. */
+  readonly createdAt: string;
+  readonly url: string;
+  /** The current secret, then the previous one while its rotation lasts. */
+  readonly secrets: readonly string[];
+  /** Attempts made before this one. */
+  readonly attempts: number;
+}
+
+export interface DeliveryAttempt {
+  readonly eventId: number;
+  readonly endpointId: number;
+  /** The answer's status; undefined when none came (refused, timed out, stopped). */
+  readonly status?: number;
+  readonly durationMs: number;
+  readonly outcome: AttemptOutcome;
+  /** When to try again, for a `retry`. */
+  readonly nextAttemptAt?: Date;
+}
+
+/**
+ * The outbox's deliveries, for every node at once: a claim leases each delivery to one node,
+ * and takes an event of a user only once that user's earlier events reached the endpoint.
+ */
+export interface Deliveries {
+  claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]>;
+  /** Keeps a claim of an attempt still in flight: a live node's lease never runs out under it. */
+  renewWebhookLease(eventId: number, endpointId: number, leaseMs: number): Promise<void>;
+  /** Ends the claim: delivered, to be retried, given up (the endpoint goes failing) or disabled (410). */
+  recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void>;
+}
+
+export interface Store extends BalanceReads, BalanceWrites, Administration, Operators, Sessions, Replies, Copying, Guard, Health, Webhooks, Deliveries {
   /** Where the data lives, for messages; never includes a password. */
   readonly location: string;
 

@@ -26,6 +26,8 @@ const INITIAL = {
   signature_mode: 'off',
   signature_key: { set: true },
   signature_key_previous: { set: false },
+  warning_balance: '',
+  webhook_allow_private: false,
 };
 
 async function secret(h: AdminHarness, name: 'api_secret_key' | 'signature_key'): Promise<string> {

@@ -55,7 +55,7 @@ describe('--json', () => {
     assert.ok(!text.includes(key), 'no key in the listing');
     const settings = JSON.parse(text) as Record<string, unknown>[];
     const byName = new Map(settings.map((s) => [s.name, s]));
-    assert.equal(byName.size, 14);
+    assert.equal(byName.size, 16);
     assert.equal(byName.get('allow_api')?.value, 'on');
     assert.equal(byName.get('payments_enabled')?.value, 'off');
     assert.equal(byName.get('number_digits')?.value, '2');

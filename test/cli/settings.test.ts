@@ -11,7 +11,7 @@ before(async () => {
 after(() => dirs.removeAll());
 
 const BOOLS = ['allow_api', 'allow_get_api', 'disable_hash_checking', 'balance_get_enabled', 'payments_enabled', 'xml_api_extension'];
-const HARDENING = ['auth_failure_limit', 'auth_failure_cooldown', 'trusted_proxies', 'signature_mode', 'signature_key', 'signature_key_previous'];
+const HARDENING = ['auth_failure_limit', 'auth_failure_cooldown', 'trusted_proxies', 'signature_mode', 'signature_key', 'signature_key_previous', 'warning_balance', 'webhook_allow_private'];
 const ALL = [...BOOLS.slice(0, 2), 'api_secret_key', ...BOOLS.slice(2), 'number_digits', ...HARDENING];
 
 /** A setting as `tally settings get` prints it, newline included, read in this process. */

@@ -106,7 +106,7 @@ for (const backend of BACKENDS) {
       const summary = await store.summary();
       assert.deepEqual(summary, {
         currencies: 3,
-        settings: 14,
+        settings: 16,
         users: 5,
         ledgerEntries: 4,
         rateChanges: 3,
@@ -159,7 +159,7 @@ for (const backend of BACKENDS) {
       await seed(store);
       const target = await emptyStore(t, backend);
       const counts = await copy(store, target);
-      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 14, users: 5, ledger_entries: 4, rate_changes: 3, audit_log: 12, operators: 1 });
+      assert.deepEqual(Object.fromEntries(counts), { currencies: 3, settings: 16, users: 5, ledger_entries: 4, rate_changes: 3, audit_log: 12, operators: 1 });
       assert.equal(await everything(target), await everything(store));
       assert.equal((await target.findOperatorByToken(OPS_TOKEN_DIGEST))?.username, 'Ops', 'the token works on the copy');
       assert.deepEqual((await target.readApiConfig()).currencies, (await store.readApiConfig()).currencies);

@@ -1,10 +1,32 @@
 import { execSql, isPostgresUrl } from './fixtures.js';
 
 /**
+ * Turns a database of this Tally back to before migration 11 (balance alerts, the events outbox,
+ * webhooks): it is then a database of version 10.
+ */
+export async function undoMigration11(db: string): Promise<void> {
+  const pg = isPostgresUrl(db);
+  const statements = [
+    'DELETE FROM schema_migrations WHERE version >= 11',
+    'DROP TABLE webhook_deliveries',
+    'DROP TABLE webhook_endpoints',
+    ...(pg
+      ? ['DROP TRIGGER ledger_entries_emit ON ledger_entries', 'DROP TRIGGER users_emit_created ON users', 'DROP TRIGGER users_emit_closed ON users']
+      : ['DROP TRIGGER ledger_entries_emit', 'DROP TRIGGER users_emit_created', 'DROP TRIGGER users_emit_closed']),
+    'DROP TABLE events',
+    ...(pg ? ['DROP FUNCTION emit_ledger_events()', 'DROP FUNCTION emit_user_events()', 'DROP FUNCTION fan_out_event()'] : []),
+    'ALTER TABLE users DROP COLUMN warning_balance',
+    'ALTER TABLE users DROP COLUMN balance_low_armed',
+  ];
+  for (const sql of statements) await execSql(db, sql);
+}
+
+/**
  * Turns a database of this Tally back to before migration 10 (users' names, payments in the
  * ledger): it is then a database of version 9. Payment details go with their columns.
  */
 export async function undoMigration10(db: string): Promise<void> {
+  await undoMigration11(db);
   const statements = [
     'DELETE FROM schema_migrations WHERE version >= 10',
     'DROP INDEX ledger_payments_by_time',

@@ -13,6 +13,7 @@ import { statsOperations } from './stats.js';
 import { throttleOperations } from './throttle.js';
 import { toolOperations } from './tools.js';
 import { userOperations } from './users.js';
+import { webhookOperations } from './webhooks.js';
 
 const reference = operation({
   id: 'getOpenApiDocument',
@@ -38,6 +39,7 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   ...throttleOperations,
   ...importOperations,
   ...toolOperations,
+  ...webhookOperations,
   ...statsOperations,
   ...auditOperations,
   ...operatorOperations,

@@ -119,6 +119,9 @@ export const userOperations = [
         status: Type.Optional(Type.Enum(['active', 'closed'])),
         first_name: Type.Optional(PersonName('Ada')),
         last_name: Type.Optional(PersonName('King')),
+        warning_balance: Type.Optional(
+          Type.String({ description: 'The user\'s own warning balance in the system currency (`balance.low`); "" clears it, so the global `warning_balance` applies.', examples: ['5.00'] }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -135,6 +138,7 @@ export const userOperations = [
           ...(body.status !== undefined && { status: body.status }),
           ...(body.first_name !== undefined && { firstName: body.first_name }),
           ...(body.last_name !== undefined && { lastName: body.last_name }),
+          ...(body.warning_balance !== undefined && { warningBalance: body.warning_balance }),
         },
         actor,
       );

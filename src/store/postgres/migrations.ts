@@ -267,4 +267,88 @@ export const PG_MIGRATIONS: readonly Migration<pg.PoolClient, Promise<void>>[] =
       CREATE INDEX ledger_payments_by_user ON ledger_entries (user_id, created_at) WHERE payment_currency IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'balance alerts, the events outbox, webhook endpoints and their deliveries',
+    // Events are written by triggers in the transaction of the change itself (an outbox): no path
+    // that writes an entry or a user, the single-statement fast path included, can commit without
+    // its event. NUMERIC(19,6)::text gives money with six digits, as SQLite's printf does.
+    sql: `
+      ALTER TABLE users
+        ADD COLUMN warning_balance NUMERIC(19, 6),                        -- NULL: the global warning_balance
+        ADD COLUMN balance_low_armed BOOLEAN NOT NULL DEFAULT true;
+      CREATE TABLE events (
+        id         BIGSERIAL PRIMARY KEY,
+        type       TEXT NOT NULL,
+        user_id    BIGINT REFERENCES users (id),
+        data       TEXT NOT NULL,                 -- JSON, money as decimal text
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE FUNCTION emit_ledger_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE who jsonb;
+        BEGIN
+          SELECT jsonb_build_object('id', id, 'username', username) INTO who FROM users WHERE id = NEW.user_id;
+          INSERT INTO events (type, user_id, data) VALUES ('balance.changed', NEW.user_id, jsonb_build_object(
+            'user', who,
+            'entry', jsonb_build_object('id', NEW.id, 'amount', NEW.amount::text, 'balance_after', NEW.balance_after::text, 'source', NEW.source))::text);
+          IF NEW.payment_currency IS NOT NULL THEN
+            INSERT INTO events (type, user_id, data) VALUES ('payment.created', NEW.user_id, jsonb_build_object(
+              'user', who,
+              'payment', jsonb_build_object('entry_id', NEW.id, 'amount', NEW.amount::text, 'currency', NEW.payment_currency,
+                                            'currency_amount', NEW.payment_amount::text, 'rate', NEW.payment_rate::text))::text);
+          END IF;
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER ledger_entries_emit AFTER INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION emit_ledger_events();
+      CREATE FUNCTION emit_user_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            INSERT INTO events (type, user_id, data)
+              VALUES ('user.created', NEW.id, jsonb_build_object('user', jsonb_build_object('id', NEW.id, 'username', NEW.username))::text);
+          ELSIF NEW.status = 'closed' AND OLD.status <> 'closed' THEN
+            INSERT INTO events (type, user_id, data)
+              VALUES ('user.closed', NEW.id, jsonb_build_object('user', jsonb_build_object('id', NEW.id, 'username', NEW.username))::text);
+          END IF;
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER users_emit_created AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION emit_user_events();
+      CREATE TRIGGER users_emit_closed AFTER UPDATE OF status ON users FOR EACH ROW EXECUTE FUNCTION emit_user_events();
+
+      CREATE TABLE webhook_endpoints (
+        id                  BIGSERIAL PRIMARY KEY,
+        url                 TEXT NOT NULL,
+        events              TEXT NOT NULL,        -- event types, comma-separated
+        secret              TEXT NOT NULL,        -- whsec_ and base64; never shown again once made
+        previous_secret     TEXT,                 -- still signs beside the new one until it expires
+        previous_expires_at TIMESTAMPTZ,
+        state               TEXT NOT NULL DEFAULT 'enabled' CHECK (state IN ('enabled', 'failing', 'disabled')),
+        created_at          TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE TABLE webhook_deliveries (
+        event_id         BIGINT NOT NULL REFERENCES events (id),
+        endpoint_id      BIGINT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        user_id          BIGINT,                  -- the event's user: one user's events go out in order
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TIMESTAMPTZ NOT NULL,
+        lease_until      TIMESTAMPTZ,             -- a node is delivering it until then
+        last_status      INTEGER,                 -- HTTP status of the last attempt, NULL for no answer
+        last_duration_ms INTEGER,
+        last_attempt_at  TIMESTAMPTZ,
+        delivered_at     TIMESTAMPTZ,
+        failed_at        TIMESTAMPTZ,             -- retries ran out (about three days): the endpoint went failing
+        PRIMARY KEY (endpoint_id, event_id)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_id) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      -- Every endpoint that takes the event's type gets its delivery in the event's own transaction.
+      CREATE FUNCTION fan_out_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id, next_attempt_at)
+            SELECT NEW.id, e.id, NEW.user_id, NEW.created_at FROM webhook_endpoints e
+            WHERE e.state <> 'disabled' AND NEW.type = ANY (string_to_array(e.events, ','));
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER events_fan_out AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION fan_out_event();
+    `,
+  },
 ];

@@ -146,6 +146,8 @@ export async function importTables(
       await client.query('INSERT INTO idempotency_keys (key, entry_id) SELECT unnest($1::text[]), NULL ON CONFLICT (key) DO NOTHING', [claims]);
     }
     await client.query('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_claim_key');
+    // A copy is no change: the events its rows' triggers wrote are not news to anyone.
+    await client.query('DELETE FROM events');
     // Each sequence goes on after the largest id copied (from 1 when there is none, or only the admin's 0).
     for (const table of ['users', 'ledger_entries', 'rate_changes', 'audit_log', 'operators', 'operator_tokens']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT coalesce(max(id), 0) FROM ${table}) + 1, false)`);

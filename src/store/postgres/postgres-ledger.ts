@@ -16,6 +16,7 @@ import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow } fro
 import { isUniqueViolation, named, NUL } from './connection.js';
 import { inTransaction } from './write-transactions.js';
 import { writeAudit } from './postgres-audit.js';
+import { afterBalanceChange, noAlertChange } from './postgres-events.js';
 import { LEDGER_COLUMNS, money, moneyParameter, toLedgerEntry, type LedgerRow } from './rows.js';
 
 const IMPORT_BATCH = 1000;
@@ -45,6 +46,7 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
         `WITH changed AS (
            UPDATE users SET balance = balance + $2::numeric
            WHERE ${column} = $1 AND status = 'active' AND abs(balance + $2::numeric) < $3::numeric
+             AND ${NO_ALERT_CHANGE}
            RETURNING id, username, balance
          ), entry AS (
            INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id,
@@ -78,6 +80,9 @@ export async function applyBalanceChange(pool: pg.Pool, change: BalanceChange): 
   if (row !== undefined) return { kind: 'applied', entry: toLedgerEntry(row), username: row.username };
   return applyCarefully(pool, change);
 }
+
+// A change that would fire balance.low or re-arm it is not applied by the fast statement.
+const NO_ALERT_CHANGE = noAlertChange('balance', '(balance + $2::numeric)');
 
 // How often the careful path starts again after losing a race for a key or a deadlock.
 const CAREFUL_ATTEMPTS = 3;
@@ -159,6 +164,8 @@ async function decide(client: pg.PoolClient, change: BalanceChange): Promise<Bal
   );
   // The entry's key, if any, is claimed in idempotency_keys by the table's trigger (migration 5).
   const entry = toLedgerEntry(inserted.rows[0]!);
+  // The entry's balance.changed is written by the table's trigger (migration 11); balance.low here.
+  await afterBalanceChange(client, user.id, money(user.balance), balanceAfter);
   if (change.by.source !== 'api') await writeAudit(client, change.by, balanceAdjusted(entry.userId, change.amount, balanceAfter, entry.id));
   return { kind: 'applied', entry, username: user.username };
 }

@@ -51,6 +51,10 @@ import type {
   LedgerTotals,
   SessionRecord,
   StoredReply,
+  NewWebhookEndpoint,
+  DueDelivery,
+  DeliveryAttempt,
+  WebhookEndpointRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { BatchedLookup } from './balance-reads.js';
@@ -84,6 +88,9 @@ import { createSession, deleteSession, findSession, purgeSessions, touchSession 
 import { blockedClients, claimNonce, purgeExpired, recordAuthFailure, throttledClients, unblockClient } from './postgres-throttle.js';
 import { exportTables, importTables, summarize } from './postgres-copy.js';
 import { auditEntries, writeAudit } from './postgres-audit.js';
+import { afterBalanceChange, settingsChanged } from './postgres-events.js';
+import { claimDeliveries, recordAttempt } from './postgres-deliveries.js';
+import { addWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint, rotateWebhookSecret } from './postgres-webhooks.js';
 import { applyBalanceChange, claimHash, importUsers, ledgerEntries, verifyLedger } from './postgres-ledger.js';
 import { findUserOn, requireCurrency, searchUsers, updateUser } from './postgres-users.js';
 import { planRepairs } from './username-repair.js';
@@ -190,7 +197,12 @@ class PostgresStore implements Store {
 
   async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
     if (values.size === 0) return;
-    await this.write(() => inTransaction(this.pool, (client) => writeSettings(client, values, by, action)));
+    await this.write(() =>
+      inTransaction(this.pool, async (client) => {
+        await writeSettings(client, values, by, action);
+        await settingsChanged(client, values.keys());
+      }),
+    );
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -269,6 +281,7 @@ class PostgresStore implements Store {
         'INSERT INTO ledger_entries (user_id, amount, balance_after, source, comment, idempotency_key, actor, request_id) VALUES ($1, $2, $2, $3, $4, $5, $6, $7)',
         [id, amount, by.source, comment, key, storedActorName(by), by.requestId ?? null],
       );
+      await afterBalanceChange(client, id, 0n, user.balance);
     }
     return Number(id);
   }
@@ -394,6 +407,42 @@ class PostgresStore implements Store {
 
   async addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord> {
     return this.write(() => inTransaction(this.pool, (client) => addOperator(client, operator, by)));
+  }
+
+  async addWebhookEndpoint(endpoint: NewWebhookEndpoint, by: Actor): Promise<WebhookEndpointRecord> {
+    return this.write(() => inTransaction(this.pool, (client) => addWebhookEndpoint(client, endpoint, by)));
+  }
+
+  async listWebhookEndpoints(): Promise<readonly WebhookEndpointRecord[]> {
+    return listWebhookEndpoints(this.pool);
+  }
+
+  async removeWebhookEndpoint(id: number, by: Actor): Promise<'removed' | 'not_found'> {
+    return this.write(() => inTransaction(this.pool, (client) => removeWebhookEndpoint(client, id, by)));
+  }
+
+  async rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'> {
+    return this.write(() => inTransaction(this.pool, (client) => rotateWebhookSecret(client, id, secret, previousUntil, by)));
+  }
+
+  async claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]> {
+    // A read first: a server with nothing to deliver writes nothing for it.
+    const due = await this.pool.query('SELECT 1 FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now() LIMIT 1');
+    if (due.rowCount === 0) return [];
+    return this.write(() => claimDeliveries(this.pool, leaseMs, limit));
+  }
+
+  async renewWebhookLease(eventId: number, endpointId: number, leaseMs: number): Promise<void> {
+    await this.write(() =>
+      this.pool.query(
+        "UPDATE webhook_deliveries SET lease_until = now() + $3 * interval '1 millisecond' WHERE event_id = $1 AND endpoint_id = $2 AND lease_until IS NOT NULL",
+        [eventId, endpointId, leaseMs],
+      ),
+    );
+  }
+
+  async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return this.write(() => inTransaction(this.pool, (client) => recordAttempt(client, attempt)));
   }
 
   async listOperators(): Promise<readonly OperatorRecord[]> {

@@ -9,6 +9,7 @@ import {
   userRenamed,
   userRoleChanged,
   userStatusChanged,
+  userWarningBalanceChanged,
   userTokenRotated,
 } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
@@ -17,6 +18,7 @@ import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { UserChange, UserRecord, UserRef, UserSearch } from '../store.js';
 import { isUniqueViolation, NUL, type Queryable } from './connection.js';
 import { writeAudit } from './postgres-audit.js';
+import { afterBalanceChange } from './postgres-events.js';
 import { moneyParameter, toUser, USER_COLUMNS, type UserRow } from './rows.js';
 
 export async function findUserOn(db: Queryable, ref: UserRef, lock = ''): Promise<UserRecord | undefined> {
@@ -64,6 +66,11 @@ export async function updateUser(client: pg.PoolClient, ref: UserRef, change: Us
     await client.query('UPDATE users SET currency = $2 WHERE id = $1', [user.id, change.currency]);
     events.push(userCurrencyChanged(user.id, user.currency, change.currency));
   }
+  if (change.warningBalance !== undefined && (change.warningBalance ?? undefined) !== user.warningBalance) {
+    const stored = change.warningBalance === null ? null : moneyParameter(change.warningBalance);
+    await client.query('UPDATE users SET warning_balance = $2 WHERE id = $1', [user.id, stored]);
+    events.push(userWarningBalanceChanged(user.id, user.warningBalance, change.warningBalance ?? undefined));
+  }
   if (change.balance !== undefined && change.balance !== user.balance) {
     const amount = change.balance - user.balance;
     const after = moneyParameter(change.balance);
@@ -73,6 +80,7 @@ export async function updateUser(client: pg.PoolClient, ref: UserRef, change: Us
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [user.id, moneyParameter(amount), after, by.source, change.comment ?? 'balance set', storedActorName(by), by.requestId ?? null],
     );
+    await afterBalanceChange(client, user.id, user.balance, change.balance);
     events.push(balanceAdjusted(user.id, amount, change.balance, Number(entry.rows[0]!.id)));
   }
   if (change.status !== undefined && change.status !== user.status) {

@@ -29,6 +29,7 @@ export interface UserRow {
   created_at: Date;
   first_name: string;
   last_name: string;
+  warning_balance: string | null;
 }
 
 export interface LedgerRow {
@@ -70,7 +71,7 @@ export interface AuditRow {
   request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at, first_name, last_name';
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at, first_name, last_name, warning_balance';
 /** A ledger entry's columns, money and rates as exact text. */
 export const LEDGER_COLUMNS =
   'id, user_id, amount::text, balance_after::text, source, comment, idempotency_key, created_at, actor, request_id, payment_currency, payment_amount::text, payment_rate::text';
@@ -106,6 +107,7 @@ export function toUser(row: UserRow): UserRecord {
     role: row.role,
     status: row.status,
     createdAt: row.created_at.toISOString(),
+    ...(row.warning_balance === null ? {} : { warningBalance: money(row.warning_balance) }),
   };
 }
 

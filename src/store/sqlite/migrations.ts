@@ -329,4 +329,80 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ledger_payments_by_user ON ledger_entries (user_id, created_at) WHERE payment_currency IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'balance alerts, the events outbox, webhook endpoints and their deliveries',
+    // Events are written by triggers in the transaction of the change itself (an outbox): no path
+    // that writes an entry or a user, the single-statement fast path of PostgreSQL included, can
+    // commit without its event. Money in events is decimal text with six digits on both backends.
+    sql: `
+      ALTER TABLE users ADD COLUMN warning_balance INTEGER;             -- millionths; NULL: the global warning_balance
+      ALTER TABLE users ADD COLUMN balance_low_armed INTEGER NOT NULL DEFAULT 1 CHECK (balance_low_armed IN (0, 1));
+      CREATE TABLE events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        type       TEXT NOT NULL,
+        user_id    INTEGER REFERENCES users (id),
+        data       TEXT NOT NULL,                 -- JSON, money as decimal text
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT;
+      CREATE TRIGGER ledger_entries_emit AFTER INSERT ON ledger_entries
+      BEGIN
+        INSERT INTO events (type, user_id, data)
+          SELECT 'balance.changed', u.id, json_object(
+            'user', json_object('id', u.id, 'username', u.username),
+            'entry', json_object('id', NEW.id, 'amount', printf('%s%d.%06d', CASE WHEN NEW.amount < 0 THEN '-' ELSE '' END, abs(NEW.amount) / 1000000, abs(NEW.amount) % 1000000), 'balance_after', printf('%s%d.%06d', CASE WHEN NEW.balance_after < 0 THEN '-' ELSE '' END, abs(NEW.balance_after) / 1000000, abs(NEW.balance_after) % 1000000), 'source', NEW.source))
+          FROM users u WHERE u.id = NEW.user_id;
+        INSERT INTO events (type, user_id, data)
+          SELECT 'payment.created', u.id, json_object(
+            'user', json_object('id', u.id, 'username', u.username),
+            'payment', json_object('entry_id', NEW.id, 'amount', printf('%s%d.%06d', CASE WHEN NEW.amount < 0 THEN '-' ELSE '' END, abs(NEW.amount) / 1000000, abs(NEW.amount) % 1000000), 'currency', NEW.payment_currency,
+                                   'currency_amount', printf('%s%d.%06d', CASE WHEN NEW.payment_amount < 0 THEN '-' ELSE '' END, abs(NEW.payment_amount) / 1000000, abs(NEW.payment_amount) % 1000000), 'rate', NEW.payment_rate))
+          FROM users u WHERE u.id = NEW.user_id AND NEW.payment_currency IS NOT NULL;
+      END;
+      CREATE TRIGGER users_emit_created AFTER INSERT ON users
+      BEGIN
+        INSERT INTO events (type, user_id, data)
+          VALUES ('user.created', NEW.id, json_object('user', json_object('id', NEW.id, 'username', NEW.username)));
+      END;
+      CREATE TRIGGER users_emit_closed AFTER UPDATE OF status ON users WHEN NEW.status = 'closed' AND OLD.status <> 'closed'
+      BEGIN
+        INSERT INTO events (type, user_id, data)
+          VALUES ('user.closed', NEW.id, json_object('user', json_object('id', NEW.id, 'username', NEW.username)));
+      END;
+
+      CREATE TABLE webhook_endpoints (
+        id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+        url                     TEXT NOT NULL,
+        events                  TEXT NOT NULL,    -- event types, comma-separated
+        secret                  TEXT NOT NULL,    -- whsec_ and base64; never shown again once made
+        previous_secret         TEXT,             -- still signs beside the new one until it expires
+        previous_expires_at     TEXT,
+        state                   TEXT NOT NULL DEFAULT 'enabled' CHECK (state IN ('enabled', 'failing', 'disabled')),
+        created_at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) STRICT;
+      CREATE TABLE webhook_deliveries (
+        event_id         INTEGER NOT NULL REFERENCES events (id),
+        endpoint_id      INTEGER NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        user_id          INTEGER,                 -- the event's user: one user's events go out in order
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        lease_until      TEXT,                    -- a node is delivering it until then
+        last_status      INTEGER,                 -- HTTP status of the last attempt, NULL for no answer
+        last_duration_ms INTEGER,
+        last_attempt_at  TEXT,
+        delivered_at     TEXT,
+        failed_at        TEXT,                    -- retries ran out (about three days): the endpoint went failing
+        PRIMARY KEY (endpoint_id, event_id)
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_id) WHERE delivered_at IS NULL AND failed_at IS NULL;
+      -- Every endpoint that takes the event's type gets its delivery in the event's own transaction.
+      CREATE TRIGGER events_fan_out AFTER INSERT ON events
+      BEGIN
+        INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id, next_attempt_at)
+          SELECT NEW.id, e.id, NEW.user_id, NEW.created_at FROM webhook_endpoints e
+          WHERE e.state <> 'disabled' AND instr(',' || e.events || ',', ',' || NEW.type || ',') > 0;
+      END;
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ export interface UserRow {
   created_at: string;
   first_name: string;
   last_name: string;
+  warning_balance: bigint | null;
 }
 
 /** What the balance reads need of a user, from the lookup index alone. */
@@ -81,7 +82,7 @@ export interface AuditRow {
   request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at, first_name, last_name';
+export const USER_COLUMNS = 'id, username, currency, balance, uniquehash, role, status, created_at, first_name, last_name, warning_balance';
 export const LEDGER_COLUMNS =
   'id, user_id, amount, balance_after, source, comment, idempotency_key, created_at, actor, request_id, payment_currency, payment_amount, payment_rate';
 export const RATE_CHANGE_COLUMNS = 'currency, old_rate, new_rate, source, created_at, actor, request_id';
@@ -110,6 +111,7 @@ export function toUser(row: UserRow): UserRecord {
     role: row.role,
     status: row.status,
     createdAt: row.created_at,
+    ...(row.warning_balance === null ? {} : { warningBalance: row.warning_balance }),
   };
 }
 

@@ -15,6 +15,7 @@ import { normalizeUsername, usernameKey } from '../../domain/usernames.js';
 import type { BalanceChange, BalanceChangeResult, ImportOptions, ImportRow, NewUser, TakenUsers, UserRole } from '../store.js';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow, type UserRow } from './rows.js';
 import { SqliteAudit } from './sqlite-audit.js';
+import { SqliteEvents } from './sqlite-events.js';
 import { isSameChange } from '../replays.js';
 
 const TAKEN_BATCH = 500;
@@ -36,11 +37,14 @@ export class SqliteLedger {
   private readonly statements;
   /** The audit log, written in the same transactions as the ledger. */
   readonly audit: SqliteAudit;
+  /** The events outbox, written in the same transactions as the ledger. */
+  readonly events: SqliteEvents;
 
   constructor(private readonly db: Database.Database) {
     // Integer columns come back as bigint, so a balance never passes through a number.
     const prepare = <Params extends unknown[], Row = unknown>(sql: string) => db.prepare<Params, Row>(sql).safeIntegers(true);
     this.audit = new SqliteAudit(db);
+    this.events = new SqliteEvents(db);
     this.statements = {
       // A NULL id is numbered by AUTOINCREMENT; an explicit one (the admin's 0) is kept.
       insertUser: prepare<
@@ -200,6 +204,8 @@ export class SqliteLedger {
       payment?.amount ?? null,
       payment === undefined ? null : formatRate(payment.rate),
     );
+    // The entry's balance.changed is written by the table's trigger (migration 11); balance.low here.
+    this.events.afterBalanceChange(userId, balanceAfter - amount, balanceAfter);
     // RETURNING gives the row just inserted.
     return toLedgerEntry(row!);
   }

@@ -47,6 +47,10 @@ import type {
   LedgerTotals,
   SessionRecord,
   StoredReply,
+  NewWebhookEndpoint,
+  DueDelivery,
+  DeliveryAttempt,
+  WebhookEndpointRecord,
 } from '../store.js';
 import { NotWritableError } from '../store.js';
 import { SqliteBalanceReads } from './balance-reads.js';
@@ -58,6 +62,8 @@ import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteListings } from './sqlite-listings.js';
 import { SqlitePayments } from './sqlite-payments.js';
 import { SqliteOperators } from './sqlite-operators.js';
+import { SqliteWebhooks } from './sqlite-webhooks.js';
+import { SqliteDeliveries } from './sqlite-deliveries.js';
 import { SqliteReplies } from './sqlite-replies.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThrottle } from './sqlite-throttle.js';
@@ -91,6 +97,8 @@ class SqliteStore implements Store {
   private readonly config: SqliteConfig;
   private readonly throttle: SqliteThrottle;
   private readonly operators: SqliteOperators;
+  private readonly webhooks: SqliteWebhooks;
+  private readonly deliveries: SqliteDeliveries;
   private readonly sessions: SqliteSessions;
   private readonly replies: SqliteReplies;
   private readonly listings: SqliteListings;
@@ -116,6 +124,8 @@ class SqliteStore implements Store {
     this.config = new SqliteConfig(db, this.ledger.audit);
     this.throttle = new SqliteThrottle(db, this.ledger.audit);
     this.operators = new SqliteOperators(db, this.ledger.audit);
+    this.webhooks = new SqliteWebhooks(db, this.ledger.audit);
+    this.deliveries = new SqliteDeliveries(db);
     this.sessions = new SqliteSessions(db, this.operators);
     this.replies = new SqliteReplies(db);
     this.listings = new SqliteListings(db);
@@ -202,7 +212,10 @@ class SqliteStore implements Store {
 
   async writeSettings(values: ReadonlyMap<string, string>, by: Actor, action: 'settings.set' | 'settings.rotate_key' = 'settings.set'): Promise<void> {
     if (values.size === 0) return;
-    await this.write(() => this.config.writeSettings(values, by, action));
+    await this.write(() => {
+      this.config.writeSettings(values, by, action);
+      this.ledger.events.settingsChanged(values.keys());
+    });
   }
 
   async listCurrencies(): Promise<readonly Currency[]> {
@@ -211,6 +224,35 @@ class SqliteStore implements Store {
 
   async addOperator(operator: NewOperator, by: Actor): Promise<OperatorRecord> {
     return this.write(() => this.operators.add(operator, by));
+  }
+
+  async addWebhookEndpoint(endpoint: NewWebhookEndpoint, by: Actor): Promise<WebhookEndpointRecord> {
+    return this.write(() => this.webhooks.add(endpoint, by));
+  }
+
+  async listWebhookEndpoints(): Promise<readonly WebhookEndpointRecord[]> {
+    return this.webhooks.list();
+  }
+
+  async removeWebhookEndpoint(id: number, by: Actor): Promise<'removed' | 'not_found'> {
+    return this.write(() => this.webhooks.remove(id, by));
+  }
+
+  async rotateWebhookSecret(id: number, secret: string, previousUntil: string, by: Actor): Promise<'rotated' | 'not_found'> {
+    return this.write(() => this.webhooks.rotate(id, secret, previousUntil, by));
+  }
+
+  async claimWebhookDeliveries(leaseMs: number, limit: number): Promise<readonly DueDelivery[]> {
+    if (!this.deliveries.anyDue()) return [];
+    return this.write(() => this.deliveries.claim(leaseMs, limit));
+  }
+
+  async renewWebhookLease(eventId: number, endpointId: number, leaseMs: number): Promise<void> {
+    return this.write(() => this.deliveries.renew(eventId, endpointId, leaseMs));
+  }
+
+  async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return this.write(() => this.deliveries.record(attempt));
   }
 
   async listOperators(): Promise<readonly OperatorRecord[]> {

@@ -9,6 +9,7 @@ import {
   userRenamed,
   userRoleChanged,
   userStatusChanged,
+  userWarningBalanceChanged,
   userTokenRotated,
 } from '../../domain/audit-events.js';
 import { TallyError } from '../../domain/errors.js';
@@ -62,6 +63,7 @@ export class SqliteUsers {
       setCurrency: prepare<[currency: string, id: bigint]>('UPDATE users SET currency = ? WHERE id = ?'),
       setFirstName: prepare<[firstName: string, id: bigint]>('UPDATE users SET first_name = ? WHERE id = ?'),
       setLastName: prepare<[lastName: string, id: bigint]>('UPDATE users SET last_name = ? WHERE id = ?'),
+      setWarningBalance: prepare<[warningBalance: bigint | null, id: bigint]>('UPDATE users SET warning_balance = ? WHERE id = ?'),
       setStatus: prepare<[status: UserStatus, id: bigint]>('UPDATE users SET status = ? WHERE id = ?'),
       setRole: prepare<[role: UserRole, id: bigint]>('UPDATE users SET role = ? WHERE id = ?'),
       setUniquehash: prepare<[uniquehash: string, id: bigint]>('UPDATE users SET uniquehash = ? WHERE id = ?'),
@@ -131,6 +133,10 @@ export class SqliteUsers {
       this.requireCurrency(change.currency);
       s.setCurrency.run(change.currency, id);
       events.push(userCurrencyChanged(user.id, user.currency, change.currency));
+    }
+    if (change.warningBalance !== undefined && (change.warningBalance ?? undefined) !== user.warningBalance) {
+      s.setWarningBalance.run(change.warningBalance, id);
+      events.push(userWarningBalanceChanged(user.id, user.warningBalance, change.warningBalance ?? undefined));
     }
     if (change.balance !== undefined && change.balance !== user.balance) {
       const amount = change.balance - user.balance;

@@ -8,7 +8,7 @@
 export type SettingValue = boolean | number | string | readonly string[] | { readonly set: boolean };
 export type SettingsValues = Readonly<Record<string, SettingValue>>;
 
-export type SettingGroup = 'kolmisoft' | 'throttling' | 'proxies' | 'signatures';
+export type SettingGroup = 'kolmisoft' | 'throttling' | 'proxies' | 'signatures' | 'webhooks';
 
 export interface KnownSetting {
   readonly label: string;
@@ -25,6 +25,7 @@ export const GROUPS: readonly { readonly group: SettingGroup; readonly title: st
   { group: 'throttling', title: 'Throttling', lead: "Tally's own: how many failed authentications a client address may make." },
   { group: 'proxies', title: 'Trusted proxies', lead: "Tally's own: which client address a request is counted under." },
   { group: 'signatures', title: 'Request signatures', lead: "Tally's own: an HMAC signature over each request, on top of Kolmisoft's hash." },
+  { group: 'webhooks', title: 'Balance alerts and webhooks', lead: 'When balance.low fires, and where events may be delivered (endpoints: tally webhook).' },
 ];
 
 export const KNOWN_SETTINGS: Readonly<Record<string, KnownSetting>> = {
@@ -110,6 +111,17 @@ export const KNOWN_SETTINGS: Readonly<Record<string, KnownSetting>> = {
     label: 'Previous signature key',
     group: 'signatures',
     hint: 'The old key, still accepted beside the new one while a rotation is under way.',
+  },
+  warning_balance: {
+    label: 'Warning balance',
+    group: 'webhooks',
+    kolmisoftName: 'Warning Balance',
+    hint: 'balance.low fires once when a balance drops below this amount (empty: never); a user may have their own.',
+  },
+  webhook_allow_private: {
+    label: 'Allow private webhook destinations',
+    group: 'webhooks',
+    hint: 'Let endpoints be on loopback, link-local and private addresses: off, a webhook cannot reach into your own network.',
   },
 };
 
