@@ -3,7 +3,7 @@
  * value an operation works with, or throws an AdminError naming the field and the value.
  */
 import { checkNewCurrencyCode } from '../domain/currency.js';
-import { isLedgerSource, isValidIdempotencyKey, LEDGER_SOURCES, MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerSource } from '../domain/ledger.js';
+import { commentProblem, isLedgerSource, isValidIdempotencyKey, LEDGER_SOURCES, MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, type LedgerSource } from '../domain/ledger.js';
 import { parseMoney, parseRate, type Decimal } from '../domain/money.js';
 import { parseSwitch } from '../domain/settings.js';
 import { MAX_USER_ID } from '../domain/user-ids.js';
@@ -49,8 +49,8 @@ export function readRate(field: string, text: string): Decimal {
 /** A ledger comment: short, printable, one line; absent is empty. */
 export function readComment(field: string, text: string | undefined): string {
   if (text === undefined) return '';
-  if ([...text].length > MAX_COMMENT_LENGTH) throw invalid({ entity: 'comment', field, value: text, reason: 'too_long', limit: MAX_COMMENT_LENGTH });
-  if (CONTROL.test(text)) throw invalid({ entity: 'comment', field, value: text, reason: 'control_character', limit: MAX_COMMENT_LENGTH });
+  const problem = commentProblem(text);
+  if (problem !== undefined) throw invalid({ entity: 'comment', field, value: text, reason: problem, limit: MAX_COMMENT_LENGTH });
   return text;
 }
 

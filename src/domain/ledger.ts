@@ -65,6 +65,12 @@ export function isValidIdempotencyKey(key: string): boolean {
 /** Longest ledger comment accepted. */
 export const MAX_COMMENT_LENGTH = 500;
 
+/** Why a ledger comment cannot be kept (longer than MAX_COMMENT_LENGTH, or holding a control character), or undefined. */
+export function commentProblem(text: string): 'too_long' | 'control_character' | undefined {
+  if ([...text].length > MAX_COMMENT_LENGTH) return 'too_long';
+  return /[\u0000-\u001f\u007f]/.test(text) ? 'control_character' : undefined;
+}
+
 /** A user whose stored balance differs from the sum of their ledger entries. */
 export interface LedgerMismatch {
   readonly id: number;

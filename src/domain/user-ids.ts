@@ -8,6 +8,16 @@ import { TallyError } from './errors.js';
  */
 export const MAX_USER_ID = 2147483647;
 
+// Digits, leading zeros allowed (`007` is 7); at most 15, so the text always reads exactly as a number.
+const USER_ID_SYNTAX = /^\d{1,15}$/;
+
+/** The user id a request's `user_id` names, or undefined: not digits, or above MAX_USER_ID (no store hands one out). */
+export function parseUserId(text: string): number | undefined {
+  if (!USER_ID_SYNTAX.test(text)) return undefined;
+  const id = Number(text);
+  return id <= MAX_USER_ID ? id : undefined;
+}
+
 /** The refusal of a new user whom the stores would number above MAX_USER_ID. */
 export function noUserIdLeft(): TallyError {
   return new TallyError('conflict', `no user id is left: ids go up to ${MAX_USER_ID}, the largest a Kolmisoft client can address; nothing was added`);

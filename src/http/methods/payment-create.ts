@@ -6,16 +6,13 @@
 import { API_ERRORS } from '../../domain/api-errors.js';
 import { PAYMENT_CREATE } from '../../domain/api-methods.js';
 import { normalizeCurrencyCode } from '../../domain/currency.js';
-import { isValidIdempotencyKey, MAX_COMMENT_LENGTH, type LedgerEntry } from '../../domain/ledger.js';
+import { commentProblem, isValidIdempotencyKey, type LedgerEntry } from '../../domain/ledger.js';
 import { BALANCE_SCALE, formatRounded, moneyDecimal, parseMoney } from '../../domain/money.js';
 import { hasTooManyFractionDigits, isPaymentAmountSyntax, paymentRate, toSystemAmount } from '../../domain/payments.js';
-import { MAX_USER_ID } from '../../domain/user-ids.js';
+import { parseUserId } from '../../domain/user-ids.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { checkWriteAccess, refusalOrReusedHash } from '../write-access.js';
 import { xmlDocument } from '../xml.js';
-
-const USER_ID_SYNTAX = /^\d{1,15}$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const paymentCreate: ApiMethod = {
   descriptor: PAYMENT_CREATE,
@@ -28,9 +25,8 @@ export const paymentCreate: ApiMethod = {
     const refuse = async (error: (typeof API_ERRORS)[keyof typeof API_ERRORS]) => errorReply(await refusalOrReusedHash(error, authorization, store));
 
     if (!settings.paymentsEnabled) return refuse(API_ERRORS.paymentsDisabled);
-    const userIdText = params.get('user_id') ?? '';
-    const userId = USER_ID_SYNTAX.test(userIdText) ? Number(userIdText) : undefined;
-    const target = userId === undefined || userId > MAX_USER_ID ? undefined : await store.findUser({ id: userId });
+    const userId = parseUserId(params.get('user_id') ?? '');
+    const target = userId === undefined ? undefined : await store.findUser({ id: userId });
     if (target === undefined || target.role !== 'user' || target.status !== 'active') return refuse(API_ERRORS.paymentAccessDenied);
 
     const amountText = params.get('amount') ?? '';
@@ -45,7 +41,7 @@ export const paymentCreate: ApiMethod = {
     const systemAmount = toSystemAmount(amount, rate);
     if (systemAmount === 0n) return refuse(API_ERRORS.amountNotFound);
     const comment = params.get('comment') ?? '';
-    if ([...comment].length > MAX_COMMENT_LENGTH || CONTROL.test(comment)) return refuse(API_ERRORS.commentInvalid);
+    if (commentProblem(comment) !== undefined) return refuse(API_ERRORS.commentInvalid);
     const transactionId = params.get('transaction_id') || undefined;
     if (transactionId !== undefined && !isValidIdempotencyKey(transactionId)) return refuse(API_ERRORS.duplicateTransactionId);
 

@@ -8,7 +8,7 @@ import { normalizeCurrencyCode } from '../../domain/currency.js';
 import type { Params } from '../../domain/hash.js';
 import { localDateTime, todayBounds } from '../../domain/local-time.js';
 import { BALANCE_SCALE, formatRounded, moneyDecimal, parseDecimal, type Decimal } from '../../domain/money.js';
-import { MAX_USER_ID } from '../../domain/user-ids.js';
+import { parseUserId } from '../../domain/user-ids.js';
 import { usernameKey } from '../../domain/usernames.js';
 import type { CurrencyBook } from '../../domain/balance.js';
 import type { BalanceReads, PaymentListing, PaymentQuery, UserRecord } from '../../store/store.js';
@@ -45,7 +45,7 @@ function paymentQuery(params: Params, login: UserRecord, currencies: CurrencyBoo
   const till = seconds('till_s', today.till);
   const userIdText = params.get('user_id_s') ?? '';
   // Any other login sees only its own payments, whatever the filters say.
-  const userId = login.role !== 'admin' ? login.id : DIGITS.test(userIdText) && Number(userIdText) <= MAX_USER_ID ? Number(userIdText) : undefined;
+  const userId = login.role !== 'admin' ? login.id : parseUserId(userIdText);
   const code = normalizeCurrencyCode(params.get('currency_s') ?? '');
   const currency = code !== undefined && currencies.byCode.has(code) ? code : undefined;
   const min = amountBound(params.get('amount_min_s'), 'up');

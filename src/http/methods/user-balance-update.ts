@@ -6,13 +6,11 @@ import { API_ERRORS } from '../../domain/api-errors.js';
 import { USER_BALANCE_UPDATE } from '../../domain/api-methods.js';
 import { isValidIdempotencyKey, type LedgerEntry } from '../../domain/ledger.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
-import { MAX_USER_ID } from '../../domain/user-ids.js';
+import { parseUserId } from '../../domain/user-ids.js';
 import { checkWriteAccess, refusalOrReusedHash } from '../write-access.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { xmlDocument } from '../xml.js';
 
-// Digits, leading zeros allowed; a value above MAX_USER_ID names no user (no store hands one out).
-const USER_ID_SYNTAX = /^\d{1,15}$/;
 
 export const userBalanceUpdate: ApiMethod = {
   descriptor: USER_BALANCE_UPDATE,
@@ -22,10 +20,8 @@ export const userBalanceUpdate: ApiMethod = {
     if (access.denied) return errorReply(access.denied);
     const { authorization } = access;
 
-    const userIdText = params.get('user_id') ?? '';
-    if (!USER_ID_SYNTAX.test(userIdText)) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
-    const userId = Number(userIdText);
-    if (userId > MAX_USER_ID) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
+    const userId = parseUserId(params.get('user_id') ?? '');
+    if (userId === undefined) return errorReply(await refusalOrReusedHash(API_ERRORS.userNotFound, authorization, store));
     const amount = parseMoney(params.get('balance') ?? '');
     const transactionId = params.get('transaction_id') || undefined;
     // A zero amount would be an empty entry: it is refused like any amount that cannot be applied.

@@ -6,14 +6,13 @@ import { API_ERRORS } from '../../domain/api-errors.js';
 import { USER_DETAILS_GET } from '../../domain/api-methods.js';
 import { formatRounded, moneyDecimal } from '../../domain/money.js';
 import { rubyFloatText } from '../../domain/ruby-float.js';
-import { MAX_USER_ID } from '../../domain/user-ids.js';
+import { parseUserId } from '../../domain/user-ids.js';
 import { findByUsername, MAX_USERNAME_LENGTH } from '../../domain/usernames.js';
 import type { BalanceReads, UserRecord } from '../../store/store.js';
 import { errorReply, xmlReply, type ApiMethod } from '../api-method.js';
 import { checkLoginAccess } from '../login-access.js';
 import { xmlDocument } from '../xml.js';
 
-const DIGITS = /^\d{1,15}$/;
 
 export const userDetailsGet: ApiMethod<BalanceReads> = {
   descriptor: USER_DETAILS_GET,
@@ -60,7 +59,8 @@ export const userDetailsGet: ApiMethod<BalanceReads> = {
 
 /** The user an admin asks for: by id, by name, both (the same user), or itself when neither is given. */
 async function targetOf(login: UserRecord, idText: string | undefined, username: string | undefined, store: BalanceReads): Promise<UserRecord | undefined> {
-  const byId = idText ? (DIGITS.test(idText) && Number(idText) <= MAX_USER_ID ? await store.findUser({ id: Number(idText) }) : undefined) : null;
+  const id = idText ? parseUserId(idText) : undefined;
+  const byId = idText ? (id === undefined ? undefined : await store.findUser({ id })) : null;
   const byName = username
     ? username.length <= MAX_USERNAME_LENGTH * 2
       ? await findByUsername(username, (key) => store.findUser({ usernameKey: key }))
