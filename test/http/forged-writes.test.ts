@@ -16,6 +16,7 @@ import { postUpdate, RATE_PATH, UPDATE_PATH } from './write-helpers.js';
 const INCORRECT_HASH = errorXml('status', 'Incorrect hash');
 const NOT_UPDATED = errorXml('page', 'User balance not updated');
 const TOO_MANY = errorXml('status', 'Too many failed attempts');
+const PAYMENT_PATH = '/billing/api/payment_create';
 
 /**
  * u1 is id 1 (the admin is 0), alice id 2, bob id 3, and users u4 to u21 fill the ids up to 21; each starts at 100. Each
@@ -49,7 +50,7 @@ async function balanceOf(h: Harness, username: string): Promise<string> {
 describe('a write hash authorises its own request only', () => {
   let h: Harness;
   before(async () => {
-    h = await startHardenedHarness({ users: USERS, settings: { auth_failure_limit: '0' } });
+    h = await startHardenedHarness({ users: USERS, settings: { auth_failure_limit: '0', payments_enabled: 'on' } });
   });
   after(async () => {
     await h.close();
@@ -123,6 +124,20 @@ describe('a write hash authorises its own request only', () => {
     assertAnswer(await postUpdate(h, unkeyed), updatedXml('u5', '5', '102.0'));
     assertAnswer(await postUpdate(h, unkeyed), updatedXml('u5', '5', '104.0'));
     assert.equal(await ledgerCount(h), entries + 2);
+  });
+
+  it('refuses a captured payment re-split into another customer or a larger amount as Incorrect hash', async () => {
+    // payment_create hashes description between user_id and amount: "1" + "3" + "5" + "USD" is
+    // also user 13's payment of 5, or user 1's of 35.
+    const hash = sign('1', '3', '5', 'USD');
+    const paid = await postUpdate(h, forged(hash, { user_id: '1', description: '3', amount: '5', currency: 'USD' }), PAYMENT_PATH);
+    assert.match(paid.body, /<status>ok<\/status>/);
+    const entries = await ledgerCount(h);
+    assertAnswer(await postUpdate(h, forged(hash, { user_id: '13', amount: '5', currency: 'USD' }), PAYMENT_PATH), INCORRECT_HASH);
+    assertAnswer(await postUpdate(h, forged(hash, { user_id: '1', amount: '35', currency: 'USD' }), PAYMENT_PATH), INCORRECT_HASH);
+    assert.equal(await ledgerCount(h), entries);
+    assert.equal(await balanceOf(h, 'u1'), '105.00');
+    assert.equal(await balanceOf(h, 'u13'), '100.00');
   });
 
   it('refuses a re-split exchange_rate_update as Incorrect hash, leaving both rates', async () => {
